@@ -1,0 +1,142 @@
+import { SEPARATION_OF_DUTIES, type Permission } from "./catalogue";
+import {
+  SCOPE_ASSIGNED,
+  SCOPE_NODE,
+  SCOPE_OWN,
+  lookupNode,
+  type CompiledBinding,
+  type CompiledGrant,
+  type Subject,
+} from "./subject";
+
+/** What decide() needs to know about a record: where it lives and who it belongs to. */
+export interface ResourceRef {
+  /** The org node the record lives at (a location, practice, region, enterprise or care profile). */
+  nodeId: string;
+  /** The person the record belongs to: primary provider, author, assignee of a call, requester. */
+  ownerId?: string | null;
+  /** People the record is assigned or shared to, besides its owner. */
+  assigneeIds?: readonly string[];
+  /** For conditional grants such as "approve refunds under $200". */
+  amount?: number;
+  /** Separation-of-duties fields (see SEPARATION_OF_DUTIES). */
+  approvedById?: string | null;
+  requestedById?: string | null;
+}
+
+export interface DecisionContext {
+  /** ms since epoch; defaults to the current time. */
+  now?: number;
+}
+
+/**
+ * The one permission check. Pure and synchronous: walks the record's node and its ancestors,
+ * and at each one reads the subject's bindings there. Deny by default; a record in a tenant the
+ * subject has no binding in is never found, so nothing crosses from one tenant root to another.
+ */
+export function decide(subject: Subject, permission: Permission, resource: ResourceRef, context?: DecisionContext): boolean {
+  const node = lookupNode(subject, resource.nodeId);
+  if (node === undefined) return false;
+  const sod = SEPARATION_OF_DUTIES[permission];
+  if (sod !== undefined && (resource as unknown as Record<string, unknown>)[sod.field] === subject.userId) return false;
+  const now = context?.now ?? Date.now();
+  const ancestors = node.ancestors;
+  for (let i = 0; i < ancestors.length; i++) {
+    const here = subject.byNode.get(ancestors[i]);
+    if (here === undefined) continue;
+    for (let b = 0; b < here.length; b++) {
+      const binding = here[b];
+      if (binding.expiresAt <= now) continue;
+      const grants = binding.grants.get(permission);
+      if (grants === undefined) continue;
+      for (let k = 0; k < grants.length; k++) {
+        if (grantApplies(grants[k], binding, i === 0, subject.userId, resource, now)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Does one grant of a binding reach this record? `atBindingNode`: the record is at the binding's own node. */
+export function grantApplies(
+  grant: CompiledGrant,
+  binding: CompiledBinding,
+  atBindingNode: boolean,
+  userId: string,
+  resource: ResourceRef,
+  now: number,
+): boolean {
+  const scope = grant.scope;
+  if (scope === SCOPE_NODE) {
+    if (!atBindingNode) return false;
+  } else if (scope === SCOPE_OWN) {
+    if (resource.ownerId !== userId) return false;
+  } else if (scope === SCOPE_ASSIGNED) {
+    if (resource.ownerId !== userId && !(resource.assigneeIds?.includes(userId) ?? false)) return false;
+  }
+  return !grant.hasConditions || conditionsHold(grant, binding, resource, now);
+}
+
+export function conditionsHold(grant: CompiledGrant, binding: CompiledBinding, resource: ResourceRef, now: number): boolean {
+  if (now < grant.validFrom || now >= grant.validUntil) return false;
+  if (grant.maxAmount !== undefined && !(typeof resource.amount === "number" && resource.amount < grant.maxAmount)) return false;
+  if (grant.window !== undefined && !insideWindow(grant.window, binding.timeZone, now)) return false;
+  return true;
+}
+
+/** The row-independent conditions (validity dates, time window): what where() can evaluate up front. */
+export function timeConditionsHold(grant: CompiledGrant, binding: CompiledBinding, now: number): boolean {
+  if (now < grant.validFrom || now >= grant.validUntil) return false;
+  return grant.window === undefined || insideWindow(grant.window, binding.timeZone, now);
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+
+/** Local weekday and HH:MM in the node's time zone. */
+export function localTime(timeZone: string, now: number): { day: number; hhmm: string } {
+  let fmt = formatters.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    formatters.set(timeZone, fmt);
+  }
+  const parts = fmt.formatToParts(now);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return { day: WEEKDAYS[get("weekday")] ?? -1, hhmm: `${get("hour")}:${get("minute")}` };
+}
+
+function insideWindow(window: NonNullable<CompiledGrant["window"]>, timeZone: string, now: number): boolean {
+  const { day, hhmm } = localTime(timeZone, now);
+  return window.days.has(day) && hhmm >= window.start && hhmm < window.end;
+}
+
+/** Every (binding, grant) pair that allows the permission on this record: used by mask() and explain(). */
+export function allowingGrants(
+  subject: Subject,
+  permission: Permission,
+  resource: ResourceRef,
+  context?: DecisionContext,
+): { binding: CompiledBinding; grant: CompiledGrant }[] {
+  const node = lookupNode(subject, resource.nodeId);
+  if (!node) return [];
+  const sod = SEPARATION_OF_DUTIES[permission];
+  if (sod && (resource as unknown as Record<string, unknown>)[sod.field] === subject.userId) return [];
+  const now = context?.now ?? Date.now();
+  const out: { binding: CompiledBinding; grant: CompiledGrant }[] = [];
+  node.ancestors.forEach((ancestorId, i) => {
+    for (const binding of subject.byNode.get(ancestorId) ?? []) {
+      if (binding.expiresAt <= now) continue;
+      for (const grant of binding.grants.get(permission) ?? []) {
+        if (grantApplies(grant, binding, i === 0, subject.userId, resource, now)) out.push({ binding, grant });
+      }
+    }
+  });
+  return out;
+}
+
+/** Bindings that reach the node (at it or above it), nearest first. */
+export function bindingsReaching(subject: Subject, nodeId: string): CompiledBinding[] {
+  const node = lookupNode(subject, nodeId);
+  if (!node) return [];
+  return node.ancestors.flatMap((id) => subject.byNode.get(id) ?? []);
+}

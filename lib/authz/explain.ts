@@ -1,0 +1,93 @@
+import { CATALOGUE, SEPARATION_OF_DUTIES, resourceOf, type Permission } from "./catalogue";
+import { allowingGrants, bindingsReaching, conditionsHold, type DecisionContext, type ResourceRef } from "./decide";
+import { SCOPE_ASSIGNED, SCOPE_NODE, SCOPE_OWN, lookupNode, type CompiledBinding, type CompiledGrant, type Subject } from "./subject";
+
+export interface Explanation {
+  allowed: boolean;
+  permission: Permission;
+  /** One sentence an admin can read. */
+  reason: string;
+  /** What allowed it. */
+  via?: { bindingId: string; role: string; node: string; scope: string };
+  /** The one change that would allow it, when it is denied. */
+  fix?: string;
+}
+
+const SCOPE_WORDS: Record<number, string> = { 0: "everything", 1: "this node only", 2: "assigned or shared records", 3: "own records" };
+const scopeName = (grant: CompiledGrant) => grant.source.scope ?? "subtree";
+const at = (b: CompiledBinding) => `${b.roleName} at ${b.nodeName}`;
+
+/**
+ * The same decision as decide(), with its reason: the binding and grant that allowed it, or the
+ * closest miss and the one change that would allow it. Slower than decide(); for admins and tests.
+ */
+export function explain(subject: Subject, permission: Permission, resource: ResourceRef, context?: DecisionContext): Explanation {
+  const now = context?.now ?? Date.now();
+  const allowed = allowingGrants(subject, permission, resource, { now });
+  if (allowed.length > 0) {
+    const { binding, grant } = allowed[0];
+    return {
+      allowed: true,
+      permission,
+      reason: `${at(binding)} grants ${permission} on ${SCOPE_WORDS[grant.scope]}`,
+      via: { bindingId: binding.id, role: binding.roleName, node: binding.nodeName, scope: scopeName(grant) },
+    };
+  }
+  const deny = (reason: string, fix?: string): Explanation => ({ allowed: false, permission, reason, fix });
+
+  const node = lookupNode(subject, resource.nodeId);
+  if (!node) return deny("The person has no role anywhere in this organisation.", "Invite them to the practice or profile and give them a role.");
+
+  const sod = SEPARATION_OF_DUTIES[permission];
+  if (sod && (resource as unknown as Record<string, unknown>)[sod.field] === subject.userId) {
+    return deny(`Separation of duties: ${sod.reason}.`, "Ask a different person to do it.");
+  }
+
+  const reaching = bindingsReaching(subject, resource.nodeId);
+  if (reaching.length === 0) {
+    return deny(`The person has no role at ${node.name} or above it.`, `Give them a role at ${node.name}.`);
+  }
+  const live = reaching.filter((b) => b.expiresAt > now);
+  if (live.length === 0) {
+    const b = reaching[0];
+    return deny(`${at(b)} expired on ${new Date(b.expiresAt).toISOString().slice(0, 10)}.`, `Extend or renew their role at ${b.nodeName}.`);
+  }
+
+  // Closest miss: a binding that holds the permission but whose scope or conditions don't reach.
+  for (const b of live) {
+    const atNode = b.nodeId === resource.nodeId;
+    for (const grant of b.grants.get(permission) ?? []) {
+      if (grant.scope === SCOPE_NODE && !atNode) {
+        return deny(`${at(b)} grants ${permission} only at ${b.nodeName} itself, not at ${node.name}.`, `Widen that grant to the whole subtree of ${b.nodeName}.`);
+      }
+      if (grant.scope === SCOPE_OWN && resource.ownerId !== subject.userId) {
+        return deny(`${at(b)} grants ${permission} only on their own records; this one belongs to someone else.`, "Ask the owner, or grant it on all records.");
+      }
+      if (grant.scope === SCOPE_ASSIGNED && resource.ownerId !== subject.userId && !resource.assigneeIds?.includes(subject.userId)) {
+        return deny(`${at(b)} grants ${permission} only on assigned or shared records; this one is not assigned or shared to them.`, "Share the record with them (assign them to it).");
+      }
+      if (!conditionsHold(grant, b, resource, now)) {
+        return deny(`${at(b)} grants ${permission} only ${describeConditions(grant)}.`, "Ask someone whose role has no such limit.");
+      }
+    }
+  }
+  // Nothing reaches: name what the nearest role does grant nearby (same resource, else same group).
+  const b = live[0];
+  const wanted = resourceOf(permission);
+  const held = [...b.grants.keys()];
+  const near = held.filter((p) => resourceOf(p) === wanted);
+  const related = near.length ? near : held.filter((p) => CATALOGUE[resourceOf(p)].group === CATALOGUE[wanted].group);
+  const reason = related.length
+    ? `${at(b)} grants ${related.join(", ")}, not ${permission}.`
+    : `${at(b)} grants no access to ${CATALOGUE[wanted].label.toLowerCase()} (needs ${permission}).`;
+  return deny(reason, `Give them a role at ${b.nodeName} that includes ${permission}, or a custom role based on ${b.roleName} that adds it.`);
+}
+
+function describeConditions(grant: CompiledGrant): string {
+  const parts: string[] = [];
+  if (grant.maxAmount !== undefined) parts.push(`for amounts under ${grant.maxAmount}`);
+  if (grant.window) parts.push(`between ${grant.window.start} and ${grant.window.end} on days ${[...grant.window.days].join(",")}`);
+  if (Number.isFinite(grant.validFrom)) parts.push(`from ${new Date(grant.validFrom).toISOString()}`);
+  if (Number.isFinite(grant.validUntil)) parts.push(`until ${new Date(grant.validUntil).toISOString()}`);
+  return parts.join(" and ");
+}

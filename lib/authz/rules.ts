@@ -1,0 +1,58 @@
+import type { Permission } from "./catalogue";
+import type { Grant } from "./grants";
+import { scopeCovers } from "./grants";
+import { bindingsReaching } from "./decide";
+import { ADMIN_ROLE_IDS, OWNER_ROLE_IDS } from "./roles";
+import type { Subject } from "./subject";
+
+/** Role-hierarchy rules as small pure functions. Each returns why not, or null when allowed. */
+export type RuleResult = { ok: true } | { ok: false; code: "forbidden" | "conflict"; reason: string };
+const OK: RuleResult = { ok: true };
+const no = (code: "forbidden" | "conflict", reason: string): RuleResult => ({ ok: false, code, reason });
+
+/** Is the subject an owner (live owner binding) at this node or above it? */
+export function isOwnerAt(subject: Subject, nodeId: string, now = Date.now()): boolean {
+  return bindingsReaching(subject, nodeId).some((b) => b.isOwner && b.expiresAt > now);
+}
+
+/** The subject's unconditioned grant of `permission` reaching `nodeId` with the widest scope. */
+function heldScopes(subject: Subject, nodeId: string, permission: Permission, now: number) {
+  return bindingsReaching(subject, nodeId)
+    .filter((b) => b.expiresAt > now)
+    .flatMap((b) => (b.grants.get(permission) ?? []).filter((g) => !g.hasConditions && !g.source.hide?.length).map((g) => g.source.scope ?? "subtree"));
+}
+
+/** Nobody grants above their own rights: every grant must be held by the actor at that node, as wide. */
+export function canGrant(actor: Subject, nodeId: string, grants: readonly Grant[], now = Date.now()): RuleResult {
+  if (isOwnerAt(actor, nodeId, now)) return OK;
+  const missing = grants.filter((grant) => !heldScopes(actor, nodeId, grant.permission, now).some((s) => scopeCovers(s, grant.scope ?? "subtree")));
+  if (missing.length === 0) return OK;
+  return no("forbidden", `You can only grant what you hold yourself; you don't hold ${missing.map((g) => g.permission).join(", ")} here.`);
+}
+
+export interface BindingChange {
+  nodeId: string;
+  /** The target's current role at the node, if any. */
+  currentRoleId?: string | null;
+  /** The role they will have; null when the binding is removed. */
+  nextRoleId: string | null;
+  /** The grants of the next role, to check "grant only what you hold". */
+  nextGrants?: readonly Grant[];
+  /** How many live owners the tenant has now, and whether the target is one of them. */
+  ownerCount: number;
+}
+
+/**
+ * Who may change someone's role: owners' and admins' roles only by owners; the last owner can't be
+ * removed or demoted; nobody hands out more than they hold.
+ */
+export function canChangeBinding(actor: Subject, change: BindingChange, now = Date.now()): RuleResult {
+  const actorIsOwner = isOwnerAt(actor, change.nodeId, now);
+  const touches = [change.currentRoleId, change.nextRoleId].filter((r): r is string => Boolean(r));
+  if (touches.some((r) => OWNER_ROLE_IDS.has(r)) && !actorIsOwner) return no("forbidden", "Only an owner can give or take away the Owner role.");
+  if (touches.some((r) => ADMIN_ROLE_IDS.has(r)) && !actorIsOwner) return no("forbidden", "Only an owner can change an admin's rights.");
+  const losingOwner = change.currentRoleId && OWNER_ROLE_IDS.has(change.currentRoleId) && !(change.nextRoleId && OWNER_ROLE_IDS.has(change.nextRoleId));
+  if (losingOwner && change.ownerCount <= 1) return no("conflict", "This is the only owner: add another owner before removing or changing this one.");
+  if (change.nextGrants) return canGrant(actor, change.nodeId, change.nextGrants, now);
+  return OK;
+}

@@ -1,0 +1,215 @@
+import { isPermission, type Permission } from "./catalogue";
+import { parseAdjustments, parseGrants, parseRemovals, type Grant, type Scope } from "./grants";
+import { OWNER_ROLE_IDS, TEMPLATES_BY_ID } from "./roles";
+import type { TenantTree, TreeNode } from "./tree";
+
+/**
+ * Compiling a subject: a person's bindings, their roles (with inheritance) and per-binding
+ * adjustments are folded once into lookup tables, so that decide() is a few map reads.
+ * Pure: the loader (load.ts) does the I/O and hands the rows in.
+ */
+
+export interface BindingRow {
+  id: string;
+  nodeId: string;
+  roleId: string;
+  adjustments?: unknown;
+  expiresAt?: Date | null;
+}
+
+export interface RoleRow {
+  id: string;
+  key: string;
+  name: string;
+  tenantId: string | null;
+  parentId: string | null;
+  grants: unknown;
+  removals: unknown;
+}
+
+export const SCOPE_SUBTREE = 0;
+export const SCOPE_NODE = 1;
+export const SCOPE_ASSIGNED = 2;
+export const SCOPE_OWN = 3;
+const SCOPE_CODES: Record<Scope, number> = { subtree: SCOPE_SUBTREE, node: SCOPE_NODE, assigned: SCOPE_ASSIGNED, own: SCOPE_OWN };
+
+export interface CompiledGrant {
+  readonly scope: number;
+  /** False for the common unconditioned grant, so it costs one comparison. */
+  readonly hasConditions: boolean;
+  readonly maxAmount: number | undefined;
+  readonly validFrom: number;
+  readonly validUntil: number;
+  readonly window: { days: ReadonlySet<number>; start: string; end: string } | undefined;
+  readonly hide: readonly string[] | undefined;
+  readonly readOnly: readonly string[] | undefined;
+  readonly source: Grant;
+}
+
+export interface CompiledBinding {
+  readonly id: string;
+  readonly nodeId: string;
+  readonly rootId: string;
+  readonly roleId: string;
+  readonly roleName: string;
+  readonly nodeName: string;
+  readonly nodeKind: TreeNode["kind"];
+  readonly timeZone: string;
+  readonly isOwner: boolean;
+  /** ms since epoch; Infinity when the binding does not expire. */
+  readonly expiresAt: number;
+  readonly grants: ReadonlyMap<Permission, readonly CompiledGrant[]>;
+}
+
+export interface Subject {
+  readonly userId: string;
+  readonly isPlatformStaff: boolean;
+  readonly bindings: readonly CompiledBinding[];
+  readonly byNode: ReadonlyMap<string, readonly CompiledBinding[]>;
+  readonly trees: readonly TenantTree[];
+  /** Problems met while compiling (malformed stored grants, cross-tenant roles): all denied. */
+  readonly warnings: readonly string[];
+}
+
+export interface CompileInput {
+  userId: string;
+  isPlatformStaff?: boolean;
+  bindings: readonly BindingRow[];
+  roles: ReadonlyMap<string, RoleRow>;
+  trees: ReadonlyMap<string, TenantTree>;
+}
+
+const MAX_ROLE_DEPTH = 8;
+
+/** A role's effective grants: its template's, or its parent's minus removals plus its own. */
+export function resolveRoleGrants(
+  roleId: string,
+  roles: ReadonlyMap<string, RoleRow>,
+  warn: (msg: string) => void = () => {},
+  depth = 0,
+): Grant[] {
+  const template = TEMPLATES_BY_ID.get(roleId);
+  if (template) return template.grants;
+  const role = roles.get(roleId);
+  if (!role || depth > MAX_ROLE_DEPTH) {
+    warn(role ? `role ${roleId}: inheritance deeper than ${MAX_ROLE_DEPTH}` : `role ${roleId} not found`);
+    return [];
+  }
+  const inherited = role.parentId ? resolveRoleGrants(role.parentId, roles, warn, depth + 1) : [];
+  const parent = role.parentId ? roles.get(role.parentId) : undefined;
+  if (parent && parent.tenantId !== null && parent.tenantId !== role.tenantId) {
+    warn(`role ${roleId} inherits from another tenant's role`);
+    return [];
+  }
+  const removed = new Set(parseRemovals(role.removals, (m) => warn(`role ${roleId} removals: ${m}`)));
+  return [
+    ...inherited.filter((grant) => !removed.has(grant.permission)),
+    ...parseGrants(role.grants, (m) => warn(`role ${roleId} grants: ${m}`)),
+  ];
+}
+
+export function compileGrant(grant: Grant): CompiledGrant {
+  const c = grant.conditions;
+  return {
+    scope: SCOPE_CODES[grant.scope ?? "subtree"],
+    hasConditions: Boolean(c && (c.maxAmount !== undefined || c.timeWindow || c.validFrom || c.validUntil)),
+    maxAmount: c?.maxAmount,
+    validFrom: c?.validFrom ? Date.parse(c.validFrom) : -Infinity,
+    validUntil: c?.validUntil ? Date.parse(c.validUntil) : Infinity,
+    window: c?.timeWindow ? { days: new Set(c.timeWindow.days), start: c.timeWindow.start, end: c.timeWindow.end } : undefined,
+    hide: grant.hide?.length ? grant.hide : undefined,
+    readOnly: grant.readOnly?.length ? grant.readOnly : undefined,
+    source: grant,
+  };
+}
+
+export function compileSubject(input: CompileInput): Subject {
+  const warnings: string[] = [];
+  const warn = (m: string) => warnings.push(m);
+  const roleGrantCache = new Map<string, Grant[]>();
+  const bindings: CompiledBinding[] = [];
+  const byNode = new Map<string, CompiledBinding[]>();
+  const usedTrees = new Map<string, TenantTree>();
+
+  for (const row of input.bindings) {
+    const tree = findTree(input.trees, row.nodeId);
+    if (!tree) {
+      warn(`binding ${row.id}: node ${row.nodeId} is not in a loaded tenant`);
+      continue;
+    }
+    const node = tree.nodes.get(row.nodeId)!;
+    const role = input.roles.get(row.roleId);
+    const template = TEMPLATES_BY_ID.get(row.roleId);
+    if (!template && (!role || (role.tenantId !== null && role.tenantId !== tree.rootId))) {
+      // A custom role only means something inside its own tenant: never across roots.
+      warn(`binding ${row.id}: role ${row.roleId} does not belong to tenant ${tree.rootId}`);
+      continue;
+    }
+    let grants = roleGrantCache.get(row.roleId);
+    if (!grants) {
+      grants = resolveRoleGrants(row.roleId, input.roles, warn);
+      roleGrantCache.set(row.roleId, grants);
+    }
+    const isOwner = OWNER_ROLE_IDS.has(row.roleId);
+    const adjustments = parseAdjustments(row.adjustments, (m) => warn(`binding ${row.id} adjustments: ${m}`));
+    // The owner's rights can't be reduced: removals on an owner binding are ignored.
+    const removed = new Set(isOwner ? [] : (adjustments.remove ?? []));
+    const effective = [...grants.filter((gr) => !removed.has(gr.permission)), ...(adjustments.add ?? [])];
+
+    const table = new Map<Permission, CompiledGrant[]>();
+    for (const grant of effective) {
+      if (!isPermission(grant.permission)) continue;
+      const list = table.get(grant.permission);
+      const compiled = compileGrant(grant);
+      if (list) list.push(compiled);
+      else table.set(grant.permission, [compiled]);
+    }
+    // Cheapest grants first: an unconditioned subtree grant answers without looking further.
+    for (const list of table.values()) list.sort((a, b) => Number(a.hasConditions) - Number(b.hasConditions) || a.scope - b.scope);
+
+    const compiled: CompiledBinding = {
+      id: row.id,
+      nodeId: row.nodeId,
+      rootId: tree.rootId,
+      roleId: row.roleId,
+      roleName: template?.name ?? role?.name ?? row.roleId,
+      nodeName: node.name,
+      nodeKind: node.kind,
+      timeZone: node.timeZone,
+      isOwner,
+      expiresAt: row.expiresAt ? row.expiresAt.getTime() : Infinity,
+      grants: table,
+    };
+    bindings.push(compiled);
+    const atNode = byNode.get(row.nodeId);
+    if (atNode) atNode.push(compiled);
+    else byNode.set(row.nodeId, [compiled]);
+    usedTrees.set(tree.rootId, tree);
+  }
+  return {
+    userId: input.userId,
+    isPlatformStaff: Boolean(input.isPlatformStaff),
+    bindings,
+    byNode,
+    trees: [...usedTrees.values()],
+    warnings,
+  };
+}
+
+function findTree(trees: ReadonlyMap<string, TenantTree>, nodeId: string): TenantTree | undefined {
+  for (const tree of trees.values()) if (tree.nodes.has(nodeId)) return tree;
+  return undefined;
+}
+
+/** The subject's view of a node: undefined when the node is in none of the subject's tenants. */
+export function lookupNode(subject: Subject, nodeId: string): TreeNode | undefined {
+  const trees = subject.trees;
+  for (let i = 0; i < trees.length; i++) {
+    const node = trees[i].nodes.get(nodeId);
+    if (node) return node;
+  }
+  return undefined;
+}
+
+/** A subject with no bindings: every decision is a deny. */
+export const ANONYMOUS: Subject = { userId: "", isPlatformStaff: false, bindings: [], byNode: new Map(), trees: [], warnings: [] };

@@ -1,0 +1,133 @@
+import type { Prisma } from "../db/generated/client";
+import { SEPARATION_OF_DUTIES, resourceOf, type Permission, type Resource } from "./catalogue";
+import { timeConditionsHold, type DecisionContext, type ResourceRef } from "./decide";
+import { SCOPE_ASSIGNED, SCOPE_NODE, SCOPE_OWN, SCOPE_SUBTREE, type Subject } from "./subject";
+import { subtreeIds } from "./tree";
+
+/**
+ * List filters in SQL: for each model, how its rows map to a ResourceRef (for decide()) and to
+ * Prisma `where` clauses (for where()). Both come from the same descriptor so they can't drift;
+ * a property test checks that where() selects exactly the rows decide() allows.
+ */
+interface ModelFilter<W, R> {
+  resource: Resource;
+  /** Column naming the tenant root, when the model has one (a tenant-wide grant becomes one equality). */
+  tenant?: (rootId: string) => W;
+  node: (nodeIds: string[]) => W;
+  own: (userId: string) => W;
+  assigned: (userId: string) => W;
+  amount?: (max: number) => W;
+  excludeUser?: (field: string, userId: string) => W | undefined;
+  toResource: (row: R) => ResourceRef;
+}
+
+const assignedPatient = (userId: string): Prisma.PatientWhereInput => ({
+  OR: [{ primaryProviderId: userId }, { assignments: { some: { userId } } }],
+});
+
+export type PatientRow = { nodeId: string; primaryProviderId: string | null; assignments?: { userId: string }[] };
+export type NoteRow = { nodeId: string; authorId: string; patient?: PatientRow };
+export type AppointmentRow = { nodeId: string; providerId: string; patient?: PatientRow };
+
+const patientAssignees = (p?: PatientRow) => [
+  ...(p?.primaryProviderId ? [p.primaryProviderId] : []),
+  ...(p?.assignments?.map((a) => a.userId) ?? []),
+];
+
+export const MODEL_FILTERS = {
+  patient: {
+    resource: "patients",
+    tenant: (tenantId) => ({ tenantId }),
+    node: (ids) => ({ nodeId: { in: ids } }),
+    own: (userId) => ({ primaryProviderId: userId }),
+    assigned: assignedPatient,
+    toResource: (p) => ({ nodeId: p.nodeId, ownerId: p.primaryProviderId, assigneeIds: p.assignments?.map((a) => a.userId) ?? [] }),
+  } satisfies ModelFilter<Prisma.PatientWhereInput, PatientRow>,
+  clinicalNote: {
+    resource: "clinical_notes",
+    node: (ids) => ({ nodeId: { in: ids } }),
+    own: (userId) => ({ authorId: userId }),
+    assigned: (userId) => ({ OR: [{ authorId: userId }, { patient: assignedPatient(userId) }] }),
+    toResource: (n) => ({ nodeId: n.nodeId, ownerId: n.authorId, assigneeIds: patientAssignees(n.patient) }),
+  } satisfies ModelFilter<Prisma.ClinicalNoteWhereInput, NoteRow>,
+  appointment: {
+    resource: "appointments",
+    node: (ids) => ({ nodeId: { in: ids } }),
+    own: (userId) => ({ providerId: userId }),
+    assigned: (userId) => ({ OR: [{ providerId: userId }, { patient: assignedPatient(userId) }] }),
+    toResource: (a) => ({ nodeId: a.nodeId, ownerId: a.providerId, assigneeIds: patientAssignees(a.patient) }),
+  } satisfies ModelFilter<Prisma.AppointmentWhereInput, AppointmentRow>,
+};
+
+export type FilterableModel = keyof typeof MODEL_FILTERS;
+type WhereOf<M extends FilterableModel> = (typeof MODEL_FILTERS)[M] extends ModelFilter<infer W, unknown> ? W : never;
+
+/** The Prisma include that toResource() needs, so callers load exactly what decide() reads. */
+export const RESOURCE_INCLUDE = {
+  patient: { assignments: { select: { userId: true } } },
+  clinicalNote: { patient: { select: { nodeId: true, primaryProviderId: true, assignments: { select: { userId: true } } } } },
+  appointment: { patient: { select: { nodeId: true, primaryProviderId: true, assignments: { select: { userId: true } } } } },
+} as const;
+
+const MATCH_NOTHING = { AND: [{ nodeId: { in: [] as string[] } }] };
+
+/**
+ * A Prisma `where` selecting exactly the rows of `model` on which the subject holds `permission`,
+ * so lists are filtered, counted and paginated in SQL. Deny by default: no grant → no rows.
+ */
+export function where<M extends FilterableModel>(subject: Subject, permission: Permission, model: M, context?: DecisionContext): WhereOf<M> {
+  const filter = MODEL_FILTERS[model] as ModelFilter<Record<string, unknown>, unknown>;
+  if (resourceOf(permission) !== filter.resource) {
+    throw new Error(`where(): ${permission} does not apply to ${model} (${filter.resource})`);
+  }
+  const now = context?.now ?? Date.now();
+  const wholeSubtrees = new Set<string>();
+  const clauses: Record<string, unknown>[] = [];
+
+  for (const binding of subject.bindings) {
+    if (binding.expiresAt <= now) continue;
+    const grants = binding.grants.get(permission);
+    if (!grants) continue;
+    const tree = subject.trees.find((t) => t.rootId === binding.rootId)!;
+    for (const grant of grants) {
+      if (!timeConditionsHold(grant, binding, now)) continue;
+      const parts: Record<string, unknown>[] = [];
+      if (grant.maxAmount !== undefined) {
+        if (!filter.amount) continue; // the model has no amount: the condition can never hold
+        parts.push(filter.amount(grant.maxAmount));
+      }
+      if (grant.scope === SCOPE_SUBTREE && parts.length === 0) {
+        wholeSubtrees.add(binding.nodeId);
+        continue;
+      }
+      const nodeIds = grant.scope === SCOPE_NODE ? [binding.nodeId] : subtreeIds(tree, binding.nodeId);
+      parts.unshift(filter.node(nodeIds));
+      if (grant.scope === SCOPE_OWN) parts.push(filter.own(subject.userId));
+      if (grant.scope === SCOPE_ASSIGNED) parts.push(filter.assigned(subject.userId));
+      clauses.push(parts.length === 1 ? parts[0] : { AND: parts });
+    }
+  }
+
+  // Whole subtrees collapse into one clause per tenant: tenant-wide → one equality, else one IN list.
+  const inLists: string[] = [];
+  for (const nodeId of wholeSubtrees) {
+    const tree = subject.trees.find((t) => t.nodes.has(nodeId))!;
+    const covered = tree.nodes.get(nodeId)!.ancestors.slice(1).some((a) => wholeSubtrees.has(a));
+    if (covered) continue;
+    if (nodeId === tree.rootId && filter.tenant) clauses.unshift(filter.tenant(nodeId));
+    else inLists.push(...subtreeIds(tree, nodeId));
+  }
+  if (inLists.length > 0) clauses.unshift(filter.node(inLists));
+
+  if (clauses.length === 0) return MATCH_NOTHING as WhereOf<M>;
+  const readable = clauses.length === 1 ? clauses[0] : { OR: clauses };
+  const sod = SEPARATION_OF_DUTIES[permission];
+  const exclusion = sod && filter.excludeUser?.(sod.field, subject.userId);
+  return (exclusion ? { AND: [readable, exclusion] } : readable) as WhereOf<M>;
+}
+
+/** The ResourceRef of a row of a filterable model (rows loaded with RESOURCE_INCLUDE). */
+export function resourceOfRow<M extends FilterableModel>(model: M, row: Parameters<(typeof MODEL_FILTERS)[M]["toResource"]>[0]): ResourceRef {
+  return (MODEL_FILTERS[model].toResource as (r: unknown) => ResourceRef)(row);
+}
+

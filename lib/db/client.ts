@@ -1,0 +1,92 @@
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import pg from "pg";
+import { PrismaClient } from "./generated/client";
+import { parseDatabaseUrl, type DatabaseTarget } from "./target";
+
+export type Db = PrismaClient;
+/** The client inside `db.$transaction(async (tx) => …)`. */
+export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
+
+/** A raw SQL runner over the same connection the Prisma client uses (migrator, checks, bench). */
+export interface SqlRunner {
+  exec(sql: string): Promise<void>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  transaction<T>(fn: (sql: Omit<SqlRunner, "transaction" | "close">) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface Database {
+  target: DatabaseTarget;
+  prisma: PrismaClient;
+  sql: SqlRunner;
+  close(): Promise<void>;
+}
+
+/** Opens the database named by `url` (default: DATABASE_URL) with the matching driver adapter. */
+export async function openDatabase(url: string | undefined = process.env.DATABASE_URL): Promise<Database> {
+  const target = parseDatabaseUrl(url);
+  if (target.kind === "pglite") {
+    const lite = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
+    try {
+      await lite.waitReady;
+    } catch (err) {
+      throw new Error(`Could not open ${target.label}: ${(err as Error).message}`);
+    }
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
+    const sql: SqlRunner = {
+      exec: async (text) => void (await lite.exec(text)),
+      query: async (text, params) => (await lite.query(text, params)).rows as never,
+      transaction: (fn) =>
+        lite.transaction((tx) =>
+          fn({ exec: async (t) => void (await tx.exec(t)), query: async (t, p) => (await tx.query(t, p)).rows as never }),
+        ),
+      close: async () => lite.close(),
+    };
+    return { target, prisma, sql, close: async () => { await prisma.$disconnect(); await lite.close(); } };
+  }
+
+  const pool = new pg.Pool({ connectionString: target.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), connectionTimeoutMillis: 5_000 });
+  try {
+    const probe = await pool.connect();
+    probe.release();
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw new Error(`Could not connect to ${target.label}: ${describePgError(err)}`);
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const sql: SqlRunner = {
+    exec: async (text) => void (await pool.query(text)),
+    query: async (text, params) => (await pool.query(text, params as unknown[])).rows,
+    transaction: async (fn) => {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const result = await fn({
+          exec: async (t) => void (await client.query(t)),
+          query: async (t, p) => (await client.query(t, p as unknown[])).rows,
+        });
+        await client.query("COMMIT");
+        return result;
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: async () => pool.end(),
+  };
+  return { target, prisma, sql, close: async () => { await prisma.$disconnect(); await pool.end().catch(() => {}); } };
+}
+
+function describePgError(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  if (e.code === "ECONNREFUSED") return "connection refused (is the server running?)";
+  if (e.code === "ENOTFOUND" || e.code === "EAI_AGAIN") return "host not found";
+  if (e.code === "ETIMEDOUT" || /timeout/i.test(e.message ?? "")) return "timed out";
+  if (e.code === "3D000") return "database does not exist";
+  if (e.code === "28P01" || e.code === "28000") return "authentication failed";
+  return e.message?.split("\n")[0] ?? "unknown error";
+}
