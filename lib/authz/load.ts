@@ -78,3 +78,11 @@ export async function bumpAuthzVersion(tx: Db | Tx, rootId: string, opts: { tree
     data: { authzVersion: { increment: 1 }, ...(opts.tree ? { treeVersion: { increment: 1 } } : {}) },
   });
 }
+
+const loaders = new WeakMap<object, SubjectLoader>();
+/** One loader (and so one cache) per database handle in this process. */
+export function sharedLoader(db: Db): SubjectLoader {
+  let loader = loaders.get(db);
+  if (!loader) loaders.set(db, (loader = new SubjectLoader(db)));
+  return loader;
+}

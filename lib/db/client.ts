@@ -1,3 +1,5 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
@@ -28,6 +30,7 @@ export interface Database {
 export async function openDatabase(url: string | undefined = process.env.DATABASE_URL): Promise<Database> {
   const target = parseDatabaseUrl(url);
   if (target.kind === "pglite") {
+    if (target.dataDir) mkdirSync(path.dirname(target.dataDir), { recursive: true });
     const lite = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
     try {
       await lite.waitReady;

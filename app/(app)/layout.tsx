@@ -1,0 +1,39 @@
+import Link from "next/link";
+import { Logo } from "@/components/logo";
+import { Providers } from "@/components/providers";
+import { SignOutButton } from "@/components/sign-out-button";
+import { requireSignedIn } from "@/lib/auth/session";
+
+export default async function AppLayout({ children }: { children: React.ReactNode }) {
+  const { user } = await requireSignedIn();
+  const initials = user.name.split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0]).join("").toUpperCase();
+  return (
+    <Providers>
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+        Skip to content
+      </a>
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3 sm:px-6">
+          <Link href="/" className="text-lg text-slate-900">
+            <Logo />
+          </Link>
+          <div className="flex items-center gap-3">
+            <div className="flex items-center gap-2 text-right" data-testid="signed-in-user">
+              <span aria-hidden="true" className="flex h-8 w-8 items-center justify-center rounded-full bg-brand-100 text-xs font-semibold text-brand-800">
+                {initials}
+              </span>
+              <span className="hidden flex-col leading-tight sm:flex">
+                <span className="text-sm font-medium">{user.name}</span>
+                <span className="text-xs text-slate-600">{user.email}</span>
+              </span>
+            </div>
+            <SignOutButton />
+          </div>
+        </div>
+      </header>
+      <main id="main" className="mx-auto max-w-6xl px-4 py-8 sm:px-6">
+        {children}
+      </main>
+    </Providers>
+  );
+}

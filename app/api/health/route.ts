@@ -1,0 +1,14 @@
+import { z } from "zod";
+import { route } from "@/lib/api/handler";
+
+export const dynamic = "force-dynamic";
+
+/** Liveness and database reachability, for load balancers. */
+export const GET = route({
+  access: { public: true },
+  input: z.object({}),
+  handler: async ({ tx }) => {
+    await tx.$queryRaw`SELECT 1`;
+    return { status: "ok" };
+  },
+});

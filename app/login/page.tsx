@@ -1,0 +1,57 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { Logo } from "@/components/logo";
+import { LoginForm } from "@/components/login-form";
+import { currentSession } from "@/lib/auth/session";
+import { config } from "@/lib/config";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
+
+export const metadata: Metadata = { title: "Sign in" };
+export const dynamic = "force-dynamic";
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  if (await currentSession()) redirect("/");
+  const params = await searchParams;
+  const notice = params.signedOut ? "You have signed out." : params.expired ? "Your session has ended. Please sign in again." : null;
+  const showDemo = config().showDemoAccounts;
+  return (
+    <main className="flex min-h-screen flex-col items-center justify-start px-4 py-12 sm:justify-center">
+      <div className="w-full max-w-md">
+        <div className="mb-6 flex justify-center text-2xl">
+          <Logo />
+        </div>
+        <div className="rounded-2xl border border-slate-200 bg-white p-8 shadow-sm">
+          <h1 className="text-xl font-semibold">Sign in</h1>
+          <p className="mt-1 text-sm text-slate-600">Use the email address your practice or care team invited.</p>
+          {notice && (
+            <p role="status" className="mt-4 rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700">
+              {notice}
+            </p>
+          )}
+          <LoginForm next={safeNext(params.next)} />
+        </div>
+        {showDemo && (
+          <section aria-labelledby="demo-accounts" className="mt-6 rounded-2xl border border-slate-200 bg-white p-6 text-sm shadow-sm">
+            <h2 id="demo-accounts" className="font-semibold">Demo accounts</h2>
+            <p className="mt-1 text-slate-600">
+              Every account uses the password <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-slate-800">{DEMO_PASSWORD}</code>
+            </p>
+            <ul className="mt-3 divide-y divide-slate-100">
+              {DEMO_ACCOUNTS.map((a) => (
+                <li key={a.email} className="py-2">
+                  <span className="font-mono text-slate-900">{a.email}</span>
+                  <span className="block text-xs text-slate-600">{a.about}</span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+      </div>
+    </main>
+  );
+}
+
+/** Only same-site paths: an open redirect after sign-in would hand sessions to phishing pages. */
+function safeNext(next: string | undefined): string {
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+}

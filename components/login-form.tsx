@@ -1,0 +1,78 @@
+"use client";
+
+import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { signInSchema } from "@/lib/auth/credentials";
+
+type Errors = { email?: string; password?: string; form?: string };
+
+export function LoginForm({ next }: { next: string }) {
+  const router = useRouter();
+  const [errors, setErrors] = useState<Errors>({});
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const parsed = signInSchema.safeParse({ email: form.get("email"), password: form.get("password") });
+    if (!parsed.success) {
+      const fieldErrors: Errors = {};
+      for (const issue of parsed.error.issues) fieldErrors[issue.path[0] as "email" | "password"] ??= issue.message;
+      setErrors(fieldErrors);
+      return;
+    }
+    setErrors({});
+    setPending(true);
+    try {
+      const result = await signIn("credentials", { ...parsed.data, redirect: false });
+      if (!result || result.error) {
+        setErrors({ form: result?.error && result.error !== "CredentialsSignin" ? result.error : "Email or password is incorrect." });
+        setPending(false);
+        return;
+      }
+      router.replace(next);
+      router.refresh();
+    } catch {
+      setErrors({ form: "We couldn't reach CareAccess. Check your connection and try again." });
+      setPending(false);
+    }
+  }
+
+  const input =
+    "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-slate-900 shadow-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-600/30 aria-[invalid=true]:border-red-600";
+  return (
+    <form onSubmit={onSubmit} noValidate className="mt-6 space-y-4" aria-describedby={errors.form ? "form-error" : undefined}>
+      {errors.form && (
+        <p id="form-error" role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          {errors.form}
+        </p>
+      )}
+      <div>
+        <label htmlFor="email" className="block text-sm font-medium text-slate-700">
+          Email
+        </label>
+        <input id="email" name="email" type="email" autoComplete="username" required aria-invalid={Boolean(errors.email)} aria-describedby={errors.email ? "email-error" : undefined} className={input} />
+        {errors.email && (
+          <p id="email-error" className="mt-1 text-sm text-red-700">
+            {errors.email}
+          </p>
+        )}
+      </div>
+      <div>
+        <label htmlFor="password" className="block text-sm font-medium text-slate-700">
+          Password
+        </label>
+        <input id="password" name="password" type="password" autoComplete="current-password" required aria-invalid={Boolean(errors.password)} aria-describedby={errors.password ? "password-error" : undefined} className={input} />
+        {errors.password && (
+          <p id="password-error" className="mt-1 text-sm text-red-700">
+            {errors.password}
+          </p>
+        )}
+      </div>
+      <button type="submit" disabled={pending} className="w-full rounded-md bg-brand-600 px-4 py-2.5 font-medium text-white shadow-sm hover:bg-brand-700 disabled:opacity-70">
+        {pending ? "Signing in…" : "Sign in"}
+      </button>
+    </form>
+  );
+}

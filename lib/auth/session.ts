@@ -1,0 +1,34 @@
+import "server-only";
+import { getServerSession } from "next-auth";
+import { redirect } from "next/navigation";
+import { cache } from "react";
+import { config } from "../config";
+import { prisma } from "../db";
+import { sharedLoader } from "../authz/load";
+import { checkSession, type SessionCheck } from "../sessions/sessions";
+import { authOptions } from "./options";
+
+export type SignedIn = Extract<SessionCheck, { ok: true }>;
+
+/** The signed-in person for this request, checked against the session table; null if none. */
+export const currentSession = cache(async (): Promise<SignedIn | null> => {
+  const jwt = (await getServerSession(authOptions())) as { sid?: string } | null;
+  if (!jwt?.sid) return null;
+  const cfg = config();
+  const check = await checkSession(await prisma(), jwt.sid, { idleMinutes: cfg.sessionIdleMinutes, absoluteHours: cfg.sessionAbsoluteHours });
+  return check.ok ? check : null;
+});
+
+/** For pages: the signed-in person, or a redirect to /login. */
+export async function requireSignedIn(): Promise<SignedIn> {
+  const session = await currentSession();
+  if (!session) redirect("/login?expired=1");
+  return session;
+}
+
+/** For pages: the signed-in person and their compiled subject (one per request). */
+export const requireSubject = cache(async () => {
+  const signedIn = await requireSignedIn();
+  const subject = await sharedLoader(await prisma()).load(signedIn.user.id, { isPlatformStaff: signedIn.user.isPlatformStaff });
+  return { ...signedIn, subject };
+});

@@ -1,0 +1,72 @@
+import { randomBytes } from "node:crypto";
+import type { Db, Tx } from "../db/client";
+
+/**
+ * Server-side sessions. The signed cookie carries only the session id; every request checks the
+ * row, so sessions can be listed, idled out and revoked.
+ */
+export interface SessionPolicy {
+  idleMinutes: number;
+  absoluteHours: number;
+}
+
+/** lastSeenAt is written at most this often, so every request doesn't cost a write. */
+const TOUCH_EVERY_MS = 60_000;
+
+export async function createSession(
+  db: Db | Tx,
+  input: { userId: string; ip?: string | null; userAgent?: string | null },
+  policy: SessionPolicy,
+  now = new Date(),
+): Promise<string> {
+  const id = randomBytes(32).toString("base64url");
+  await db.session.create({
+    data: {
+      id,
+      userId: input.userId,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + policy.absoluteHours * 3_600_000),
+      ip: input.ip?.slice(0, 64) ?? null,
+      userAgent: input.userAgent?.slice(0, 512) ?? null,
+    },
+  });
+  return id;
+}
+
+export type SessionCheck =
+  | { ok: true; session: { id: string; userId: string; createdAt: Date }; user: { id: string; email: string; name: string; isPlatformStaff: boolean } }
+  | { ok: false; reason: "missing" | "revoked" | "expired" | "idle" | "disabled" };
+
+/** Is this session still good? Refreshes lastSeenAt (throttled) when it is. */
+export async function checkSession(db: Db | Tx, id: string | undefined, policy: SessionPolicy, now = new Date()): Promise<SessionCheck> {
+  if (!id) return { ok: false, reason: "missing" };
+  const row = await db.session.findUnique({
+    where: { id },
+    include: { user: { select: { id: true, email: true, name: true, isPlatformStaff: true, status: true } } },
+  });
+  if (!row) return { ok: false, reason: "missing" };
+  if (row.revokedAt) return { ok: false, reason: "revoked" };
+  if (row.expiresAt <= now) return { ok: false, reason: "expired" };
+  if (now.getTime() - row.lastSeenAt.getTime() > policy.idleMinutes * 60_000) {
+    await revokeSession(db, id, "idle timeout", now);
+    return { ok: false, reason: "idle" };
+  }
+  if (row.user.status !== "ACTIVE") {
+    await revokeSession(db, id, "account disabled", now);
+    return { ok: false, reason: "disabled" };
+  }
+  if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+    await db.session.update({ where: { id }, data: { lastSeenAt: now } });
+  }
+  const { user } = row;
+  return {
+    ok: true,
+    session: { id: row.id, userId: row.userId, createdAt: row.createdAt },
+    user: { id: user.id, email: user.email, name: user.name, isPlatformStaff: user.isPlatformStaff },
+  };
+}
+
+export async function revokeSession(db: Db | Tx, id: string, reason: string, now = new Date()): Promise<void> {
+  await db.session.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: now, revokedReason: reason } });
+}

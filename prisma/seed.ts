@@ -1,0 +1,178 @@
+import type { Db, Tx } from "../lib/db/client";
+import { builtinRoleId } from "../lib/authz/roles";
+import type { NodeKind } from "../lib/authz/tree";
+import { hashPassword } from "../lib/auth/password";
+import { createNode } from "../lib/orgs/nodes";
+import { syncBuiltinRoles } from "../lib/roles/builtin";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./demo-accounts";
+
+export { DEMO_ACCOUNTS, DEMO_PASSWORD };
+
+/**
+ * The demo data: Northwind Dental Group (an enterprise of two regions), Lakeside Physio (a single
+ * practice) and four family care profiles, with the accounts listed in the README.
+ * Idempotent: it runs in one transaction, and does nothing if the demo owner already exists.
+ */
+type Tree = { kind: NodeKind; name: string; timeZone?: string; flags?: Record<string, boolean>; children?: Tree[] };
+
+const ORGS: Tree[] = [
+  {
+    kind: "ENTERPRISE",
+    name: "Northwind Dental Group",
+    timeZone: "America/Los_Angeles",
+    flags: { enterpriseManagement: true, emSync: true },
+    children: [
+      {
+        kind: "REGION",
+        name: "West Region",
+        children: [
+          { kind: "PRACTICE", name: "Seattle Practice", children: [{ kind: "LOCATION", name: "Seattle Downtown" }, { kind: "LOCATION", name: "Seattle Northgate" }] },
+          { kind: "PRACTICE", name: "Portland Practice", children: [{ kind: "LOCATION", name: "Portland Pearl District" }] },
+        ],
+      },
+      {
+        kind: "REGION",
+        name: "East Region",
+        timeZone: "America/New_York",
+        children: [
+          { kind: "PRACTICE", name: "Boston Practice", children: [{ kind: "LOCATION", name: "Boston Back Bay" }] },
+          { kind: "PRACTICE", name: "New York Practice", children: [{ kind: "LOCATION", name: "New York Midtown" }] },
+        ],
+      },
+    ],
+  },
+  {
+    kind: "PRACTICE",
+    name: "Lakeside Physio",
+    timeZone: "America/Chicago",
+    children: [{ kind: "LOCATION", name: "Lakeside Downtown" }, { kind: "LOCATION", name: "Lakeside Harbor" }],
+  },
+  { kind: "CARE_PROFILE", name: "Rob's Care", timeZone: "America/Denver" },
+  { kind: "CARE_PROFILE", name: "Mom's Care", timeZone: "America/Denver" },
+  { kind: "CARE_PROFILE", name: "Community Care", timeZone: "America/Denver" },
+  { kind: "CARE_PROFILE", name: "Neighbor's Care", timeZone: "America/Denver" },
+];
+
+// who, where, role (built-in key)
+const BINDINGS: [string, string, string][] = [
+  ["owner@northwind.test", "Northwind Dental Group", "owner"],
+  ["west.admin@northwind.test", "West Region", "admin"],
+  ["manager@northwind.test", "Seattle Practice", "manager"],
+  ["manager@northwind.test", "Portland Practice", "front_desk"],
+  ["dr.lee@northwind.test", "Seattle Practice", "provider"],
+  ["dr.patel@northwind.test", "Seattle Practice", "provider"],
+  ["frontdesk@northwind.test", "Boston Practice", "front_desk"],
+  ["billing@northwind.test", "Northwind Dental Group", "billing"],
+  ["inventory@northwind.test", "Seattle Practice", "inventory_manager"],
+  ["ai.handler@northwind.test", "Seattle Practice", "ai_assistant_handler"],
+  ["consultant@northwind.test", "East Region", "consultant"],
+  ["psm@careaccess.test", "Northwind Dental Group", "psm"],
+  ["owner@lakeside.test", "Lakeside Physio", "owner"],
+  ["therapist@lakeside.test", "Lakeside Downtown", "provider"],
+  ["rob@family.test", "Rob's Care", "care_owner"],
+  ["rob@family.test", "Mom's Care", "care_admin"],
+  ["rob@family.test", "Community Care", "care_member"],
+  ["rob@family.test", "Neighbor's Care", "care_viewer"],
+  ["luann@family.test", "Mom's Care", "care_owner"],
+  ["luann@family.test", "Rob's Care", "care_admin"],
+  ["marta@family.test", "Rob's Care", "care_admin"],
+  ["marta@family.test", "Mom's Care", "care_admin"],
+  ["jim@family.test", "Rob's Care", "care_member"],
+  ["carol@community.test", "Community Care", "care_owner"],
+  ["ned@neighbor.test", "Neighbor's Care", "care_owner"],
+];
+
+// first, last, location, primary provider (email or null), shared with
+const PATIENTS: [string, string, string, string | null, string[]][] = [
+  ["Ada", "Lovelace", "Seattle Downtown", "dr.lee@northwind.test", []],
+  ["Grace", "Hopper", "Seattle Downtown", "dr.lee@northwind.test", []],
+  ["Alan", "Turing", "Seattle Northgate", "dr.lee@northwind.test", []],
+  ["Katherine", "Johnson", "Seattle Downtown", "dr.patel@northwind.test", []],
+  ["Edsger", "Dijkstra", "Seattle Northgate", "dr.patel@northwind.test", []],
+  ["Barbara", "Liskov", "Seattle Downtown", "dr.patel@northwind.test", []],
+  ["Margaret", "Hamilton", "Seattle Downtown", "dr.lee@northwind.test", ["dr.patel@northwind.test"]],
+  ["Donald", "Knuth", "Seattle Northgate", null, []],
+  ["Frances", "Allen", "Portland Pearl District", null, []],
+  ["John", "Backus", "Portland Pearl District", null, []],
+  ["Radia", "Perlman", "Boston Back Bay", null, []],
+  ["Leslie", "Lamport", "Boston Back Bay", null, []],
+  ["Shafi", "Goldwasser", "New York Midtown", null, []],
+  ["Tim", "Berners-Lee", "Lakeside Downtown", "therapist@lakeside.test", []],
+  ["Hedy", "Lamarr", "Lakeside Harbor", null, []],
+];
+
+export async function isSeeded(db: Db | Tx): Promise<boolean> {
+  return (await db.user.count({ where: { email: DEMO_ACCOUNTS[0].email } })) > 0;
+}
+
+export async function seedDemoData(db: Db): Promise<{ seeded: boolean }> {
+  await syncBuiltinRoles(db);
+  if (await isSeeded(db)) return { seeded: false };
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await db.$transaction(
+    async (tx) => {
+      const nodes = new Map<string, { id: string; rootId: string }>();
+      const walk = async (tree: Tree, parentId: string | null, timeZone: string) => {
+        const tz = tree.timeZone ?? timeZone;
+        const node = await createNode(tx, { kind: tree.kind, name: tree.name, parentId, timeZone: tz, featureFlags: tree.flags });
+        nodes.set(tree.name, node);
+        for (const child of tree.children ?? []) await walk(child, node.id, tz);
+      };
+      for (const org of ORGS) await walk(org, null, "UTC");
+
+      const users = new Map<string, string>();
+      for (const a of DEMO_ACCOUNTS) {
+        const user = await tx.user.create({
+          data: { email: a.email, name: a.name, passwordHash, isPlatformStaff: a.email.endsWith("@careaccess.test") },
+        });
+        users.set(a.email, user.id);
+      }
+      const owner = users.get("owner@northwind.test")!;
+      await tx.roleBinding.createMany({
+        data: BINDINGS.map(([email, node, role]) => ({
+          userId: users.get(email)!,
+          nodeId: nodes.get(node)!.id,
+          roleId: builtinRoleId(role),
+          grantedById: role === "psm" ? owner : null,
+          reason: role === "psm" ? "Support access granted by the enterprise owner" : null,
+        })),
+      });
+
+      for (const [i, [firstName, lastName, location, provider, shared]] of PATIENTS.entries()) {
+        const node = nodes.get(location)!;
+        const patient = await tx.patient.create({
+          data: {
+            tenantId: node.rootId,
+            nodeId: node.id,
+            firstName,
+            lastName,
+            dateOfBirth: new Date(Date.UTC(1950 + i * 3, i % 12, 1 + i)),
+            phone: `+1 206 555 01${String(i).padStart(2, "0")}`,
+            email: `${firstName.toLowerCase()}.${lastName.toLowerCase().replace(/[^a-z]/g, "")}@example.com`,
+            address: `${100 + i} Main Street`,
+            ssn: `900-00-${String(1000 + i).slice(-4)}`,
+            insuranceMemberId: `INS-${100200 + i}`,
+            primaryProviderId: provider ? users.get(provider)! : null,
+          },
+        });
+        for (const s of shared) await tx.patientAssignment.create({ data: { patientId: patient.id, userId: users.get(s)! } });
+        if (provider) {
+          await tx.clinicalNote.create({
+            data: { patientId: patient.id, nodeId: node.id, authorId: users.get(provider)!, body: `Initial assessment for ${firstName} ${lastName}.` },
+          });
+          await tx.appointment.create({
+            data: {
+              patientId: patient.id,
+              nodeId: node.id,
+              providerId: users.get(provider)!,
+              startsAt: new Date(Date.UTC(2026, 11, 1 + i, 16, 0)),
+              reason: "Follow-up",
+            },
+          });
+        }
+      }
+    },
+    { timeout: 60_000 },
+  );
+  return { seeded: true };
+}

@@ -1,0 +1,72 @@
+/**
+ * `npm start`: one command from a fresh clone to a running app. Applies migrations, seeds the demo
+ * data into an empty database, builds if the sources are newer than the build, and serves on
+ * http://localhost:3000 (PORT and HOST change that).
+ */
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseDatabaseUrl } from "../lib/db/target";
+import { setupDatabase } from "./db";
+import { serve } from "./serve";
+
+const root = path.resolve(import.meta.dirname, "..");
+const dev = process.argv.includes("--dev");
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === "generated" || entry.name.startsWith(".")) continue;
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function needsBuild(): boolean {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (!existsSync(buildId)) return true;
+  const built = statSync(buildId).mtimeMs;
+  const sources = ["app", "components", "lib", "proxy.ts", "next.config.mjs", "package-lock.json"].map((p) => path.join(root, p));
+  return sources.some((p) => existsSync(p) && (statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs) > built);
+}
+
+/** The embedded demo database gets a generated secret kept beside its data (never committed). */
+function ensureSecret(): void {
+  if (process.env.NEXTAUTH_SECRET) return;
+  const target = parseDatabaseUrl(process.env.DATABASE_URL);
+  if (target.kind !== "pglite" || !target.dataDir) return; // production config must set it: loadConfig() refuses
+  const file = path.join(path.dirname(target.dataDir), "nextauth-secret");
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(48).toString("base64url"), { mode: 0o600 });
+  }
+  process.env.NEXTAUTH_SECRET = readFileSync(file, "utf8").trim();
+}
+
+function run(cmd: string, args: string[]): void {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: process.env });
+  if (result.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed`);
+}
+
+async function main() {
+  const port = Number(process.env.PORT ?? 3000);
+  const hostname = process.env.HOST ?? "localhost";
+  process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+  process.env.NEXTAUTH_URL ??= `http://${hostname}:${port}`;
+  if (!existsSync(path.join(root, "lib/db/generated/client.ts"))) run("node", ["scripts/prisma-generate.mjs"]);
+  await setupDatabase("setup");
+  ensureSecret();
+  if (!dev && needsBuild()) {
+    console.log("Building the app (first start, or sources changed)…");
+    run("npx", ["next", "build"]);
+  }
+  await serve({ dir: root, port, hostname, dev });
+  console.log(`CareAccess is running on http://${hostname}:${port}`);
+}
+
+main().catch((err: Error) => {
+  console.error(`CareAccess could not start: ${err.message}`);
+  process.exit(1);
+});
