@@ -76,3 +76,28 @@ export function LoginForm({ next }: { next: string }) {
     </form>
   );
 }
+
+/** Development convenience: fills the form with a demo account (the form still signs in normally). */
+export function DemoAccountList({ accounts, password }: { accounts: { email: string; about: string }[]; password: string }) {
+  const fill = (email: string) => {
+    const set = (id: string, value: string) => {
+      const input = document.getElementById(id) as HTMLInputElement | null;
+      if (input) input.value = value;
+    };
+    set("email", email);
+    set("password", password);
+    document.getElementById("password")?.focus();
+  };
+  return (
+    <ul className="mt-3 divide-y divide-slate-100">
+      {accounts.map((a) => (
+        <li key={a.email}>
+          <button type="button" onClick={() => fill(a.email)} className="w-full rounded-md px-2 py-2 text-left hover:bg-slate-50">
+            <span className="font-mono text-slate-900">{a.email}</span>
+            <span className="block text-xs text-slate-600">{a.about}</span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}

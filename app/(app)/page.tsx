@@ -37,33 +37,27 @@ export default async function HomePage() {
           </p>
         </div>
       ) : (
-        tenants.map(([tenantId, tenantName]) => (
-          <section key={tenantId} aria-labelledby={`tenant-${tenantId}`} className="space-y-3">
-            <h2 id={`tenant-${tenantId}`} className="text-sm font-semibold uppercase tracking-wide text-slate-600">
-              {tenantName}
-            </h2>
-            <ul className="grid gap-4 md:grid-cols-2">
-              {memberships
-                .filter((m) => m.tenantId === tenantId)
-                .map((m) => (
-                  <li key={m.bindingId} className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm" data-testid="membership">
-                    <div className="flex items-start justify-between gap-3">
-                      <div className="min-w-0">
-                        <p className="text-xs font-medium text-slate-500">{KIND_LABEL[m.kind]}</p>
-                        <h3 className="truncate text-lg font-semibold">{m.nodeName}</h3>
-                        {m.path.length > 1 && <p className="truncate text-xs text-slate-500">{m.path.slice(0, -1).join(" › ")}</p>}
-                      </div>
-                      <span className="shrink-0 rounded-full bg-brand-50 px-3 py-1 text-sm font-medium text-brand-700 ring-1 ring-brand-100">
-                        {m.role}
-                      </span>
-                    </div>
-                    <AccessSummary membership={m} />
-                    {m.expiresAt && <p className="mt-3 text-xs text-amber-700">Access ends {new Date(m.expiresAt).toLocaleDateString("en-US", { dateStyle: "medium" })}</p>}
-                  </li>
-                ))}
-            </ul>
-          </section>
-        ))
+        <section aria-labelledby="where-you-belong">
+          <h2 id="where-you-belong" className="sr-only">
+            Where you belong
+          </h2>
+          <ul className="grid gap-4 md:grid-cols-2">
+            {memberships.map((m) => (
+              <li key={m.bindingId} className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm" data-testid="membership">
+                <div className="flex items-start justify-between gap-3">
+                  <div className="min-w-0">
+                    <p className="text-xs font-medium text-slate-500">{KIND_LABEL[m.kind]}</p>
+                    <h3 className="truncate text-lg font-semibold">{m.nodeName}</h3>
+                    {m.path.length > 1 && <p className="truncate text-xs text-slate-500">{m.path.slice(0, -1).join(" › ")}</p>}
+                  </div>
+                  <span className="shrink-0 rounded-full bg-brand-50 px-3 py-1 text-sm font-medium text-brand-700 ring-1 ring-brand-100">{m.role}</span>
+                </div>
+                <AccessSummary membership={m} />
+                {m.expiresAt && <p className="mt-3 text-xs text-amber-700">Access ends {new Date(m.expiresAt).toLocaleDateString("en-US", { dateStyle: "medium" })}</p>}
+              </li>
+            ))}
+          </ul>
+        </section>
       )}
     </div>
   );

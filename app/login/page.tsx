@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { Logo } from "@/components/logo";
-import { LoginForm } from "@/components/login-form";
+import { DemoAccountList, LoginForm } from "@/components/login-form";
 import { currentSession } from "@/lib/auth/session";
 import { config } from "@/lib/config";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
@@ -15,8 +15,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const notice = params.signedOut ? "You have signed out." : params.expired ? "Your session has ended. Please sign in again." : null;
   const showDemo = config().showDemoAccounts;
   return (
-    <main className="flex min-h-screen flex-col items-center justify-start px-4 py-12 sm:justify-center">
-      <div className="w-full max-w-md">
+    <main className="mx-auto flex min-h-screen max-w-5xl flex-col items-center gap-6 px-4 py-12 lg:flex-row lg:items-start lg:justify-center">
+      <div className="w-full max-w-md lg:sticky lg:top-12">
         <div className="mb-6 flex justify-center text-2xl">
           <Logo />
         </div>
@@ -30,23 +30,16 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           )}
           <LoginForm next={safeNext(params.next)} />
         </div>
-        {showDemo && (
-          <section aria-labelledby="demo-accounts" className="mt-6 rounded-2xl border border-slate-200 bg-white p-6 text-sm shadow-sm">
-            <h2 id="demo-accounts" className="font-semibold">Demo accounts</h2>
-            <p className="mt-1 text-slate-600">
-              Every account uses the password <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-slate-800">{DEMO_PASSWORD}</code>
-            </p>
-            <ul className="mt-3 divide-y divide-slate-100">
-              {DEMO_ACCOUNTS.map((a) => (
-                <li key={a.email} className="py-2">
-                  <span className="font-mono text-slate-900">{a.email}</span>
-                  <span className="block text-xs text-slate-600">{a.about}</span>
-                </li>
-              ))}
-            </ul>
-          </section>
-        )}
       </div>
+      {showDemo && (
+        <section aria-labelledby="demo-accounts" className="w-full max-w-md rounded-2xl border border-slate-200 bg-white p-6 text-sm shadow-sm lg:mt-14">
+          <h2 id="demo-accounts" className="font-semibold">Demo accounts</h2>
+          <p className="mt-1 text-slate-600">
+            Every account uses the password <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-slate-800">{DEMO_PASSWORD}</code>. Choose one to fill in the form.
+          </p>
+          <DemoAccountList accounts={DEMO_ACCOUNTS} password={DEMO_PASSWORD} />
+        </section>
+      )}
     </main>
   );
 }

@@ -20,12 +20,13 @@ export function parseDatabaseUrl(raw: string | undefined): DatabaseTarget {
     return rest === "memory" ? { kind: "pglite", dataDir: null, label: "PGlite (in memory)" } : pgliteTarget(rest || DEFAULT_PGLITE_DIR);
   }
   if (value.startsWith("postgres://") || value.startsWith("postgresql://")) {
-    let parsed: URL;
+    let parsed: URL | undefined;
     try {
       parsed = new URL(value);
     } catch {
-      throw new Error("DATABASE_URL is not a valid URL (expected postgres://user@host:port/database)");
+      parsed = undefined;
     }
+    if (!parsed?.hostname) throw new Error("DATABASE_URL is not a valid URL (expected postgres://user@host:port/database)");
     return { kind: "postgres", url: value, label: `PostgreSQL at ${parsed.hostname}:${parsed.port || "5432"}${parsed.pathname}` };
   }
   throw new Error('DATABASE_URL must start with "postgres://", "postgresql://" or "pglite:"');
