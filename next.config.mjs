@@ -2,6 +2,8 @@
 const nextConfig = {
   // Native and WASM database drivers stay outside the server bundle.
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/adapter-pg", "pg", "@node-rs/argon2", "@prisma/client"],
+  // Separate build folders let several e2e runs (different E2E_PORT) build side by side.
+  distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,
   // The build checks the app's own code; `npm test` type-checks everything, tests and bench included.
   typescript: { tsconfigPath: "tsconfig.build.json" },

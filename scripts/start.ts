@@ -25,7 +25,7 @@ function newestMtime(dir: string): number {
 }
 
 function needsBuild(): boolean {
-  const buildId = path.join(root, ".next", "BUILD_ID");
+  const buildId = path.join(root, process.env.NEXT_DIST_DIR ?? ".next", "BUILD_ID");
   if (!existsSync(buildId)) return true;
   const built = statSync(buildId).mtimeMs;
   const sources = ["app", "components", "lib", "proxy.ts", "next.config.mjs", "package-lock.json"].map((p) => path.join(root, p));

@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { TEST_DATABASES, createTestDatabase, type TestDatabase } from "../db/testing";
+import { recordAudit, verifyChain } from "./audit";
+
+describe.each(TEST_DATABASES)("the audit log ($name)", (kind) => {
+  let db: TestDatabase;
+  const tenant = "00000000-0000-4000-8000-000000000001";
+  const other = "00000000-0000-4000-8000-000000000002";
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    for (let i = 0; i < 5; i++) {
+      await db.prisma.$transaction((tx) => recordAudit(tx, { tenantId: tenant, actorId: null, action: "member.invited", targetType: "user", targetId: `u${i}`, details: { b: i, a: [1, { z: 1, y: 2 }] } }));
+      await recordAudit(db.prisma, { tenantId: other, actorId: null, action: "patient.viewed", targetId: `p${i}` });
+    }
+  });
+  afterAll(async () => db?.destroy());
+
+  test("each tenant's events form an unbroken hash chain", async () => {
+    expect(await verifyChain(db.prisma, tenant)).toEqual({ ok: true, count: 5 });
+    expect(await verifyChain(db.prisma, other)).toEqual({ ok: true, count: 5 });
+  });
+
+  test("the database refuses to change or delete an event", async () => {
+    await expect(db.sql.exec(`UPDATE audit_events SET action = 'nothing.happened'`)).rejects.toThrow(/append-only/);
+    await expect(db.sql.exec(`DELETE FROM audit_events`)).rejects.toThrow(/append-only/);
+    await expect(db.sql.exec(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
+    expect(await db.prisma.auditEvent.count()).toBe(10);
+  });
+
+  test("an edit made around the trigger (by a superuser) is found by the chain check", async () => {
+    const third = (await db.prisma.auditEvent.findMany({ where: { tenantId: tenant }, orderBy: { id: "asc" } }))[2];
+    await db.sql.exec(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update`);
+    await db.sql.exec(`UPDATE audit_events SET target_id = 'someone-else' WHERE id = ${third.id}`);
+    await db.sql.exec(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update`);
+    expect(await verifyChain(db.prisma, tenant)).toEqual({ ok: false, brokenAt: third.id });
+    expect(await verifyChain(db.prisma, other)).toEqual({ ok: true, count: 5 });
+  });
+});

@@ -1,0 +1,80 @@
+import { createHash } from "node:crypto";
+import type { Db, Tx } from "../db/client";
+
+/**
+ * The audit log. Every change, every access to a patient's record, and every security event is
+ * recorded here, in the same transaction as what it records. Rows are chained per tenant: each
+ * hash covers the previous hash and the row's content, so editing or removing a row (which the
+ * database refuses anyway) breaks the chain and verifyChain() finds where.
+ */
+export interface AuditInput {
+  /** The tenant root; null for events that belong to no tenant (a failed sign-in). */
+  tenantId: string | null;
+  actorId: string | null;
+  /** Dotted verb, e.g. "member.role_changed", "patient.viewed", "auth.sign_in_failed". */
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  details?: Record<string, unknown>;
+  ip?: string | null;
+}
+
+export const GENESIS = "0".repeat(64);
+
+/** Canonical JSON (sorted keys) so a row hashes the same on every machine. */
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  return `{${Object.keys(value as object).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(",")}}`;
+}
+
+export function hashEvent(prevHash: string, e: { tenantId: string | null; actorId: string | null; action: string; targetType: string | null; targetId: string | null; details: unknown; ip: string | null; createdAt: Date }): string {
+  const { tenantId, actorId, action, targetType, targetId, details, ip, createdAt } = e;
+  const body = canonical({ tenantId, actorId, action, targetType, targetId, details, ip, createdAt: createdAt.toISOString() });
+  return createHash("sha256").update(prevHash).update("\n").update(body).digest("hex");
+}
+
+/** Appends one event. Takes a per-tenant transaction lock so concurrent writers chain in order. */
+export async function recordAudit(tx: Tx | Db, input: AuditInput): Promise<void> {
+  const chain = input.tenantId ?? "global";
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${chain}))`;
+  const last = await tx.auditEvent.findFirst({
+    where: { tenantId: input.tenantId },
+    orderBy: { id: "desc" },
+    select: { hash: true },
+  });
+  const prevHash = last?.hash ?? GENESIS;
+  const row = {
+    tenantId: input.tenantId,
+    actorId: input.actorId,
+    action: input.action,
+    targetType: input.targetType ?? null,
+    targetId: input.targetId ?? null,
+    details: (input.details ?? {}) as object,
+    ip: input.ip ?? null,
+    createdAt: new Date(Math.floor(Date.now())),
+  };
+  await tx.auditEvent.create({ data: { ...row, prevHash, hash: hashEvent(prevHash, row) } });
+}
+
+/** Walks a tenant's chain; returns the id of the first row that doesn't verify, or null if all do. */
+export async function verifyChain(db: Db | Tx, tenantId: string | null): Promise<{ ok: true; count: number } | { ok: false; brokenAt: bigint }> {
+  let prevHash = GENESIS;
+  let count = 0;
+  let cursor: bigint | undefined;
+  for (;;) {
+    const rows = await db.auditEvent.findMany({
+      where: { tenantId, ...(cursor !== undefined ? { id: { gt: cursor } } : {}) },
+      orderBy: { id: "asc" },
+      take: 1000,
+    });
+    if (rows.length === 0) return { ok: true, count };
+    for (const r of rows) {
+      const expected = hashEvent(prevHash, r);
+      if (r.prevHash !== prevHash || r.hash !== expected) return { ok: false, brokenAt: r.id };
+      prevHash = r.hash;
+      count++;
+    }
+    cursor = rows[rows.length - 1].id;
+  }
+}
