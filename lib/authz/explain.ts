@@ -1,4 +1,4 @@
-import { CATALOGUE, SEPARATION_OF_DUTIES, resourceOf, type Permission } from "./catalogue";
+import { CATALOGUE, SEPARATION_OF_DUTIES, isPermission, resourceOf, type Permission } from "./catalogue";
 import { allowingGrants, bindingsReaching, conditionsHold, type DecisionContext, type ResourceRef } from "./decide";
 import { SCOPE_ASSIGNED, SCOPE_NODE, SCOPE_OWN, lookupNode, type CompiledBinding, type CompiledGrant, type Subject } from "./subject";
 
@@ -22,6 +22,7 @@ const at = (b: CompiledBinding) => `${b.roleName} at ${b.nodeName}`;
  * closest miss and the one change that would allow it. Slower than decide(); for admins and tests.
  */
 export function explain(subject: Subject, permission: Permission, resource: ResourceRef, context?: DecisionContext): Explanation {
+  if (!isPermission(permission)) return { allowed: false, permission, reason: `${String(permission)} is not a permission CareAccess knows.` };
   const now = context?.now ?? Date.now();
   const allowed = allowingGrants(subject, permission, resource, { now });
   if (allowed.length > 0) {
@@ -29,7 +30,7 @@ export function explain(subject: Subject, permission: Permission, resource: Reso
     return {
       allowed: true,
       permission,
-      reason: `${at(binding)} grants ${permission} on ${SCOPE_WORDS[grant.scope]}`,
+      reason: `${at(binding)} grants ${permission} on ${SCOPE_WORDS[grant.scope]}.`,
       via: { bindingId: binding.id, role: binding.roleName, node: binding.nodeName, scope: scopeName(grant) },
     };
   }
@@ -83,10 +84,12 @@ export function explain(subject: Subject, permission: Permission, resource: Reso
   return deny(reason, `Give them a role at ${b.nodeName} that includes ${permission}, or a custom role based on ${b.roleName} that adds it.`);
 }
 
+const DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
 function describeConditions(grant: CompiledGrant): string {
   const parts: string[] = [];
-  if (grant.maxAmount !== undefined) parts.push(`for amounts under ${grant.maxAmount}`);
-  if (grant.window) parts.push(`between ${grant.window.start} and ${grant.window.end} on days ${[...grant.window.days].join(",")}`);
+  if (grant.maxAmount !== undefined) parts.push(`for amounts under $${grant.maxAmount}`);
+  if (grant.window) parts.push(`between ${grant.window.start} and ${grant.window.end} on ${[...grant.window.days].sort().map((d) => DAY_NAMES[d]).join(", ")}`);
   if (Number.isFinite(grant.validFrom)) parts.push(`from ${new Date(grant.validFrom).toISOString()}`);
   if (Number.isFinite(grant.validUntil)) parts.push(`until ${new Date(grant.validUntil).toISOString()}`);
   return parts.join(" and ");

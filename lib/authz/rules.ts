@@ -1,9 +1,9 @@
 import type { Permission } from "./catalogue";
 import type { Grant } from "./grants";
 import { scopeCovers } from "./grants";
-import { bindingsReaching } from "./decide";
+import { bindingsReaching, decide } from "./decide";
 import { ADMIN_ROLE_IDS, OWNER_ROLE_IDS } from "./roles";
-import type { Subject } from "./subject";
+import { SCOPE_NODE, type Subject } from "./subject";
 
 /** Role-hierarchy rules as small pure functions. Each returns why not, or null when allowed. */
 export type RuleResult = { ok: true } | { ok: false; code: "forbidden" | "conflict"; reason: string };
@@ -15,11 +15,19 @@ export function isOwnerAt(subject: Subject, nodeId: string, now = Date.now()): b
   return bindingsReaching(subject, nodeId).some((b) => b.isOwner && b.expiresAt > now);
 }
 
-/** The subject's unconditioned grant of `permission` reaching `nodeId` with the widest scope. */
+/**
+ * The scopes of the subject's unconditioned, unrestricted grants of `permission` that reach `nodeId`.
+ * A node-scoped grant reaches only its binding's own node, so one held above `nodeId` doesn't count.
+ */
 function heldScopes(subject: Subject, nodeId: string, permission: Permission, now: number) {
   return bindingsReaching(subject, nodeId)
     .filter((b) => b.expiresAt > now)
-    .flatMap((b) => (b.grants.get(permission) ?? []).filter((g) => !g.hasConditions && !g.source.hide?.length).map((g) => g.source.scope ?? "subtree"));
+    .flatMap((b) =>
+      (b.grants.get(permission) ?? [])
+        .filter((g) => !g.hasConditions && !g.source.hide?.length && !g.source.readOnly?.length)
+        .filter((g) => g.scope !== SCOPE_NODE || b.nodeId === nodeId)
+        .map((g) => g.source.scope ?? "subtree"),
+    );
 }
 
 /** Nobody grants above their own rights: every grant must be held by the actor at that node, as wide. */
@@ -51,6 +59,9 @@ export function canChangeBinding(actor: Subject, change: BindingChange, now = Da
   const touches = [change.currentRoleId, change.nextRoleId].filter((r): r is string => Boolean(r));
   if (touches.some((r) => OWNER_ROLE_IDS.has(r)) && !actorIsOwner) return no("forbidden", "Only an owner can give or take away the Owner role.");
   if (touches.some((r) => ADMIN_ROLE_IDS.has(r)) && !actorIsOwner) return no("forbidden", "Only an owner can change an admin's rights.");
+  if (!actorIsOwner && !decide(actor, "members.manage_roles", { nodeId: change.nodeId }, { now })) {
+    return no("forbidden", "You can't change people's roles here.");
+  }
   const losingOwner = change.currentRoleId && OWNER_ROLE_IDS.has(change.currentRoleId) && !(change.nextRoleId && OWNER_ROLE_IDS.has(change.nextRoleId));
   if (losingOwner && change.ownerCount <= 1) return no("conflict", "This is the only owner: add another owner before removing or changing this one.");
   if (change.nextGrants) return canGrant(actor, change.nodeId, change.nextGrants, now);

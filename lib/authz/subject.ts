@@ -101,7 +101,15 @@ export function resolveRoleGrants(
     warn(`role ${roleId} inherits from another tenant's role`);
     return [];
   }
-  const removed = new Set(parseRemovals(role.removals, (m) => warn(`role ${roleId} removals: ${m}`)));
+  let removalsValid = true;
+  const removed = new Set(
+    parseRemovals(role.removals, (m) => {
+      removalsValid = false;
+      warn(`role ${roleId} removals: ${m}`);
+    }),
+  );
+  // Fail closed: if we can't read what the role removes, it must not inherit everything instead.
+  if (!removalsValid) return [];
   return [
     ...inherited.filter((grant) => !removed.has(grant.permission)),
     ...parseGrants(role.grants, (m) => warn(`role ${roleId} grants: ${m}`)),
@@ -151,10 +159,17 @@ export function compileSubject(input: CompileInput): Subject {
       roleGrantCache.set(row.roleId, grants);
     }
     const isOwner = OWNER_ROLE_IDS.has(row.roleId);
-    const adjustments = parseAdjustments(row.adjustments, (m) => warn(`binding ${row.id} adjustments: ${m}`));
+    let adjustmentsValid = true;
+    const adjustments = parseAdjustments(row.adjustments, (m) => {
+      adjustmentsValid = false;
+      warn(`binding ${row.id} adjustments: ${m}`);
+    });
     // The owner's rights can't be reduced: removals on an owner binding are ignored.
     const removed = new Set(isOwner ? [] : (adjustments.remove ?? []));
-    const effective = [...grants.filter((gr) => !removed.has(gr.permission)), ...(adjustments.add ?? [])];
+    // Fail closed: unreadable adjustments may have removed anything, so the binding grants nothing
+    // (an owner binding keeps its role's grants, as its removals would be ignored anyway).
+    const effective =
+      adjustmentsValid || isOwner ? [...grants.filter((gr) => !removed.has(gr.permission)), ...(adjustments.add ?? [])] : [];
 
     const table = new Map<Permission, CompiledGrant[]>();
     for (const grant of effective) {
