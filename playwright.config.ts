@@ -6,17 +6,21 @@ import { defineConfig, devices } from "@playwright/test";
  */
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** Point at an already running app (e.g. `npm run dev`) instead of starting a fresh one. */
+const external = process.env.E2E_BASE_URL;
 
 export default defineConfig({
   testDir: "e2e",
-  outputDir: "e2e/.artifacts/results",
+  // One results folder per port: several runs side by side don't wipe each other's artifacts.
+  outputDir: `e2e/.artifacts/results-${external ? "external" : PORT}`,
   fullyParallel: false,
   workers: 1,
   retries: process.env.CI ? 1 : 0,
   timeout: 60_000,
+  expect: { timeout: 10_000 },
   reporter: [["list"]],
   use: {
-    baseURL: `http://localhost:${PORT}`,
+    baseURL: external ?? `http://localhost:${PORT}`,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
@@ -25,12 +29,14 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } }],
-  webServer: {
+  webServer: external
+    ? undefined
+    : {
     command: "node scripts/e2e-server.mjs",
     url: `http://localhost:${PORT}/api/health`,
     timeout: 600_000,
     reuseExistingServer: false,
     stdout: "pipe",
     env: { PORT: String(PORT), NEXT_TELEMETRY_DISABLED: "1" },
-  },
+      },
 });

@@ -21,3 +21,14 @@ export async function expectAccessible(page: Page) {
 export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
 }
+
+export async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(/\/login\?signedOut=1/);
+}
+
+/** Signs in and waits until the app has let the person in. */
+export async function signInAs(page: Page, email: string) {
+  await signIn(page, email);
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+}

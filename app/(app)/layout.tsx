@@ -2,10 +2,13 @@ import Link from "next/link";
 import { Logo } from "@/components/logo";
 import { Providers } from "@/components/providers";
 import { SignOutButton } from "@/components/sign-out-button";
-import { requireSignedIn } from "@/lib/auth/session";
+import { ProfileSwitcher } from "@/components/shell/profile-switcher";
+import { requireSubject } from "@/lib/auth/session";
+import { enterableNodes, enterpriseEntries } from "@/lib/context/enterable";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
-  const { user } = await requireSignedIn();
+  const { user, subject } = await requireSubject();
+  const nodes = enterableNodes(subject);
   const initials = user.name.split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0]).join("").toUpperCase();
   return (
     <Providers>
@@ -14,9 +17,12 @@ export default async function AppLayout({ children }: { children: React.ReactNod
       </a>
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3 sm:px-6">
-          <Link href="/" className="text-lg text-slate-900">
-            <Logo />
-          </Link>
+          <div className="flex min-w-0 items-center gap-4">
+            <Link href="/" className="text-lg text-slate-900">
+              <Logo />
+            </Link>
+            {nodes.length > 0 && <ProfileSwitcher nodes={nodes} enterprise={enterpriseEntries(subject)} />}
+          </div>
           <div className="flex items-center gap-3">
             <div className="flex items-center gap-2 text-right" data-testid="signed-in-user">
               <span aria-hidden="true" className="flex h-8 w-8 items-center justify-center rounded-full bg-brand-100 text-xs font-semibold text-brand-800">

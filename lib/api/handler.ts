@@ -2,7 +2,10 @@ import "server-only";
 import { z } from "zod";
 import { bindingsReaching, decide, type Permission, type ResourceRef, type Subject } from "../authz";
 import { sharedLoader } from "../authz/load";
+import { headers } from "next/headers";
+import { clientIp } from "../auth/request-meta";
 import { currentSession, type SignedIn } from "../auth/session";
+import { config } from "../config";
 import { prisma } from "../db";
 import type { Db, Tx } from "../db/client";
 import { AppError, fromZodError, toErrorBody } from "./errors";
@@ -25,6 +28,8 @@ export type Access<I> =
   | { public: true }
   /** Any signed-in person, acting only on their own data (their profile list, their sessions). */
   | { signedIn: true }
+  /** Any member of a place (someone with a role there or above it): 404 for everyone else. */
+  | { memberOf: (input: I) => string }
   /**
    * A permission on one record. `resource` finds the record's ResourceRef, or null when it does not
    * exist. A record outside every tenant the caller belongs to answers 404, never 403.
@@ -39,6 +44,8 @@ export interface HandlerContext<I> {
   sessionId: string | null;
   /** The transaction the handler runs in. */
   tx: Tx;
+  /** The client's address, for the audit log (see lib/auth/request-meta.ts). */
+  ip: string | null;
 }
 
 export interface Spec<S extends z.ZodType, R> {
@@ -62,17 +69,24 @@ export async function run<S extends z.ZodType, R>(spec: Spec<S, R>, raw: unknown
   if (!parsed.success) throw fromZodError(parsed.error);
   const input = parsed.data;
 
+  if ("memberOf" in access) {
+    const nodeId = access.memberOf(input);
+    if (!isUuid(nodeId) || bindingsReaching(subject!, nodeId).length === 0) throw new AppError("not_found", "Not found.");
+  }
   if ("permission" in access) {
     const ctx: AccessContext = { user: session!.user, sessionId: session!.session.id, subject: subject!, db };
     const ref = await access.resource(input, ctx);
     // Not found and "not yours at all" look the same, so existence doesn't leak.
-    if (!ref || bindingsReaching(subject!, ref.nodeId).length === 0) throw new AppError("not_found", "Not found.");
+    if (!ref || !isUuid(ref.nodeId) || bindingsReaching(subject!, ref.nodeId).length === 0) throw new AppError("not_found", "Not found.");
     if (!decide(subject!, access.permission, ref)) throw new AppError("forbidden", "You don't have permission to do that.");
   }
+  const ip = clientIp(await headers(), config().trustProxy);
   return db.$transaction((tx) =>
-    spec.handler({ input, user: session?.user ?? null, subject, sessionId: session?.session.id ?? null, tx }),
+    spec.handler({ input, user: session?.user ?? null, subject, sessionId: session?.session.id ?? null, tx, ip }),
   );
 }
+
+const isUuid = (value: unknown) => typeof value === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
 type RouteParams = { params: Promise<Record<string, string | string[]>> };
 
@@ -95,6 +109,8 @@ export function route<S extends z.ZodType, R>(spec: Spec<S, R>, options: { statu
       }
       const raw = body && typeof body === "object" && !Array.isArray(body) ? { ...query, ...body, ...params } : body;
       const result = await run(spec, raw);
+      // A handler may answer with its own Response (files, images); anything else is JSON.
+      if (result instanceof Response) return result;
       return Response.json(result ?? null, { status: options.status ?? 200 });
     } catch (err) {
       const { status, body } = toErrorBody(err);

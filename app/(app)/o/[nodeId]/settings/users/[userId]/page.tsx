@@ -1,0 +1,62 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { MemberDetail } from "@/components/users/member-detail";
+import { ROLE_TEMPLATES, builtinRoleId, isOwnerAt } from "@/lib/authz";
+import { prisma } from "@/lib/db";
+import { can } from "@/lib/context/enterable";
+import { placesUnder } from "@/lib/context/places";
+import { requirePagePermission } from "@/lib/context/server";
+import { assignableRoles } from "@/lib/members/admin";
+import { findMember } from "@/lib/members/directory";
+
+export const metadata: Metadata = { title: "Person" };
+
+const PROVIDER_ROLE = builtinRoleId("provider");
+
+export default async function MemberPage({ params }: { params: Promise<{ nodeId: string; userId: string }> }) {
+  const { nodeId, userId } = await params;
+  const { subject, node, user } = await requirePagePermission(nodeId, "members.read");
+  const db = await prisma();
+  const [member, roles] = await Promise.all([findMember(db, node.id, userId), db.$transaction((tx) => assignableRoles(tx, node.tenantId))]);
+  if (!member) notFound();
+  const places = placesUnder(subject, node.id);
+  const here = new Set(places.map((p) => p.id));
+  const isProviderRole = (roleId: string) => roleId === PROVIDER_ROLE || roles.find((r) => r.id === roleId)?.parentId === PROVIDER_ROLE;
+  const showProvider = node.kind !== "CARE_PROFILE" && member.bindings.some((b) => isProviderRole(b.roleId));
+  const self = member.id === user.id;
+  return (
+    <div className="space-y-4">
+      <Link href={`/o/${node.id}/settings/users`} className="text-sm font-medium text-brand-700 hover:underline">
+        ← All {node.kind === "CARE_PROFILE" ? "team members" : "users"}
+      </Link>
+      <MemberDetail
+        nodeId={node.id}
+        member={{
+          id: member.id,
+          name: member.name,
+          email: member.email,
+          phone: member.phone,
+          status: member.status,
+          locked: Boolean(member.lockedUntil && member.lockedUntil > new Date()),
+          createdAt: member.createdAt.toISOString(),
+          roles: member.bindings.filter((b) => here.has(b.nodeId)).map((b) => ({ nodeId: b.nodeId, roleId: b.roleId })),
+          provider: member.providerProfile
+            ? { ...member.providerProfile, hasPhoto: Boolean(member.providerProfile.photoType) }
+            : { credentials: "", specialties: [], licenseNumber: null, bio: "", photoType: null, hasPhoto: false },
+        }}
+        places={places}
+        roles={roles.map((r) => ({ id: r.id, name: r.name, custom: r.tenantId !== null }))}
+        showProvider={showProvider}
+        can={{
+          edit: can(subject, "members.edit", node.id),
+          manageRoles: can(subject, "members.manage_roles", node.id) && !self,
+          disable: can(subject, "members.delete", node.id) && !self,
+          remove: can(subject, "members.delete", node.id) && !self,
+          owner: isOwnerAt(subject, node.id),
+        }}
+        ownerRoleIds={ROLE_TEMPLATES.filter((t) => t.key === "owner" || t.key === "care_owner").map((t) => builtinRoleId(t.key))}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,29 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+export interface NavItem {
+  href: string;
+  label: string;
+}
+
+/** The tabs of a place: only those the person's role there allows are passed in. */
+export function ContextNav({ items }: { items: NavItem[] }) {
+  const pathname = usePathname();
+  const active = (href: string) => (href.split("/").length <= 3 ? pathname === href : pathname.startsWith(href));
+  return (
+    <nav aria-label="Sections" className="-mb-px flex gap-1 overflow-x-auto">
+      {items.map((item) => (
+        <Link
+          key={item.href}
+          href={item.href}
+          aria-current={active(item.href) ? "page" : undefined}
+          className="whitespace-nowrap border-b-2 border-transparent px-3 py-2 text-sm font-medium text-slate-600 hover:border-slate-300 hover:text-slate-900 aria-[current=page]:border-brand-600 aria-[current=page]:text-brand-700"
+        >
+          {item.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}

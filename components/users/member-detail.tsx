@@ -1,0 +1,367 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import {
+  changeRoles,
+  endUserSessions,
+  removeUser,
+  resetPassword,
+  saveProvider,
+  setStatus,
+  unlockUser,
+  updateDetails,
+} from "@/app/(app)/o/[nodeId]/settings/users/actions";
+import { Dialog } from "@/components/ui/dialog";
+import { Field, FormError, buttonClass, fieldErrors, inputClass } from "@/components/ui/form";
+import type { PlaceOption, RoleOption } from "./users-panel";
+
+interface Member {
+  id: string;
+  name: string;
+  email: string;
+  phone: string | null;
+  status: "ACTIVE" | "INVITED" | "DISABLED";
+  locked: boolean;
+  createdAt: string;
+  roles: { nodeId: string; roleId: string }[];
+  provider: { credentials: string; specialties: string[]; licenseNumber: string | null; bio: string; hasPhoto: boolean };
+}
+type Can = { edit: boolean; manageRoles: boolean; disable: boolean; remove: boolean; owner: boolean };
+type Result = { ok: true } | { ok: false; error: { message: string; fields?: Record<string, string[]> } };
+
+function useAction() {
+  const router = useRouter();
+  const [pending, setPending] = useState(false);
+  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [fields, setFields] = useState<Record<string, string[]>>();
+  const run = async (fn: () => Promise<Result | { ok: true; data: unknown }>, success: string) => {
+    setPending(true);
+    setMessage(null);
+    const result = (await fn()) as Result;
+    setPending(false);
+    if (!result.ok) {
+      setFields(result.error.fields);
+      setMessage({ kind: "error", text: result.error.message });
+      return false;
+    }
+    setFields(undefined);
+    setMessage({ kind: "ok", text: success });
+    router.refresh();
+    return true;
+  };
+  return { pending, message, fields, run };
+}
+
+function Message({ m }: { m: { kind: "ok" | "error"; text: string } | null }) {
+  if (!m) return null;
+  return m.kind === "ok" ? (
+    <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+      {m.text}
+    </p>
+  ) : (
+    <FormError message={m.text} />
+  );
+}
+
+function Card({ title, children, id }: { title: string; children: React.ReactNode; id: string }) {
+  return (
+    <section aria-labelledby={id} className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+      <h3 id={id} className="mb-4 text-base font-semibold">
+        {title}
+      </h3>
+      {children}
+    </section>
+  );
+}
+
+export function MemberDetail({
+  nodeId,
+  member,
+  places,
+  roles,
+  showProvider,
+  can,
+  ownerRoleIds,
+}: {
+  nodeId: string;
+  member: Member;
+  places: PlaceOption[];
+  roles: RoleOption[];
+  showProvider: boolean;
+  can: Can;
+  ownerRoleIds: string[];
+}) {
+  const status = member.locked ? "Locked" : { ACTIVE: "Active", INVITED: "Invited", DISABLED: "Disabled" }[member.status];
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center gap-3">
+        <h2 className="text-xl font-semibold" data-testid="member-name">
+          {member.name}
+        </h2>
+        <span className="rounded-full bg-slate-100 px-2.5 py-0.5 text-xs font-medium text-slate-700 ring-1 ring-slate-200" data-testid="member-status">
+          {status}
+        </span>
+        <span className="text-sm text-slate-600">{member.email}</span>
+      </div>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <DetailsCard nodeId={nodeId} member={member} editable={can.edit} />
+        <RolesCard nodeId={nodeId} member={member} places={places} roles={roles} editable={can.manageRoles} owner={can.owner} ownerRoleIds={ownerRoleIds} />
+        {showProvider && <ProviderCard nodeId={nodeId} member={member} editable={can.edit} />}
+        <AccountCard nodeId={nodeId} member={member} can={can} />
+      </div>
+    </div>
+  );
+}
+
+function DetailsCard({ nodeId, member, editable }: { nodeId: string; member: Member; editable: boolean }) {
+  const { pending, message, fields, run } = useAction();
+  return (
+    <Card title="Details" id="details">
+      <form
+        className="space-y-3"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          const f = new FormData(e.currentTarget);
+          void run(() => updateDetails({ nodeId, userId: member.id, name: String(f.get("name")), phone: String(f.get("phone") ?? "") }), "Details saved.");
+        }}
+      >
+        <Message m={message} />
+        <Field id="detail-name" label="Name" error={fieldErrors(fields, "name")}>
+          <input id="detail-name" name="name" defaultValue={member.name} disabled={!editable} className={inputClass} />
+        </Field>
+        <Field id="detail-phone" label="Phone" error={fieldErrors(fields, "phone")}>
+          <input id="detail-phone" name="phone" type="tel" defaultValue={member.phone ?? ""} disabled={!editable} className={inputClass} />
+        </Field>
+        <p className="text-xs text-slate-500">Member since {new Date(member.createdAt).toLocaleDateString("en-US", { dateStyle: "medium" })}</p>
+        {editable && (
+          <button type="submit" className={buttonClass.primary} disabled={pending}>
+            {pending ? "Saving…" : "Save details"}
+          </button>
+        )}
+      </form>
+    </Card>
+  );
+}
+
+function RolesCard({ nodeId, member, places, roles, editable, owner, ownerRoleIds }: { nodeId: string; member: Member; places: PlaceOption[]; roles: RoleOption[]; editable: boolean; owner: boolean; ownerRoleIds: string[] }) {
+  const current = new Map(member.roles.map((r) => [r.nodeId, r.roleId]));
+  const [draft, setDraft] = useState(new Map(current));
+  const { pending, message, run } = useAction();
+  const changed = places.filter((p) => (draft.get(p.id) ?? "") !== (current.get(p.id) ?? ""));
+  const choosable = roles.filter((r) => owner || !ownerRoleIds.includes(r.id));
+  return (
+    <Card title="Roles by location" id="roles">
+      <p className="mb-3 text-sm text-slate-600">A role applies at its place and everywhere below it. A person can hold a different role at each location.</p>
+      <Message m={message} />
+      <table className="mt-2 w-full text-sm">
+        <thead className="sr-only">
+          <tr>
+            <th scope="col">Place</th>
+            <th scope="col">Role</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {places.map((p) => {
+            const value = draft.get(p.id) ?? "";
+            return (
+              <tr key={p.id}>
+                <td className="py-2 pr-3" style={{ paddingLeft: `${p.depth}rem` }}>
+                  <label htmlFor={`role-${p.id}`}>{p.name}</label>
+                </td>
+                <td className="py-2">
+                  <select
+                    id={`role-${p.id}`}
+                    value={value}
+                    disabled={!editable}
+                    onChange={(e) => setDraft((d) => new Map(d).set(p.id, e.target.value))}
+                    className={`${inputClass} mt-0`}
+                  >
+                    <option value="">No role here</option>
+                    {(value && !choosable.some((r) => r.id === value) ? roles.filter((r) => r.id === value) : []).concat(choosable).map((r) => (
+                      <option key={r.id} value={r.id}>
+                        {r.name}
+                        {r.custom ? " (custom)" : ""}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {editable && (
+        <button
+          type="button"
+          className={`${buttonClass.primary} mt-3`}
+          disabled={pending || changed.length === 0}
+          onClick={() =>
+            void run(
+              () => changeRoles({ nodeId, userId: member.id, assignments: changed.map((p) => ({ nodeId: p.id, roleId: draft.get(p.id) || null })) }),
+              `Roles saved (${changed.length} ${changed.length === 1 ? "change" : "changes"}).`,
+            )
+          }
+        >
+          {pending ? "Saving…" : changed.length ? `Save ${changed.length} ${changed.length === 1 ? "change" : "changes"}` : "No changes"}
+        </button>
+      )}
+    </Card>
+  );
+}
+
+function toBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(",")[1] ?? "");
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
+
+function ProviderCard({ nodeId, member, editable }: { nodeId: string; member: Member; editable: boolean }) {
+  const { pending, message, fields, run } = useAction();
+  const [photoError, setPhotoError] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+  return (
+    <Card title="Provider profile" id="provider">
+      <form
+        className="space-y-3"
+        noValidate
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const f = new FormData(e.currentTarget);
+          const file = f.get("photo") as File | null;
+          let photo: string | undefined;
+          if (file && file.size > 0) {
+            if (file.size > 2 * 1024 * 1024) return setPhotoError("The photo must be 2 MB or smaller.");
+            if (!["image/png", "image/jpeg", "image/webp"].includes(file.type)) return setPhotoError("Use a PNG, JPEG or WebP image.");
+            photo = await toBase64(file);
+          }
+          setPhotoError(null);
+          const ok = await run(
+            () =>
+              saveProvider({
+                nodeId,
+                userId: member.id,
+                credentials: String(f.get("credentials") ?? ""),
+                specialties: String(f.get("specialties") ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+                licenseNumber: String(f.get("licenseNumber") ?? ""),
+                bio: String(f.get("bio") ?? ""),
+                ...(photo !== undefined ? { photo } : {}),
+              }),
+            "Provider profile saved.",
+          );
+          if (ok) setVersion((v) => v + 1);
+        }}
+      >
+        <Message m={message} />
+        <div className="flex items-center gap-4">
+          {member.provider.hasPhoto || version > 0 ? (
+            // eslint-disable-next-line @next/next/no-img-element
+            <img src={`/api/profiles/${nodeId}/members/${member.id}/photo?v=${version}`} alt={`Photo of ${member.name}`} className="h-16 w-16 rounded-full object-cover ring-1 ring-slate-200" />
+          ) : (
+            <span className="flex h-16 w-16 items-center justify-center rounded-full bg-slate-100 text-xs text-slate-500">No photo</span>
+          )}
+          <Field id="provider-photo" label="Photo" error={photoError ? [photoError] : fieldErrors(fields, "photo")} hint="PNG, JPEG or WebP, up to 2 MB.">
+            <input id="provider-photo" name="photo" type="file" accept="image/png,image/jpeg,image/webp" disabled={!editable} className="mt-1 block text-sm" />
+          </Field>
+        </div>
+        <Field id="provider-credentials" label="Credentials" error={fieldErrors(fields, "credentials")}>
+          <input id="provider-credentials" name="credentials" defaultValue={member.provider.credentials} placeholder="DDS, MS" disabled={!editable} className={inputClass} />
+        </Field>
+        <Field id="provider-specialties" label="Specialties" hint="Separate with commas." error={fieldErrors(fields, "specialties")}>
+          <input id="provider-specialties" name="specialties" defaultValue={member.provider.specialties.join(", ")} disabled={!editable} className={inputClass} />
+        </Field>
+        <Field id="provider-license" label="License number" error={fieldErrors(fields, "licenseNumber")}>
+          <input id="provider-license" name="licenseNumber" defaultValue={member.provider.licenseNumber ?? ""} disabled={!editable} className={inputClass} />
+        </Field>
+        <Field id="provider-bio" label="Bio" error={fieldErrors(fields, "bio")}>
+          <textarea id="provider-bio" name="bio" rows={3} defaultValue={member.provider.bio} disabled={!editable} className={inputClass} />
+        </Field>
+        {editable && (
+          <button type="submit" className={buttonClass.primary} disabled={pending}>
+            {pending ? "Saving…" : "Save provider profile"}
+          </button>
+        )}
+      </form>
+    </Card>
+  );
+}
+
+function AccountCard({ nodeId, member, can }: { nodeId: string; member: Member; can: Can }) {
+  const { pending, message, fields, run } = useAction();
+  const [confirming, setConfirming] = useState(false);
+  const router = useRouter();
+  const ids = { nodeId, userId: member.id };
+  return (
+    <Card title="Account" id="account">
+      <div className="space-y-3">
+        <Message m={message} />
+        <div className="flex flex-wrap gap-2">
+          {can.edit && member.status !== "DISABLED" && (
+            <button type="button" className={buttonClass.secondary} disabled={pending} onClick={() => void run(() => resetPassword(ids), `A password reset link was emailed to ${member.email}.`)}>
+              Reset password
+            </button>
+          )}
+          {can.edit && member.locked && (
+            <button type="button" className={buttonClass.secondary} disabled={pending} onClick={() => void run(() => unlockUser(ids), `${member.name} can sign in again.`)}>
+              Unlock account
+            </button>
+          )}
+          {can.edit && (
+            <button type="button" className={buttonClass.secondary} disabled={pending} onClick={() => void run(() => endUserSessions(ids), `${member.name} was signed out everywhere.`)}>
+              End sessions
+            </button>
+          )}
+          {can.disable && member.status !== "INVITED" && (
+            <button
+              type="button"
+              className={buttonClass.secondary}
+              disabled={pending}
+              onClick={() =>
+                void run(() => setStatus({ ...ids, status: member.status === "DISABLED" ? "ACTIVE" : "DISABLED" }), member.status === "DISABLED" ? `${member.name} can sign in again.` : `${member.name} is disabled and was signed out. Their records stay.`)
+              }
+            >
+              {member.status === "DISABLED" ? "Re-enable user" : "Disable user"}
+            </button>
+          )}
+          {can.remove && (
+            <button type="button" className={buttonClass.danger} onClick={() => setConfirming(true)}>
+              Delete…
+            </button>
+          )}
+        </div>
+        <p className="text-xs text-slate-500">Disabling keeps the account and its records; the person can't sign in until re-enabled.</p>
+      </div>
+      <Dialog open={confirming} onClose={() => setConfirming(false)} title={`Delete ${member.name}?`}>
+        <form
+          className="space-y-4"
+          noValidate
+          onSubmit={async (e) => {
+            e.preventDefault();
+            const confirmation = String(new FormData(e.currentTarget).get("confirmation") ?? "");
+            const ok = await run(() => removeUser({ ...ids, confirmation }), `${member.name} was deleted.`);
+            if (ok) router.push(`/o/${nodeId}/settings/users`);
+          }}
+        >
+          <p className="text-sm text-slate-700">
+            Their roles here are removed at once. If they belong to no other practice or profile, their account is deleted too; the notes, appointments and audit entries they made stay attributed to them.
+          </p>
+          <Field id="confirm-delete" label={`Type ${member.email} to confirm`} error={fieldErrors(fields, "confirmation")}>
+            <input id="confirm-delete" name="confirmation" autoComplete="off" className={inputClass} />
+          </Field>
+          <div className="flex justify-end gap-2">
+            <button type="button" className={buttonClass.secondary} onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+            <button type="submit" className={buttonClass.danger} disabled={pending}>
+              Delete permanently
+            </button>
+          </div>
+        </form>
+      </Dialog>
+    </Card>
+  );
+}

@@ -1,0 +1,297 @@
+"use client";
+
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useSearchParams } from "next/navigation";
+import { useEffect, useState } from "react";
+import { setStatus } from "@/app/(app)/o/[nodeId]/settings/users/actions";
+import type { MemberRow } from "@/lib/members/directory";
+import { buttonClass, inputClass } from "@/components/ui/form";
+import { AddPersonDialog } from "./add-person-dialog";
+
+export interface PlaceOption {
+  id: string;
+  name: string;
+  kind: string;
+  depth: number;
+}
+export interface RoleOption {
+  id: string;
+  name: string;
+  custom: boolean;
+}
+export interface UsersCapabilities {
+  create: boolean;
+  disable: boolean;
+}
+
+type Page = { total: number; page: number; pageSize: number; rows: MemberRow[] };
+type Filters = { q: string; role: string; location: string; status: string; page: number };
+
+const STATUS_LABEL: Record<string, { text: string; className: string }> = {
+  ACTIVE: { text: "Active", className: "bg-emerald-50 text-emerald-800 ring-emerald-200" },
+  INVITED: { text: "Invited", className: "bg-sky-50 text-sky-800 ring-sky-200" },
+  DISABLED: { text: "Disabled", className: "bg-slate-100 text-slate-700 ring-slate-300" },
+  LOCKED: { text: "Locked", className: "bg-amber-50 text-amber-900 ring-amber-200" },
+};
+
+async function fetchMembers(nodeId: string, f: Filters): Promise<Page> {
+  const params = new URLSearchParams({ page: String(f.page), pageSize: "25" });
+  if (f.q) params.set("q", f.q);
+  if (f.role) params.set("role", f.role);
+  if (f.location) params.set("location", f.location);
+  if (f.status) params.set("status", f.status);
+  const res = await fetch(`/api/profiles/${nodeId}/members?${params}`, { headers: { accept: "application/json" } });
+  if (!res.ok) throw new Error((await res.json().catch(() => null))?.error?.message ?? "The list could not be loaded.");
+  return res.json();
+}
+
+export function UsersPanel({ nodeId, places, roles, can, label }: { nodeId: string; places: PlaceOption[]; roles: RoleOption[]; can: UsersCapabilities; label: string }) {
+  const search = useSearchParams();
+  const [filters, setFilters] = useState<Filters>({ q: "", role: "", location: "", status: "", page: 1 });
+  const [typed, setTyped] = useState("");
+  const [dialog, setDialog] = useState<"invite" | "add" | null>(search.get("invite") ? "invite" : null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [success, setSuccess] = useState<string | null>(null);
+  const queryClient = useQueryClient();
+  const key = ["members", nodeId, filters] as const;
+
+  useEffect(() => {
+    const t = setTimeout(() => setFilters((f) => (f.q === typed.trim() ? f : { ...f, q: typed.trim(), page: 1 })), 250);
+    return () => clearTimeout(t);
+  }, [typed]);
+
+  useEffect(() => {
+    if (!success) return;
+    const t = setTimeout(() => setSuccess(null), 6000);
+    return () => clearTimeout(t);
+  }, [success]);
+
+  // staleTime 0: coming back to the list (after a delete on the person's page) shows the cache, then fresh rows.
+  const query = useQuery({ queryKey: key, queryFn: () => fetchMembers(nodeId, filters), placeholderData: keepPreviousData, staleTime: 0 });
+
+  // Disable / enable from the list: shown at once, rolled back if the server refuses.
+  const toggle = useMutation({
+    mutationFn: async (row: MemberRow) => {
+      const result = await setStatus({ nodeId, userId: row.id, status: row.status === "DISABLED" ? "ACTIVE" : "DISABLED" });
+      if (!result.ok) throw new Error(result.error.message);
+    },
+    onMutate: async (row) => {
+      await queryClient.cancelQueries({ queryKey: ["members", nodeId] });
+      const previous = queryClient.getQueryData<Page>(key);
+      queryClient.setQueryData<Page>(key, (p) => p && { ...p, rows: p.rows.map((r) => (r.id === row.id ? { ...r, status: r.status === "DISABLED" ? "ACTIVE" : "DISABLED" } : r)) });
+      setNotice(null);
+      return { previous };
+    },
+    onError: (err, _row, ctx) => {
+      if (ctx?.previous) queryClient.setQueryData(key, ctx.previous);
+      setNotice(err.message);
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ["members", nodeId] }),
+  });
+
+  const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch, page: patch.page ?? 1 }));
+  const data = query.data;
+  const from = data && data.total ? (data.page - 1) * data.pageSize + 1 : 0;
+  const to = data ? Math.min(data.page * data.pageSize, data.total) : 0;
+  const filtering = Boolean(filters.q || filters.role || filters.location || filters.status);
+
+  return (
+    <section aria-labelledby="users-heading" className="space-y-4">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div>
+          <h2 id="users-heading" className="text-lg font-semibold">
+            {label}
+          </h2>
+          <p className="text-sm text-slate-600" aria-live="polite">
+            {data ? `${data.total.toLocaleString("en-US")} ${data.total === 1 ? "person" : "people"}${filtering ? " match" : ""}` : "Loading…"}
+          </p>
+        </div>
+        {can.create && (
+          <div className="flex gap-2">
+            <button type="button" className={buttonClass.secondary} onClick={() => setDialog("add")}>
+              Add User
+            </button>
+            <button type="button" className={buttonClass.primary} onClick={() => setDialog("invite")}>
+              Send Invite
+            </button>
+          </div>
+        )}
+      </div>
+
+      {notice && (
+        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          {notice}
+        </p>
+      )}
+
+      <div className="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-2 lg:grid-cols-4">
+        <div>
+          <label htmlFor="user-search" className="block text-xs font-medium text-slate-600">
+            Search
+          </label>
+          <input id="user-search" type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="Name or email" className={inputClass} />
+        </div>
+        <div>
+          <label htmlFor="filter-role" className="block text-xs font-medium text-slate-600">
+            Role
+          </label>
+          <select id="filter-role" value={filters.role} onChange={(e) => set({ role: e.target.value })} className={inputClass}>
+            <option value="">Any role</option>
+            {roles.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+                {r.custom ? " (custom)" : ""}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="filter-location" className="block text-xs font-medium text-slate-600">
+            Location
+          </label>
+          <select id="filter-location" value={filters.location} onChange={(e) => set({ location: e.target.value })} className={inputClass}>
+            <option value="">Everywhere here</option>
+            {places.map((p) => (
+              <option key={p.id} value={p.id}>
+                {"\u00a0\u00a0".repeat(p.depth)}
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="filter-status" className="block text-xs font-medium text-slate-600">
+            Status
+          </label>
+          <select id="filter-status" value={filters.status} onChange={(e) => set({ status: e.target.value })} className={inputClass}>
+            <option value="">Any status</option>
+            <option value="ACTIVE">Active</option>
+            <option value="INVITED">Invited</option>
+            <option value="DISABLED">Disabled</option>
+            <option value="LOCKED">Locked</option>
+          </select>
+        </div>
+      </div>
+
+      <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+        {query.isError ? (
+          <div className="p-8 text-center">
+            <p className="text-sm text-red-800">{query.error.message}</p>
+            <button type="button" className={`${buttonClass.secondary} mt-3`} onClick={() => query.refetch()}>
+              Try again
+            </button>
+          </div>
+        ) : !data ? (
+          <ul aria-label="Loading people" className="divide-y divide-slate-100">
+            {Array.from({ length: 6 }, (_, i) => (
+              <li key={i} className="flex animate-pulse gap-4 px-4 py-4">
+                <div className="h-4 w-40 rounded bg-slate-200" />
+                <div className="h-4 w-64 rounded bg-slate-100" />
+              </li>
+            ))}
+          </ul>
+        ) : data.rows.length === 0 ? (
+          <div className="p-10 text-center">
+            <p className="font-medium">{filtering ? "No one matches these filters." : "No one has a role here yet."}</p>
+            <p className="mt-1 text-sm text-slate-600">{filtering ? "Try another name, role or location." : can.create ? "Send an invite to add the first person." : ""}</p>
+          </div>
+        ) : (
+          <table className="w-full text-left text-sm" data-testid="users-table">
+            <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
+              <tr>
+                <th scope="col" className="px-4 py-3 font-semibold">
+                  Person
+                </th>
+                <th scope="col" className="hidden px-4 py-3 font-semibold md:table-cell">
+                  Roles here
+                </th>
+                <th scope="col" className="px-4 py-3 font-semibold">
+                  Status
+                </th>
+                <th scope="col" className="px-4 py-3 text-right font-semibold">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody className={`divide-y divide-slate-100 ${query.isFetching ? "opacity-70" : ""}`}>
+              {data.rows.map((row) => {
+                const status = STATUS_LABEL[row.locked ? "LOCKED" : row.status];
+                return (
+                  <tr key={row.id} data-testid="user-row">
+                    <td className="px-4 py-3">
+                      <Link href={`/o/${nodeId}/settings/users/${row.id}`} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">
+                        {row.name}
+                      </Link>
+                      <p className="text-xs text-slate-600">{row.email}</p>
+                      <p className="mt-1 text-xs text-slate-600 md:hidden">{row.roles.map((r) => `${r.nodeName} · ${r.roleName}`).join(", ")}</p>
+                    </td>
+                    <td className="hidden px-4 py-3 md:table-cell">
+                      <ul className="flex flex-wrap gap-1.5">
+                        {row.roles.map((r) => (
+                          <li key={r.bindingId} className="rounded-md bg-slate-100 px-2 py-0.5 text-xs text-slate-700">
+                            {r.nodeName} · <span className="font-medium">{r.roleName}</span>
+                          </li>
+                        ))}
+                      </ul>
+                    </td>
+                    <td className="px-4 py-3">
+                      <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${status.className}`}>{status.text}</span>
+                    </td>
+                    <td className="px-4 py-3 text-right">
+                      <div className="flex justify-end gap-2">
+                        {can.disable && row.status !== "INVITED" && (
+                          <button type="button" className="rounded px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100" onClick={() => toggle.mutate(row)} disabled={toggle.isPending}>
+                            {row.status === "DISABLED" ? "Enable" : "Disable"}
+                            <span className="sr-only"> {row.name}</span>
+                          </button>
+                        )}
+                        <Link href={`/o/${nodeId}/settings/users/${row.id}`} className="rounded px-2 py-1 text-xs font-medium text-brand-700 hover:bg-brand-50">
+                          Manage<span className="sr-only"> {row.name}</span>
+                        </Link>
+                      </div>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+        {data && data.total > data.pageSize && (
+          <nav aria-label="Pages" className="flex items-center justify-between border-t border-slate-100 px-4 py-3 text-sm">
+            <p className="text-slate-600">
+              Showing {from.toLocaleString("en-US")}–{to.toLocaleString("en-US")} of {data.total.toLocaleString("en-US")}
+            </p>
+            <div className="flex gap-2">
+              <button type="button" className={buttonClass.secondary} disabled={data.page <= 1} onClick={() => set({ page: data.page - 1 })}>
+                Previous
+              </button>
+              <button type="button" className={buttonClass.secondary} disabled={to >= data.total} onClick={() => set({ page: data.page + 1 })}>
+                Next
+              </button>
+            </div>
+          </nav>
+        )}
+      </div>
+
+      <AddPersonDialog
+        mode={dialog}
+        onClose={() => setDialog(null)}
+        nodeId={nodeId}
+        places={places}
+        roles={roles}
+        onDone={(message) => {
+          setDialog(null);
+          setNotice(null);
+          void queryClient.invalidateQueries({ queryKey: ["members", nodeId] });
+          setSuccess(message);
+        }}
+      />
+      {success && (
+        <p role="status" className="fixed bottom-4 right-4 z-40 rounded-md bg-slate-900 px-4 py-2 text-sm text-white shadow-lg">
+          {success}
+        </p>
+      )}
+    </section>
+  );
+}

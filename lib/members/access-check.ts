@@ -1,0 +1,42 @@
+import { notFound } from "../api/errors";
+import { CATALOGUE, RESOURCE_INCLUDE, decide, explain, resourceOf, resourceOfRow, type Explanation, type Permission, type Subject } from "../authz";
+import { SubjectLoader } from "../authz/load";
+import type { Tx } from "../db/client";
+import { findMember } from "./directory";
+
+/**
+ * "Why can't they see it?": the policy's explanation of one decision for another person, and the
+ * one change that would allow it. The admin must be able to see the record themselves; the person
+ * must belong to the place.
+ */
+export type AccessTarget = { kind: "place"; nodeId: string } | { kind: "patient"; patientId: string };
+
+export async function checkAccess(tx: Tx, admin: Subject, placeId: string, input: { userId: string; permission: Permission; target: AccessTarget }) {
+  const person = await findMember(tx, placeId, input.userId);
+  if (!person) throw notFound("That person");
+  let ref;
+  let label: string;
+  if (input.target.kind === "patient") {
+    const patient = await tx.patient.findUnique({ where: { id: input.target.patientId }, include: RESOURCE_INCLUDE.patient });
+    if (!patient) throw notFound("That patient");
+    ref = resourceOfRow("patient", patient);
+    // The admin may only ask about records they can see themselves, inside this place.
+    const inPlace = await tx.orgNodeClosure.count({ where: { ancestorId: placeId, descendantId: patient.nodeId } });
+    if (!inPlace || !decide(admin, "patients.read_contact", ref)) throw notFound("That patient");
+    label = `${patient.firstName} ${patient.lastName}`;
+  } else {
+    const inPlace = await tx.orgNodeClosure.findUnique({ where: { ancestorId_descendantId: { ancestorId: placeId, descendantId: input.target.nodeId } }, include: { descendant: true } });
+    if (!inPlace) throw notFound("That location");
+    ref = { nodeId: input.target.nodeId };
+    label = inPlace.descendant.name;
+  }
+  const subject = await new SubjectLoader(tx).load(person.id);
+  const explanation: Explanation = explain(subject, input.permission, ref);
+  return {
+    person: { id: person.id, name: person.name, email: person.email, status: person.status },
+    target: label,
+    action: `${CATALOGUE[resourceOf(input.permission)].label}: ${input.permission.split(".")[1].replace(/_/g, " ")}`,
+    explanation,
+    note: person.status !== "ACTIVE" ? `Their account is ${person.status.toLowerCase()}, so they can't sign in at all.` : null,
+  };
+}
