@@ -1,34 +1,115 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { clientIp } from "./lib/auth/request-meta";
 import { config as appConfig } from "./lib/config";
+import { ipBlockFor } from "./lib/security/ip-gate";
 
 /**
- * The request gate (Next 16's name for middleware): no signed session → /login for pages, 401
- * JSON for the API. It only checks that a signed session cookie is present; the session row itself
- * (revoked? idle? disabled?) is checked by every page and handler through lib/auth/session.ts.
+ * The request gate (Next 16's name for middleware), for every page and API call:
+ *  1. CSRF: a state-changing request from another site (Origin / Sec-Fetch-Site) is refused.
+ *  2. Public pages (sign-in, invitation and reset links, the development mailbox) pass.
+ *  3. No signed session → /login for pages, 401 JSON for the API. The session row itself (revoked?
+ *     idle? disabled?) is checked by every page and handler through lib/auth/session.ts.
+ *  4. The tenant IP allowlists: a signed-in request from outside them is refused (a clear page or
+ *     403 JSON) and audited.
+ *  5. Security headers on every answer: CSP with a per-request nonce, frame-ancestors none,
+ *     referrer policy, nosniff, HSTS in production.
  */
-const PUBLIC_PATHS = [/^\/login(\/|$)/, /^\/api\/auth\//, /^\/api\/health$/];
+const PUBLIC_PATHS = [
+  /^\/login(\/|$)/,
+  /^\/api\/auth\//,
+  /^\/api\/health$/,
+  /^\/api\/public\//,
+  /^\/invite\//,
+  /^\/reset-password(\/|$)/,
+  /^\/forgot-password$/,
+  /^\/blocked$/,
+  /^\/dev\/mailbox$/,
+  /^\/api\/dev\//,
+  /^\/api\/openapi\.json$/,
+];
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export async function proxy(request: NextRequest) {
+  const cfg = appConfig();
+  const nonce = btoa(crypto.randomUUID());
+  const csp = contentSecurityPolicy(nonce, !cfg.production && process.env.NODE_ENV !== "production");
   const { pathname, search } = request.nextUrl;
-  if (PUBLIC_PATHS.some((re) => re.test(pathname))) return withSecurityHeaders(NextResponse.next());
 
-  const token = await getToken({ req: request, secret: appConfig().authSecret });
-  if (token?.sid) return withSecurityHeaders(NextResponse.next());
-
-  if (pathname.startsWith("/api/")) {
-    return withSecurityHeaders(NextResponse.json({ error: { code: "unauthenticated", message: "Sign in to continue." } }, { status: 401 }));
+  if (!SAFE_METHODS.has(request.method) && isCrossSite(request, cfg.trustProxy)) {
+    return secure(NextResponse.json({ error: { code: "forbidden", message: "This request came from another site and was refused." } }, { status: 403 }), csp, cfg.production);
   }
-  const login = new URL("/login", request.url);
-  if (pathname !== "/") login.searchParams.set("next", pathname + search);
-  return withSecurityHeaders(NextResponse.redirect(login));
+
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("content-security-policy", csp);
+  const pass = () => secure(NextResponse.next({ request: { headers: requestHeaders } }), csp, cfg.production);
+
+  if (PUBLIC_PATHS.some((re) => re.test(pathname))) return pass();
+
+  const token = await getToken({ req: request, secret: cfg.authSecret });
+  if (!token?.sid) {
+    if (pathname.startsWith("/api/")) {
+      return secure(NextResponse.json({ error: { code: "unauthenticated", message: "Sign in to continue." } }, { status: 401 }), csp, cfg.production);
+    }
+    const login = new URL("/login", request.url);
+    if (pathname !== "/") login.searchParams.set("next", pathname + search);
+    return secure(NextResponse.redirect(login), csp, cfg.production);
+  }
+
+  if (typeof token.uid === "string") {
+    const ip = clientIp(request.headers, cfg.trustProxy);
+    const blocked = await ipBlockFor(token.uid, ip);
+    if (blocked) {
+      if (pathname.startsWith("/api/")) {
+        return secure(NextResponse.json({ error: { code: "forbidden", message: blocked.message } }, { status: 403 }), csp, cfg.production);
+      }
+      return secure(NextResponse.rewrite(new URL("/blocked", request.url), { status: 403, request: { headers: requestHeaders } }), csp, cfg.production);
+    }
+  }
+  return pass();
 }
 
-function withSecurityHeaders(response: NextResponse): NextResponse {
+function contentSecurityPolicy(nonce: string, dev: boolean): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src 'self'${dev ? " ws: wss:" : ""}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/** Is a state-changing request coming from a page on another site? (CSRF) */
+function isCrossSite(request: NextRequest, trustProxy: boolean): boolean {
+  const origin = request.headers.get("origin");
+  const host = (trustProxy && request.headers.get("x-forwarded-host")) || request.headers.get("host");
+  if (origin && origin !== "null") {
+    try {
+      return new URL(origin).host !== host;
+    } catch {
+      return true;
+    }
+  }
+  if (origin === "null") return true;
+  const site = request.headers.get("sec-fetch-site");
+  return site !== null && site !== "same-origin" && site !== "none";
+}
+
+function secure(response: NextResponse, csp: string, production: boolean): NextResponse {
+  response.headers.set("Content-Security-Policy", csp);
   response.headers.set("X-Content-Type-Options", "nosniff");
   response.headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
   response.headers.set("X-Frame-Options", "DENY");
-  response.headers.set("Content-Security-Policy", "frame-ancestors 'none'");
+  response.headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+  if (production && (process.env.NEXTAUTH_URL ?? "").startsWith("https://")) {
+    response.headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+  }
   return response;
 }
 

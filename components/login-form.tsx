@@ -26,6 +26,12 @@ export function LoginForm({ next }: { next: string }) {
     setPending(true);
     try {
       const result = await signIn("credentials", { ...parsed.data, redirect: false });
+      const step = result?.error?.match(/^(two_factor|enrol):([A-Za-z0-9_-]+)$/);
+      if (step) {
+        // A second step: two-factor code, or enrolment when the organisation requires it.
+        router.push(`/login/two-factor?c=${step[2]}${step[1] === "enrol" ? "&enrol=1" : ""}&next=${encodeURIComponent(next)}`);
+        return;
+      }
       if (!result || result.error) {
         setErrors({ form: result?.error && result.error !== "CredentialsSignin" ? result.error : "Email or password is incorrect." });
         setPending(false);
@@ -70,6 +76,11 @@ export function LoginForm({ next }: { next: string }) {
           </p>
         )}
       </div>
+      <p className="text-right text-sm">
+        <a href="/forgot-password" className="text-brand-700 underline hover:text-brand-800">
+          Forgot your password?
+        </a>
+      </p>
       <button type="submit" disabled={pending} className="w-full rounded-md bg-brand-600 px-4 py-2.5 font-medium text-white shadow-sm hover:bg-brand-700 disabled:opacity-70">
         {pending ? "Signing in…" : "Sign in"}
       </button>

@@ -8,6 +8,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseDatabaseUrl } from "../lib/db/target";
+import { startDevSmtp } from "../lib/email/dev-smtp";
+import { devMailboxWanted } from "../lib/security/env";
 import { setupDatabase } from "./db";
 import { serve } from "./serve";
 
@@ -45,6 +47,21 @@ function ensureSecret(): void {
   process.env.NEXTAUTH_SECRET = readFileSync(file, "utf8").trim();
 }
 
+/**
+ * Development and tests: with no SMTP_URL and the embedded database, a real SMTP server
+ * (smtp-server) starts in this process on a free port; the app sends to it with nodemailer and
+ * what arrives is shown at /dev/mailbox (docs/account-security.md).
+ */
+async function startDevMailbox(port: number): Promise<void> {
+  if (!devMailboxWanted()) return;
+  const target = parseDatabaseUrl(process.env.DATABASE_URL);
+  const dir = process.env.DEV_MAILBOX_DIR ?? path.join(target.kind === "pglite" && target.dataDir ? path.dirname(target.dataDir) : "data", "mailbox");
+  const smtp = await startDevSmtp({ dir, port: Number(process.env.DEV_SMTP_PORT ?? 0) });
+  process.env.DEV_MAILBOX_DIR = path.resolve(dir);
+  process.env.DEV_MAILBOX_SMTP_URL = smtp.url;
+  console.log(`Development mailbox: SMTP on ${smtp.url}; read it at http://localhost:${port}/dev/mailbox`);
+}
+
 function run(cmd: string, args: string[]): void {
   const result = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: process.env });
   if (result.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed`);
@@ -58,6 +75,7 @@ async function main() {
   if (!existsSync(path.join(root, "lib/db/generated/client.ts"))) run("node", ["scripts/prisma-generate.mjs"]);
   await setupDatabase("setup");
   ensureSecret();
+  await startDevMailbox(port);
   if (!dev && needsBuild()) {
     console.log("Building the app (first start, or sources changed)…");
     run("npx", ["next", "build"]);

@@ -24,7 +24,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             {nodes.length > 0 && <ProfileSwitcher nodes={nodes} enterprise={enterpriseEntries(subject)} />}
           </div>
           <div className="flex items-center gap-3">
-            <div className="flex items-center gap-2 text-right" data-testid="signed-in-user">
+            <Link href="/account" className="flex items-center gap-2 rounded-md text-right hover:bg-slate-50" data-testid="signed-in-user" title="Your account: password, two-factor, devices">
               <span aria-hidden="true" className="flex h-8 w-8 items-center justify-center rounded-full bg-brand-100 text-xs font-semibold text-brand-800">
                 {initials}
               </span>
@@ -32,7 +32,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
                 <span className="text-sm font-medium">{user.name}</span>
                 <span className="text-xs text-slate-600">{user.email}</span>
               </span>
-            </div>
+            </Link>
             <SignOutButton />
           </div>
         </div>

@@ -12,7 +12,15 @@ export const dynamic = "force-dynamic";
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   if (await currentSession()) redirect("/");
   const params = await searchParams;
-  const notice = params.signedOut ? "You have signed out." : params.expired ? "Your session has ended. Please sign in again." : null;
+  const notice = params.signedOut
+    ? "You have signed out."
+    : params.activated
+      ? "Your account is active. Sign in with your new password."
+      : params.reset
+        ? "Your password was changed. Sign in with your new password."
+        : params.expired
+          ? "Your session has ended. Please sign in again."
+          : null;
   const showDemo = config().showDemoAccounts;
   return (
     <main className="mx-auto flex min-h-screen max-w-5xl flex-col items-center gap-6 px-4 py-12 lg:flex-row lg:items-start lg:justify-center">

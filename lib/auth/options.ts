@@ -5,7 +5,7 @@ import { config } from "../config";
 import { prisma } from "../db";
 import { revokeSession } from "../sessions/sessions";
 import { clientIp } from "./request-meta";
-import { signInWithPassword } from "./sign-in";
+import { completeSignInChallenge, signInWithPassword, type SignInResult } from "./sign-in";
 
 /**
  * next-auth (v4) with email and password. The credentials provider needs the JWT strategy; the JWT
@@ -31,9 +31,23 @@ export function authOptions(): NextAuthOptions {
             { ip: clientIp(headers, cfg.trustProxy), userAgent: headers.get("user-agent") },
             policy,
           );
-          // next-auth passes a thrown message to the sign-in page; it is the same for every failure.
-          if (!result.ok) throw new Error(result.message);
-          return { id: result.userId, email: result.email, name: result.name, sessionId: result.sessionId };
+          return toUser(result);
+        },
+      }),
+      // Step 2 when the person uses two-factor authentication: the challenge from step 1 and a code.
+      CredentialsProvider({
+        id: "two-factor",
+        name: "Two-factor code",
+        credentials: { challenge: { type: "text" }, method: { type: "text" }, code: { type: "text" } },
+        async authorize(credentials, req) {
+          const headers = new Headers(req?.headers as Record<string, string> | undefined);
+          const result = await completeSignInChallenge(
+            await prisma(),
+            { challenge: credentials?.challenge, method: credentials?.method, code: credentials?.code ?? "" },
+            { ip: clientIp(headers, cfg.trustProxy), userAgent: headers.get("user-agent") },
+            policy,
+          );
+          return toUser(result);
         },
       }),
     ],
@@ -55,4 +69,13 @@ export function authOptions(): NextAuthOptions {
       },
     },
   };
+}
+
+/**
+ * next-auth passes a thrown message to the sign-in page. Failures all carry the message the
+ * person sees; a second step is signalled as "two_factor:<challenge>" or "enrol:<challenge>".
+ */
+function toUser(result: SignInResult) {
+  if (!result.ok) throw new Error(result.next && result.challenge ? `${result.next}:${result.challenge}` : result.message);
+  return { id: result.userId, email: result.email, name: result.name, sessionId: result.sessionId };
 }

@@ -20,9 +20,11 @@ export const currentSession = cache(async (): Promise<SignedIn | null> => {
 });
 
 /** For pages: the signed-in person, or a redirect to /login. */
-export async function requireSignedIn(): Promise<SignedIn> {
+export async function requireSignedIn(opts: { allowPasswordChange?: boolean } = {}): Promise<SignedIn> {
   const session = await currentSession();
   if (!session) redirect("/login?expired=1");
+  // An admin-set or expired password must be changed before anything else.
+  if (session.user.mustChangePassword && !opts.allowPasswordChange) redirect("/change-password");
   return session;
 }
 

@@ -15,7 +15,7 @@ const TOUCH_EVERY_MS = 60_000;
 
 export async function createSession(
   db: Db | Tx,
-  input: { userId: string; ip?: string | null; userAgent?: string | null },
+  input: { userId: string; ip?: string | null; userAgent?: string | null; idleMinutes?: number | null },
   policy: SessionPolicy,
   now = new Date(),
 ): Promise<string> {
@@ -29,13 +29,19 @@ export async function createSession(
       expiresAt: new Date(now.getTime() + policy.absoluteHours * 3_600_000),
       ip: input.ip?.slice(0, 64) ?? null,
       userAgent: input.userAgent?.slice(0, 512) ?? null,
+      idleMinutes: input.idleMinutes ?? null,
+      reauthAt: now,
     },
   });
   return id;
 }
 
 export type SessionCheck =
-  | { ok: true; session: { id: string; userId: string; createdAt: Date }; user: { id: string; email: string; name: string; isPlatformStaff: boolean } }
+  | {
+      ok: true;
+      session: { id: string; userId: string; createdAt: Date; reauthAt: Date | null };
+      user: { id: string; email: string; name: string; isPlatformStaff: boolean; mustChangePassword: boolean };
+    }
   | { ok: false; reason: "missing" | "revoked" | "expired" | "idle" | "disabled" };
 
 /** Is this session still good? Refreshes lastSeenAt (throttled) when it is. */
@@ -43,12 +49,12 @@ export async function checkSession(db: Db | Tx, id: string | undefined, policy: 
   if (!id) return { ok: false, reason: "missing" };
   const row = await db.session.findUnique({
     where: { id },
-    include: { user: { select: { id: true, email: true, name: true, isPlatformStaff: true, status: true } } },
+    include: { user: { select: { id: true, email: true, name: true, isPlatformStaff: true, status: true, mustChangePassword: true } } },
   });
   if (!row) return { ok: false, reason: "missing" };
   if (row.revokedAt) return { ok: false, reason: "revoked" };
   if (row.expiresAt <= now) return { ok: false, reason: "expired" };
-  if (now.getTime() - row.lastSeenAt.getTime() > policy.idleMinutes * 60_000) {
+  if (now.getTime() - row.lastSeenAt.getTime() > (row.idleMinutes ?? policy.idleMinutes) * 60_000) {
     await revokeSession(db, id, "idle timeout", now);
     return { ok: false, reason: "idle" };
   }
@@ -62,11 +68,32 @@ export async function checkSession(db: Db | Tx, id: string | undefined, policy: 
   const { user } = row;
   return {
     ok: true,
-    session: { id: row.id, userId: row.userId, createdAt: row.createdAt },
-    user: { id: user.id, email: user.email, name: user.name, isPlatformStaff: user.isPlatformStaff },
+    session: { id: row.id, userId: row.userId, createdAt: row.createdAt, reauthAt: row.reauthAt },
+    user: { id: user.id, email: user.email, name: user.name, isPlatformStaff: user.isPlatformStaff, mustChangePassword: user.mustChangePassword },
   };
 }
 
 export async function revokeSession(db: Db | Tx, id: string, reason: string, now = new Date()): Promise<void> {
   await db.session.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: now, revokedReason: reason } });
+}
+
+/** A person's live sessions, newest activity first, for "Your devices" and the admin view. */
+export async function listSessions(db: Db | Tx, userId: string, now = new Date()) {
+  const rows = await db.session.findMany({
+    where: { userId, revokedAt: null, expiresAt: { gt: now } },
+    orderBy: { lastSeenAt: "desc" },
+    select: { id: true, createdAt: true, lastSeenAt: true, ip: true, userAgent: true, idleMinutes: true },
+  });
+  return rows
+    .filter((r) => r.idleMinutes === null || now.getTime() - r.lastSeenAt.getTime() <= r.idleMinutes * 60_000)
+    .map((r) => ({ id: r.id, createdAt: r.createdAt, lastSeenAt: r.lastSeenAt, ip: r.ip, device: describeDevice(r.userAgent) }));
+}
+
+/** "Chrome on Linux" from a user-agent string. */
+export function describeDevice(userAgent: string | null | undefined): string {
+  if (!userAgent) return "Unknown device";
+  const ua = userAgent;
+  const browser = /Edg\//.test(ua) ? "Edge" : /Firefox\//.test(ua) ? "Firefox" : /Chrome\/|Chromium\//.test(ua) ? "Chrome" : /Safari\//.test(ua) ? "Safari" : /curl|node|undici|Playwright|Vitest/i.test(ua) ? "Script" : "Browser";
+  const os = /iPhone|iPad/.test(ua) ? "iOS" : /Android/.test(ua) ? "Android" : /Windows/.test(ua) ? "Windows" : /Mac OS X|Macintosh/.test(ua) ? "macOS" : /Linux|X11/.test(ua) ? "Linux" : null;
+  return os ? `${browser} on ${os}` : browser;
 }

@@ -12,7 +12,7 @@ export default async function PlaceLayout({ children, params }: { children: Reac
     ...(can(subject, "members.read", node.id) ? [{ href: `${base}/settings/users`, label: node.kind === "CARE_PROFILE" ? "Team" : "Users" }] : []),
     ...(can(subject, "roles.read", node.id) ? [{ href: `${base}/settings/roles`, label: "Roles" }] : []),
     ...(node.kind !== "CARE_PROFILE" && can(subject, "locations.read", node.id) ? [{ href: `${base}/settings/locations`, label: "Locations" }] : []),
-    ...(can(subject, "settings.read", node.id) ? [{ href: `${base}/settings/security`, label: "Security" }] : []),
+    ...(can(subject, "settings.read", node.tenantId) ? [{ href: `${base}/settings/security`, label: "Security" }] : []),
     ...(can(subject, "members.manage_roles", node.id) ? [{ href: `${base}/settings/access-check`, label: "Why can't they see it?" }] : []),
   ];
   return (

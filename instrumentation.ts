@@ -1,0 +1,10 @@
+/**
+ * Runs once when the server starts (Next's instrumentation hook): starts the email outbox worker,
+ * which delivers queued emails after their transaction commits (lib/email/outbox.ts).
+ */
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { startOutboxWorker } = await import("./lib/email/outbox");
+  const { prisma } = await import("./lib/db");
+  startOutboxWorker(prisma);
+}
