@@ -1,0 +1,51 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound, redirect } from "next/navigation";
+import { RoleEditor } from "@/components/roles/role-editor";
+import { prisma } from "@/lib/db";
+import { can } from "@/lib/context/enterable";
+import { requirePagePermission } from "@/lib/context/server";
+import { decodeRoleId, descendantRoleIds, getRole, grantableScopes, parentChoices, tenantRoleRows } from "@/lib/roles/custom";
+
+export const metadata: Metadata = { title: "Edit role" };
+
+export default async function EditRolePage({ params }: { params: Promise<{ nodeId: string; roleId: string }> }) {
+  const { nodeId, roleId } = await params;
+  const { subject, node } = await requirePagePermission(nodeId, "roles.read");
+  const db = await prisma();
+  const role = await getRole(db, node.id, decodeRoleId(roleId));
+  if (!role) notFound();
+  const back = `/o/${node.id}/settings/roles/${encodeURIComponent(role.id)}`;
+  if (role.builtin || !can(subject, "roles.edit", node.id)) redirect(back);
+  const [parents, roles] = await Promise.all([parentChoices(db, node.id), tenantRoleRows(db, role.rootId)]);
+  const excluded = new Set(descendantRoleIds(role.id, roles));
+  return (
+    <div className="space-y-6">
+      <nav aria-label="Breadcrumb" className="text-sm">
+        <Link href={`/o/${node.id}/settings/roles`} className="text-brand-700 underline underline-offset-2 hover:no-underline">
+          Roles
+        </Link>
+        <span aria-hidden="true" className="text-slate-400">
+          {" "}
+          /{" "}
+        </span>
+        <Link href={back} className="text-brand-700 underline underline-offset-2 hover:no-underline">
+          {role.name}
+        </Link>
+        <span aria-hidden="true" className="text-slate-400">
+          {" "}
+          /{" "}
+        </span>
+        <span className="text-slate-700">Edit</span>
+      </nav>
+      <h2 className="text-xl font-semibold">Edit {role.name}</h2>
+      <RoleEditor
+        placeId={node.id}
+        family={role.family}
+        parents={parents.filter((p) => !excluded.has(p.id) && p.depth < 6).map(({ id, name, builtin, grants }) => ({ id, name, builtin, grants }))}
+        grantable={grantableScopes(subject, node.id)}
+        initial={{ roleId: role.id, name: role.name, description: role.description, parentId: role.parentId ?? "", grants: role.grants, affectedPeople: role.affected.people, affectedRoles: role.affected.roles }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { RoleEditor } from "@/components/roles/role-editor";
+import { prisma } from "@/lib/db";
+import { can } from "@/lib/context/enterable";
+import { requirePagePermission } from "@/lib/context/server";
+import { grantableScopes, parentChoices, placeTenant } from "@/lib/roles/custom";
+
+export const metadata: Metadata = { title: "Create custom role" };
+
+export default async function NewRolePage({ params }: { params: Promise<{ nodeId: string }> }) {
+  const { subject, node } = await requirePagePermission((await params).nodeId, "roles.read");
+  if (!can(subject, "roles.create", node.id)) redirect(`/o/${node.id}/settings/roles`);
+  const db = await prisma();
+  const [{ family }, parents] = await Promise.all([placeTenant(db, node.id), parentChoices(db, node.id)]);
+  return (
+    <div className="space-y-6">
+      <nav aria-label="Breadcrumb" className="text-sm">
+        <Link href={`/o/${node.id}/settings/roles`} className="text-brand-700 underline underline-offset-2 hover:no-underline">
+          Roles
+        </Link>
+        <span aria-hidden="true" className="text-slate-400">
+          {" "}
+          /{" "}
+        </span>
+        <span className="text-slate-700">New custom role</span>
+      </nav>
+      <div>
+        <h2 className="text-xl font-semibold">Create custom role</h2>
+        <p className="mt-1 max-w-2xl text-sm text-slate-600">
+          Start from a role, then add or take away permissions. The role can be given to anyone in {node.tenantName}; you can only include permissions you hold yourself in {node.name}.
+        </p>
+      </div>
+      <RoleEditor
+        placeId={node.id}
+        family={family}
+        parents={parents.filter((p) => p.depth < 6).map(({ id, name, builtin, grants }) => ({ id, name, builtin, grants }))}
+        grantable={grantableScopes(subject, node.id)}
+      />
+    </div>
+  );
+}

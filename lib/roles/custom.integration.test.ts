@@ -1,0 +1,226 @@
+/**
+ * Custom roles against a real database (PGlite always; PostgreSQL too when TEST_DATABASE_URL is
+ * set), on the demo data: create / edit / delete with the rules (grant only what you hold, built-in
+ * roles read-only, 409 while in use), the stored diff, inheritance flowing from parent to child, the
+ * affected-people count, audit rows and authz version bumps.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { AppError } from "../api/errors";
+import { decide, resolveRoleGrants, type Grant, type Permission } from "../authz";
+import { SubjectLoader } from "../authz/load";
+import { builtinRoleId, TEMPLATES_BY_ID } from "../authz/roles";
+import { TEST_DATABASES, createTestDatabase, type TestDatabase } from "../db/testing";
+import { setMemberRoles } from "../members/admin";
+import { seedDemoData } from "../../prisma/seed";
+import {
+  affectedPeople,
+  createCustomRole,
+  deleteCustomRole,
+  diffAgainstParent,
+  getRole,
+  grantableScopes,
+  listRoles,
+  tenantRoleRows,
+  updateCustomRole,
+  type Actor,
+} from "./custom";
+
+const g = (permission: Permission, scope: Grant["scope"] = "subtree", extra: Partial<Grant> = {}): Grant => ({ permission, scope, ...extra });
+const template = (key: string) => TEMPLATES_BY_ID.get(builtinRoleId(key))!.grants;
+
+describe("diffAgainstParent (pure)", () => {
+  test("stores only additions and removals, and a changed grant as remove + add", () => {
+    const parent = [g("patients.read"), g("patients.edit"), g("refunds.approve", "subtree", { conditions: { maxAmount: 200 } })];
+    const desired = [g("patients.read"), g("refunds.approve", "subtree", { conditions: { maxAmount: 500 } }), g("charges.read", "node")];
+    const diff = diffAgainstParent(parent, desired);
+    expect(diff.removals.sort()).toEqual(["patients.edit", "refunds.approve"]);
+    // In catalogue order.
+    expect(diff.grants).toEqual([g("charges.read", "node"), g("refunds.approve", "subtree", { conditions: { maxAmount: 500 } })]);
+    expect({ added: diff.added, changed: diff.changed, removed: diff.removed }).toEqual({ added: ["charges.read"], changed: ["refunds.approve"], removed: ["patients.edit"] });
+  });
+
+  test("an unchanged set stores nothing, whatever the order", () => {
+    const manager = template("manager");
+    expect(diffAgainstParent(manager, [...manager].reverse())).toMatchObject({ grants: [], removals: [] });
+  });
+
+  test("parent − removals + grants gives back exactly the desired set (every built-in as parent)", () => {
+    for (const t of TEMPLATES_BY_ID.values()) {
+      const kept = t.grants.slice(2).map((x, i) => (i % 3 === 0 ? { ...x, scope: "node" as const } : x));
+      const desired = kept.some((x) => x.permission === "audit_log.export") ? kept : [...kept, g("audit_log.export")];
+      const diff = diffAgainstParent(t.grants, desired);
+      const rebuilt = resolveRoleGrants("r", new Map([["r", { id: "r", key: "r", name: "r", tenantId: "t", parentId: builtinRoleId(t.key), grants: diff.grants, removals: diff.removals }]]));
+      const key = (gs: Grant[]) => gs.map((x) => JSON.stringify(x)).sort();
+      expect(key(rebuilt)).toEqual(key(desired));
+    }
+  });
+});
+
+describe.each(TEST_DATABASES)("custom roles ($name)", (kind) => {
+  let db: TestDatabase;
+  let loader: SubjectLoader;
+  const users = new Map<string, string>();
+  const nodes = new Map<string, string>();
+  const actor = async (email: string): Promise<Actor> => {
+    loader.clear();
+    const userId = users.get(email)!;
+    return { subject: await loader.load(userId), userId, ip: "203.0.113.9" };
+  };
+  const tx = <T>(fn: (tx: Parameters<Parameters<TestDatabase["prisma"]["$transaction"]>[0]>[0]) => Promise<T>) => db.prisma.$transaction(fn);
+  const rootVersion = async () => (await db.prisma.orgNode.findUniqueOrThrow({ where: { id: nodes.get("Northwind Dental Group")! }, select: { authzVersion: true } })).authzVersion;
+  const refusal = async (p: Promise<unknown>) => {
+    const err = await p.then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    return err as AppError;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    await seedDemoData(db.prisma);
+    loader = new SubjectLoader(db.prisma);
+    for (const u of await db.prisma.user.findMany({ select: { id: true, email: true } })) users.set(u.email, u.id);
+    for (const n of await db.prisma.orgNode.findMany({ select: { id: true, name: true } })) nodes.set(n.name, n.id);
+  });
+  afterAll(async () => db?.destroy());
+
+  test("the list shows the family's built-in roles with how many people hold each in the place", async () => {
+    const west = await listRoles(db.prisma, nodes.get("West Region")!);
+    expect(west.family).toBe("clinic");
+    expect(west.builtin.map((r) => r.name)).toEqual(["Owner", "Admin", "Manager", "Provider", "Front Desk", "Billing", "Inventory Manager", "AI Assistant Handler"]);
+    const holders = Object.fromEntries(west.builtin.map((r) => [r.name, r.holders]));
+    // West Region: west.admin (Admin); Seattle: manager, 2 providers, inventory, ai handler; Portland: manager as front desk.
+    expect(holders).toMatchObject({ Owner: 0, Admin: 1, Manager: 1, Provider: 2, "Front Desk": 1, "Inventory Manager": 1, "AI Assistant Handler": 1, Billing: 0 });
+    const care = await listRoles(db.prisma, nodes.get("Rob's Care")!);
+    expect(care.builtin.map((r) => r.name)).toEqual(["Owner", "Admin", "Member", "Viewer"]);
+  });
+
+  test("a tenant admin creates a role from a parent; only the difference is stored; audit and version bump in the same transaction", async () => {
+    const west = await actor("west.admin@northwind.test");
+    const before = await rootVersion();
+    const desired = [...template("front_desk").filter((x) => x.permission !== "calls.read"), g("charges.read", "node"), g("payments.process")];
+    const { id } = await tx((t) => createCustomRole(t, west, nodes.get("West Region")!, { name: "Front Desk Plus", description: "Front desk who also takes payments", parentId: builtinRoleId("front_desk"), grants: desired }));
+    const row = await db.prisma.role.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ tenantId: nodes.get("Northwind Dental Group"), parentId: builtinRoleId("front_desk"), family: "clinic", removals: ["calls.read"] });
+    expect(row.grants).toEqual([g("charges.read", "node"), g("payments.process")]);
+    expect(await rootVersion()).toBe(before + 1);
+    const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: "role.created", targetId: id } });
+    expect(audit).toMatchObject({ actorId: users.get("west.admin@northwind.test"), tenantId: nodes.get("Northwind Dental Group"), ip: "203.0.113.9" });
+    expect(audit.details).toMatchObject({ added: ["charges.read", "payments.process"], removed: ["calls.read"] });
+
+    const detail = (await getRole(db.prisma, nodes.get("West Region")!, id))!;
+    expect(detail.parentGrants).toEqual(template("front_desk"));
+    expect(detail.grants.map((x) => x.permission).sort()).toEqual(desired.map((x) => x.permission).sort());
+  });
+
+  test("nobody grants what they don't hold: an admin can't put tenant.delete in a role (403), nor start from Owner unchanged", async () => {
+    const west = await actor("west.admin@northwind.test");
+    const place = nodes.get("West Region")!;
+    const err = await refusal(tx((t) => createCustomRole(t, west, place, { name: "Sneaky", description: "", parentId: builtinRoleId("manager"), grants: [...template("manager"), g("tenant.delete")] })));
+    expect(err.code).toBe("forbidden");
+    expect(err.message).toMatch(/tenant\.delete/);
+    const fromOwner = await refusal(tx((t) => createCustomRole(t, west, place, { name: "Owner Copy", description: "", parentId: builtinRoleId("owner"), grants: template("owner") })));
+    expect(fromOwner.code).toBe("forbidden");
+    expect(await db.prisma.role.count({ where: { name: { in: ["Sneaky", "Owner Copy"] } } })).toBe(0);
+    // The editor is told the same thing before saving.
+    const grantable = grantableScopes(west.subject, place);
+    expect(grantable["tenant.delete"]).toBeUndefined();
+    expect(grantable["patients.read"]).toEqual(["own", "assigned", "node", "subtree"]);
+    // The owner may.
+    const owner = await actor("owner@northwind.test");
+    const ok = await tx((t) => createCustomRole(t, owner, nodes.get("Northwind Dental Group")!, { name: "Deputy Owner", description: "", parentId: builtinRoleId("owner"), grants: template("owner").filter((x) => x.permission !== "tenant.transfer_ownership") }));
+    expect((await db.prisma.role.findUniqueOrThrow({ where: { id: ok.id } })).removals).toEqual(["tenant.transfer_ownership"]);
+  });
+
+  test("a narrower grant than the actor holds is fine; a wider one is not", async () => {
+    const manager = await actor("manager@northwind.test");
+    // The manager holds refunds.approve only under $200: they can't hand it out unconditioned.
+    expect(grantableScopes(manager.subject, nodes.get("Seattle Practice")!)["refunds.approve"]).toBeUndefined();
+    expect(grantableScopes(manager.subject, nodes.get("Seattle Practice")!)["appointments.read"]).toEqual(["own", "assigned", "node", "subtree"]);
+  });
+
+  test("names are validated, unique in the tenant and never a built-in's", async () => {
+    const owner = await actor("owner@northwind.test");
+    const place = nodes.get("Northwind Dental Group")!;
+    const dup = await refusal(tx((t) => createCustomRole(t, owner, place, { name: "front desk plus", description: "", parentId: builtinRoleId("manager"), grants: template("manager") })));
+    expect(dup).toMatchObject({ code: "conflict", fields: { name: ["Another role here already has that name."] } });
+    const builtin = await refusal(tx((t) => createCustomRole(t, owner, place, { name: "Manager", description: "", parentId: builtinRoleId("manager"), grants: template("manager") })));
+    expect(builtin.code).toBe("conflict");
+    const bad = await refusal(tx((t) => createCustomRole(t, owner, place, { name: "<script>", description: "", parentId: "builtin:care_owner", grants: template("manager") })));
+    expect(bad.code).toBe("invalid");
+  });
+
+  test("a change to a parent role flows to its children; the edit reports how many people it affects", async () => {
+    const owner = await actor("owner@northwind.test");
+    const place = nodes.get("Northwind Dental Group")!;
+    const parent = await tx((t) => createCustomRole(t, owner, place, { name: "Lead Hygienist", description: "", parentId: builtinRoleId("provider"), grants: template("provider") }));
+    const child = await tx((t) => createCustomRole(t, owner, place, { name: "Senior Lead Hygienist", description: "", parentId: parent.id, grants: [...template("provider"), g("stock.read")] }));
+    // Someone holds the child role at Portland Practice.
+    await tx((t) => setMemberRoles(t, owner, place, users.get("dr.patel@northwind.test")!, [{ nodeId: nodes.get("Portland Practice")!, roleId: child.id }]));
+    expect((await affectedPeople(db.prisma, place, parent.id)).people).toBe(1);
+
+    let patel = await actor("dr.patel@northwind.test");
+    expect(decide(patel.subject, "products.read", { nodeId: nodes.get("Portland Practice")! })).toBe(false);
+    const result = await tx((t) => updateCustomRole(t, owner, place, parent.id, { name: "Lead Hygienist", description: "Now reads products", parentId: builtinRoleId("provider"), grants: [...template("provider"), g("products.read")] }));
+    expect(result.affected).toBe(1);
+    const roles = await tenantRoleRows(db.prisma, place);
+    expect(resolveRoleGrants(child.id, roles).map((x) => x.permission)).toEqual(expect.arrayContaining(["products.read", "stock.read"]));
+    patel = await actor("dr.patel@northwind.test");
+    expect(decide(patel.subject, "products.read", { nodeId: nodes.get("Portland Practice")! })).toBe(true);
+
+    // Deleting: refused (409) while a role inherits from it, and while someone holds it.
+    const blocked = await refusal(tx((t) => deleteCustomRole(t, owner, place, parent.id)));
+    expect(blocked.code).toBe("conflict");
+    expect(blocked.message).toMatch(/Senior Lead Hygienist inherits from it/);
+    const held = await refusal(tx((t) => deleteCustomRole(t, owner, place, child.id)));
+    expect(held).toMatchObject({ code: "conflict", message: expect.stringMatching(/1 person holds it/) });
+    await tx((t) => setMemberRoles(t, owner, place, users.get("dr.patel@northwind.test")!, [{ nodeId: nodes.get("Portland Practice")!, roleId: null }]));
+    const v = await rootVersion();
+    await tx((t) => deleteCustomRole(t, owner, place, child.id));
+    await tx((t) => deleteCustomRole(t, owner, place, parent.id));
+    expect(await rootVersion()).toBe(v + 2);
+    expect(await db.prisma.role.count({ where: { id: { in: [parent.id, child.id] } } })).toBe(0);
+    expect(await db.prisma.auditEvent.count({ where: { action: "role.deleted", targetId: { in: [parent.id, child.id] } } })).toBe(2);
+  });
+
+  test("an edit may narrow what the actor doesn't hold, but not widen it; it can't reach people outside the actor's reach", async () => {
+    const owner = await actor("owner@northwind.test");
+    const west = await actor("west.admin@northwind.test");
+    const root = nodes.get("Northwind Dental Group")!;
+    const westId = nodes.get("West Region")!;
+    const { id } = await tx((t) => createCustomRole(t, owner, root, { name: "Practice Steward", description: "", parentId: builtinRoleId("manager"), grants: [...template("manager"), g("tenant.transfer_ownership")] }));
+    // West admin removes something (fine), keeping the owner-only permission the owner put there.
+    const narrowed = [...template("manager").filter((x) => x.permission !== "calls.read"), g("tenant.transfer_ownership")];
+    await tx((t) => updateCustomRole(t, west, westId, id, { name: "Practice Steward", description: "", parentId: builtinRoleId("manager"), grants: narrowed }));
+    // … but can't widen it.
+    const widen = await refusal(tx((t) => updateCustomRole(t, west, westId, id, { name: "Practice Steward", description: "", parentId: builtinRoleId("manager"), grants: [...narrowed, g("tenant.delete")] })));
+    expect(widen.code).toBe("forbidden");
+    // Once someone in East Region holds it, West's admin can't change it at all.
+    await tx((t) => setMemberRoles(t, owner, root, users.get("frontdesk@northwind.test")!, [{ nodeId: nodes.get("New York Practice")!, roleId: id }]));
+    const outside = await refusal(tx((t) => updateCustomRole(t, west, westId, id, { name: "Renamed", description: "", parentId: builtinRoleId("manager"), grants: narrowed })));
+    expect(outside).toMatchObject({ code: "forbidden", message: expect.stringMatching(/New York Practice/) });
+  });
+
+  test("built-in roles are read-only; another tenant's role is not found", async () => {
+    const owner = await actor("owner@northwind.test");
+    const root = nodes.get("Northwind Dental Group")!;
+    const builtin = await refusal(tx((t) => updateCustomRole(t, owner, root, builtinRoleId("manager"), { name: "Manager", description: "", parentId: builtinRoleId("front_desk"), grants: template("front_desk") })));
+    expect(builtin.code).toBe("forbidden");
+    expect((await refusal(tx((t) => deleteCustomRole(t, owner, root, builtinRoleId("manager"))))).code).toBe("forbidden");
+    const lakeside = await actor("owner@lakeside.test");
+    const theirs = await tx((t) => createCustomRole(t, lakeside, nodes.get("Lakeside Physio")!, { name: "Lakeside Only", description: "", parentId: builtinRoleId("provider"), grants: template("provider") }));
+    expect((await refusal(tx((t) => deleteCustomRole(t, owner, root, theirs.id)))).code).toBe("not_found");
+    expect(await getRole(db.prisma, root, theirs.id)).toBeNull();
+    // And can't be used as a parent across tenants.
+    const cross = await refusal(tx((t) => createCustomRole(t, owner, root, { name: "Cross", description: "", parentId: theirs.id, grants: template("provider") })));
+    expect(cross).toMatchObject({ code: "invalid", fields: { parentId: ["Choose one of the roles listed."] } });
+  });
+
+  test("a role can't inherit from itself or its own child", async () => {
+    const owner = await actor("owner@northwind.test");
+    const root = nodes.get("Northwind Dental Group")!;
+    const a = await tx((t) => createCustomRole(t, owner, root, { name: "Loop A", description: "", parentId: builtinRoleId("billing"), grants: template("billing") }));
+    const b = await tx((t) => createCustomRole(t, owner, root, { name: "Loop B", description: "", parentId: a.id, grants: template("billing") }));
+    const err = await refusal(tx((t) => updateCustomRole(t, owner, root, a.id, { name: "Loop A", description: "", parentId: b.id, grants: template("billing") })));
+    expect(err).toMatchObject({ code: "invalid", fields: { parentId: [expect.any(String)] } });
+  });
+});
