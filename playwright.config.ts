@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { defineConfig, devices } from "@playwright/test";
 
 /**
@@ -6,6 +7,8 @@ import { defineConfig, devices } from "@playwright/test";
  */
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** Lets each spec file put the demo data back (POST /api/dev/reset); workers inherit it. */
+process.env.E2E_RESET_TOKEN ??= randomBytes(24).toString("hex");
 /** Point at an already running app (e.g. `npm run dev`) instead of starting a fresh one. */
 const external = process.env.E2E_BASE_URL;
 
@@ -37,6 +40,6 @@ export default defineConfig({
     timeout: 600_000,
     reuseExistingServer: false,
     stdout: "pipe",
-    env: { PORT: String(PORT), NEXT_TELEMETRY_DISABLED: "1" },
+    env: { PORT: String(PORT), NEXT_TELEMETRY_DISABLED: "1", E2E_RESET_TOKEN: process.env.E2E_RESET_TOKEN },
       },
 });

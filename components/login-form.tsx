@@ -2,7 +2,7 @@
 
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { signInSchema } from "@/lib/auth/credentials";
 
 type Errors = { email?: string; password?: string; form?: string };
@@ -11,6 +11,10 @@ export function LoginForm({ next }: { next: string }) {
   const router = useRouter();
   const [errors, setErrors] = useState<Errors>({});
   const [pending, setPending] = useState(false);
+  // Until React has taken over the form, a click would submit it natively (a GET with the password
+  // in the URL): the button stays disabled until then.
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -48,7 +52,7 @@ export function LoginForm({ next }: { next: string }) {
   const input =
     "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-slate-900 shadow-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-600/30 aria-[invalid=true]:border-red-600";
   return (
-    <form onSubmit={onSubmit} noValidate className="mt-6 space-y-4" aria-describedby={errors.form ? "form-error" : undefined}>
+    <form onSubmit={onSubmit} method="post" noValidate className="mt-6 space-y-4" aria-describedby={errors.form ? "form-error" : undefined}>
       {errors.form && (
         <p id="form-error" role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
           {errors.form}
@@ -81,7 +85,7 @@ export function LoginForm({ next }: { next: string }) {
           Forgot your password?
         </a>
       </p>
-      <button type="submit" disabled={pending} className="w-full rounded-md bg-brand-600 px-4 py-2.5 font-medium text-white shadow-sm hover:bg-brand-700 disabled:opacity-70">
+      <button type="submit" disabled={pending || !ready} className="w-full rounded-md bg-brand-600 px-4 py-2.5 font-medium text-white shadow-sm hover:bg-brand-700 disabled:opacity-70">
         {pending ? "Signing in…" : "Sign in"}
       </button>
     </form>

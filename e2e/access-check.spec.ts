@@ -1,5 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { expectAccessible, screenshot, signInAs } from "./helpers";
+import { expectAccessible, screenshot, signInAs, resetDemoData } from "./helpers";
+
+// Every spec file starts from the demo data, whatever the files before it changed.
+test.beforeAll(async ({}, testInfo) => resetDemoData(testInfo.project.use.baseURL));
 
 test.describe("Why can't they see it?", () => {
   test("an admin sees the policy's reason and the one change that would allow it", async ({ page }) => {

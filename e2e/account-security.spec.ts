@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { generate } from "otplib";
-import { DEMO_PASSWORD, expectAccessible, screenshot, signIn } from "./helpers";
+import { DEMO_PASSWORD, expectAccessible, screenshot, signIn, resetDemoData } from "./helpers";
 
 /**
  * Account security end to end: real emails through the development SMTP server (read back from
@@ -34,6 +34,9 @@ async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
 }
+
+// Every spec file starts from the demo data, whatever the files before it changed.
+test.beforeAll(async ({}, testInfo) => resetDemoData(testInfo.project.use.baseURL));
 
 test.describe("account security", () => {
   test("invite → email → activation → sign-in, and the used link says so", async ({ page, request }) => {

@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page } from "@playwright/test";
+import { expect, request, type Page } from "@playwright/test";
 
 export const DEMO_PASSWORD = "CareAccess!demo1";
 export const SCREENSHOTS = "e2e/.artifacts/screenshots";
@@ -31,4 +31,15 @@ export async function signOut(page: Page) {
 export async function signInAs(page: Page, email: string) {
   await signIn(page, email);
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+}
+
+/**
+ * Puts the app back to the demo data. Every spec file calls it in beforeAll, so no file depends on
+ * what another one changed (accounts with 2FA, IP allowlists, deleted people).
+ */
+export async function resetDemoData(baseURL: string | undefined) {
+  const api = await request.newContext({ baseURL });
+  const res = await api.post("/api/dev/reset", { data: { token: process.env.E2E_RESET_TOKEN } });
+  expect(res.status(), "POST /api/dev/reset (is E2E_RESET_TOKEN set for the app?)").toBe(200);
+  await api.dispose();
 }

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { signInAs, signOut } from "./helpers";
+import { signInAs, signOut, resetDemoData } from "./helpers";
 
 type Profile = { id: string; name: string; role: string; kind: string };
 
@@ -9,6 +9,9 @@ async function as(page: Page, email: string): Promise<{ api: APIRequestContext; 
   const profiles: Profile[] = await (await page.request.get("/api/profiles")).json();
   return { api: page.request, profiles, id: (name) => profiles.find((p) => p.name === name)!.id };
 }
+
+// Every spec file starts from the demo data, whatever the files before it changed.
+test.beforeAll(async ({}, testInfo) => resetDemoData(testInfo.project.use.baseURL));
 
 test.describe("profiles REST API", () => {
   test("401 without a session", async ({ request }) => {

@@ -1,9 +1,12 @@
 import { expect, test, type Page } from "@playwright/test";
-import { expectAccessible, screenshot } from "./helpers";
+import { expectAccessible, screenshot, resetDemoData } from "./helpers";
 import { expectNoOverflow, placeId, signInAs } from "./settings-helpers";
 
 const tree = (page: Page) => page.getByTestId("location-tree");
 const treeItem = (page: Page, name: string) => tree(page).locator(`[data-testid="tree-node"][data-name="${name}"] > div [data-tree-item]`);
+
+// Every spec file starts from the demo data, whatever the files before it changed.
+test.beforeAll(async ({}, testInfo) => resetDemoData(testInfo.project.use.baseURL));
 
 test.describe("Settings > Locations", () => {
   test("west.admin sees West Region's tree, moves through it with the keyboard, and sees each place's people", async ({ page }) => {

@@ -1,6 +1,9 @@
 import { expect, test } from "@playwright/test";
-import { expectAccessible, screenshot } from "./helpers";
+import { expectAccessible, screenshot, resetDemoData } from "./helpers";
 import { expectNoOverflow, placeId, signInAs } from "./settings-helpers";
+
+// Every spec file starts from the demo data, whatever the files before it changed.
+test.beforeAll(async ({}, testInfo) => resetDemoData(testInfo.project.use.baseURL));
 
 test.describe("Settings > Roles", () => {
   test("the owner sees the built-in roles with holders, and a role's permission matrix with scope, conditions and who holds it", async ({ page }) => {

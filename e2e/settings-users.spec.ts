@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { expectAccessible, screenshot, signInAs, signOut } from "./helpers";
+import { expectAccessible, screenshot, signInAs, signOut, resetDemoData } from "./helpers";
 
 async function openUsers(page: Page, email: string, place: string) {
   await signInAs(page, email);
@@ -9,6 +9,9 @@ async function openUsers(page: Page, email: string, place: string) {
   await expect(page.getByTestId("users-table")).toBeVisible();
   return id;
 }
+
+// Every spec file starts from the demo data, whatever the files before it changed.
+test.beforeAll(async ({}, testInfo) => resetDemoData(testInfo.project.use.baseURL));
 
 test.describe("Settings > Users", () => {
   test("lists the people of a place, with search and filters, accessible at laptop and tablet widths", async ({ page }) => {

@@ -1,5 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { expectAccessible, screenshot, signIn } from "./helpers";
+import { expectAccessible, screenshot, signIn, resetDemoData } from "./helpers";
+
+// Every spec file starts from the demo data, whatever the files before it changed.
+test.beforeAll(async ({}, testInfo) => resetDemoData(testInfo.project.use.baseURL));
 
 test.describe("signing in", () => {
   test("a page without a session sends you to the sign-in page; the API answers 401 JSON", async ({ page, request }) => {

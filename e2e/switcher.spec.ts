@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { expectAccessible, screenshot, signInAs, signOut } from "./helpers";
+import { expectAccessible, screenshot, signInAs, signOut, resetDemoData } from "./helpers";
 
 async function switcherOptions(page: Page) {
   await page.getByTestId("profile-switcher").click();
@@ -16,6 +16,9 @@ async function enter(page: Page, name: string) {
   await page.getByTestId("switcher-option").filter({ hasText: name }).first().click();
   await expect(page.getByTestId("place-name")).toHaveText(name);
 }
+
+// Every spec file starts from the demo data, whatever the files before it changed.
+test.beforeAll(async ({}, testInfo) => resetDemoData(testInfo.project.use.baseURL));
 
 test.describe("switching between places", () => {
   test("manager@ sees Seattle as Manager and Portland as Front Desk, and nothing else", async ({ page }) => {

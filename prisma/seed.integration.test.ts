@@ -65,6 +65,21 @@ describe.each(TEST_DATABASES)("demo data ($name)", (kind) => {
     ]);
   });
 
+  test("Rob's Care has a week of shifts (Jim's, Marta's, Luann's, one open), Jim's availability and a care log with one sensitive entry", async () => {
+    const robs = await db.prisma.orgNode.findFirstOrThrow({ where: { name: "Rob's Care" } });
+    const shifts = await db.prisma.careShift.findMany({ where: { profileId: robs.id }, select: { assignee: { select: { email: true } } } });
+    const by = (email: string | null) => shifts.filter((s) => (s.assignee?.email ?? null) === email).length;
+    expect(shifts).toHaveLength(8);
+    expect([by("jim@family.test"), by("marta@family.test"), by("luann@family.test"), by(null)]).toEqual([3, 2, 2, 1]);
+    const jim = await db.prisma.user.findUniqueOrThrow({ where: { email: "jim@family.test" } });
+    expect(await db.prisma.careAvailability.count({ where: { profileId: robs.id, userId: jim.id } })).toBe(4);
+    const events = await db.prisma.careEvent.findMany({ where: { profileId: robs.id }, select: { sensitive: true, author: { select: { email: true } } } });
+    expect(events.map((e) => e.author.email).sort()).toEqual(["jim@family.test", "marta@family.test", "marta@family.test", "marta@family.test"]);
+    expect(events.filter((e) => e.sensitive).map((e) => e.author.email)).toEqual(["marta@family.test"]);
+    const moms = await db.prisma.orgNode.findFirstOrThrow({ where: { name: "Mom's Care" } });
+    expect(await db.prisma.careShift.count({ where: { profileId: moms.id } })).toBe(3);
+  });
+
   test("seeding again adds nothing (idempotent)", async () => {
     const count = async () => ({
       users: await db.prisma.user.count(),
@@ -73,6 +88,9 @@ describe.each(TEST_DATABASES)("demo data ($name)", (kind) => {
       bindings: await db.prisma.roleBinding.count(),
       patients: await db.prisma.patient.count(),
       roles: await db.prisma.role.count(),
+      careShifts: await db.prisma.careShift.count(),
+      careAvailability: await db.prisma.careAvailability.count(),
+      careEvents: await db.prisma.careEvent.count(),
     });
     const before = await count();
     expect(await seedDemoData(db.prisma)).toEqual({ seeded: false });

@@ -4,6 +4,7 @@ import type { NodeKind } from "../lib/authz/tree";
 import { hashPassword } from "../lib/auth/password";
 import { createNode } from "../lib/orgs/nodes";
 import { syncBuiltinRoles } from "../lib/roles/builtin";
+import { addDays, localDate, weekOf, zonedToUtc } from "../lib/care/time";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./demo-accounts";
 
 export { DEMO_ACCOUNTS, DEMO_PASSWORD };
@@ -138,6 +139,8 @@ export async function seedDemoData(db: Db): Promise<{ seeded: boolean }> {
         })),
       });
 
+      await seedCareTeam(tx, nodes, users);
+
       for (const [i, [firstName, lastName, location, provider, shared]] of PATIENTS.entries()) {
         const node = nodes.get(location)!;
         const patient = await tx.patient.create({
@@ -175,4 +178,73 @@ export async function seedDemoData(db: Db): Promise<{ seeded: boolean }> {
     { timeout: 60_000 },
   );
   return { seeded: true };
+}
+
+// Care team demo data (docs/care-team.md): the current week in the profile's time zone, so the
+// schedule is never empty on a fresh database. [day of week from Monday, start, end, title, who | null]
+const CARE_SHIFTS: Record<string, [number, string, string, string, string | null][]> = {
+  "Rob's Care": [
+    [0, "08:00", "12:00", "Morning care", "jim@family.test"],
+    [0, "17:00", "20:00", "Evening meal and medication", "marta@family.test"],
+    [1, "08:00", "12:00", "Morning care", "jim@family.test"],
+    [2, "09:00", "13:00", "Physio appointment", "luann@family.test"],
+    [3, "08:00", "12:00", "Morning care", "jim@family.test"],
+    [4, "17:00", "20:00", "Evening meal and medication", "marta@family.test"],
+    [5, "10:00", "14:00", "Weekend help", null],
+    [6, "10:00", "13:00", "Lunch and a walk", "luann@family.test"],
+  ],
+  "Mom's Care": [
+    [1, "10:00", "14:00", "Groceries and lunch", "luann@family.test"],
+    [3, "09:00", "11:00", "Doctor visit", "marta@family.test"],
+    [5, "09:00", "12:00", "Housekeeping", null],
+  ],
+};
+// [profile, who, weekday 0-6, start, end]
+const CARE_AVAILABILITY: [string, string, number, string, string][] = [
+  ["Rob's Care", "jim@family.test", 1, "07:30", "13:00"],
+  ["Rob's Care", "jim@family.test", 2, "07:30", "13:00"],
+  ["Rob's Care", "jim@family.test", 4, "07:30", "13:00"],
+  ["Rob's Care", "jim@family.test", 6, "09:00", "12:00"],
+];
+// [profile, who, days ago (always in the past), time, kind, note, sensitive]
+const CARE_EVENTS: [string, string, number, string, string, string, boolean][] = [
+  ["Rob's Care", "jim@family.test", 1, "08:30", "meal", "Breakfast: oatmeal with berries and coffee. Ate everything.", false],
+  ["Rob's Care", "marta@family.test", 1, "18:15", "medication", "Evening medication given: lisinopril 10 mg and metformin 500 mg.", true],
+  ["Rob's Care", "marta@family.test", 2, "14:00", "visit", "Visited for the afternoon; went through the week's appointments together.", false],
+  ["Rob's Care", "marta@family.test", 2, "16:30", "note", "Picked up the new wheelchair cushion from the pharmacy.", false],
+  ["Mom's Care", "luann@family.test", 1, "11:00", "note", "Mom enjoyed the garden walk; asked about the family dinner on Sunday.", false],
+];
+
+const zoneOf = (profileName: string) => ORGS.find((o) => o.name === profileName)?.timeZone ?? "UTC";
+
+async function seedCareTeam(tx: Tx, nodes: Map<string, { id: string }>, users: Map<string, string>, now = new Date()) {
+  for (const [profileName, shifts] of Object.entries(CARE_SHIFTS)) {
+    const profile = nodes.get(profileName)!;
+    const timeZone = zoneOf(profileName);
+    const week = weekOf(timeZone, null, now);
+    const owner = BINDINGS.find(([, node, role]) => node === profileName && role === "care_owner")![0];
+    await tx.careShift.createMany({
+      data: shifts.map(([day, start, end, title, who]) => ({
+        profileId: profile.id,
+        assigneeId: who ? users.get(who)! : null,
+        startsAt: zonedToUtc(week.days[day], start, timeZone),
+        endsAt: zonedToUtc(week.days[day], end, timeZone),
+        title,
+        createdById: users.get(owner)!,
+      })),
+    });
+  }
+  await tx.careAvailability.createMany({
+    data: CARE_AVAILABILITY.map(([profileName, who, weekday, start, end]) => ({ profileId: nodes.get(profileName)!.id, userId: users.get(who)!, weekday, start, end })),
+  });
+  await tx.careEvent.createMany({
+    data: CARE_EVENTS.map(([profileName, who, daysAgo, time, kind, note, sensitive]) => ({
+      profileId: nodes.get(profileName)!.id,
+      authorId: users.get(who)!,
+      occurredAt: zonedToUtc(addDays(localDate(now, zoneOf(profileName)), -daysAgo), time, zoneOf(profileName)),
+      kind,
+      note,
+      sensitive,
+    })),
+  });
 }

@@ -119,7 +119,7 @@ export function AddPersonDialog({
               </label>
             ))}
           </div>
-          {(err("locations") ?? err("nodeId") ?? err("assignments"))?.map((m) => (
+          {(err("locations") ?? err("nodeId") ?? fields?.assignments)?.map((m) => (
             <p key={m} className="mt-1 text-sm text-red-700">
               {m}
             </p>

@@ -52,6 +52,8 @@ export interface Spec<S extends z.ZodType, R> {
   access: Access<z.output<S>>;
   input: S;
   handler: (ctx: HandlerContext<z.output<S>>) => Promise<R>;
+  /** false: the handler manages the database itself (only the e2e reset needs this). */
+  transaction?: false;
 }
 
 /** Runs a spec on already-gathered raw input; shared by route() and action(). */
@@ -81,9 +83,9 @@ export async function run<S extends z.ZodType, R>(spec: Spec<S, R>, raw: unknown
     if (!decide(subject!, access.permission, ref)) throw new AppError("forbidden", "You don't have permission to do that.");
   }
   const ip = clientIp(await headers(), config().trustProxy);
-  return db.$transaction((tx) =>
-    spec.handler({ input, user: session?.user ?? null, subject, sessionId: session?.session.id ?? null, tx, ip }),
-  );
+  const context = { input, user: session?.user ?? null, subject, sessionId: session?.session.id ?? null, ip };
+  if (spec.transaction === false) return spec.handler({ ...context, tx: db });
+  return db.$transaction((tx) => spec.handler({ ...context, tx }));
 }
 
 const isUuid = (value: unknown) => typeof value === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);

@@ -1,4 +1,5 @@
 import { ContextNav, type NavItem } from "@/components/shell/context-nav";
+import { careNavItems } from "@/lib/care/nav";
 import { can } from "@/lib/context/enterable";
 import { requireContext } from "@/lib/context/server";
 
@@ -9,6 +10,7 @@ export default async function PlaceLayout({ children, params }: { children: Reac
   const base = `/o/${node.id}`;
   const items: NavItem[] = [
     { href: base, label: "Overview" },
+    ...careNavItems(subject, node),
     ...(can(subject, "members.read", node.id) ? [{ href: `${base}/settings/users`, label: node.kind === "CARE_PROFILE" ? "Team" : "Users" }] : []),
     ...(can(subject, "roles.read", node.id) ? [{ href: `${base}/settings/roles`, label: "Roles" }] : []),
     ...(node.kind !== "CARE_PROFILE" && can(subject, "locations.read", node.id) ? [{ href: `${base}/settings/locations`, label: "Locations" }] : []),

@@ -1,0 +1,5 @@
+import { CareLoading } from "@/components/care/ui";
+
+export default function Loading() {
+  return <CareLoading label="Loading the schedule" />;
+}
