@@ -51,6 +51,9 @@ export async function openDatabase(url: string | undefined = process.env.DATABAS
   }
 
   const pool = new pg.Pool({ connectionString: target.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), connectionTimeoutMillis: 5_000 });
+  // An idle connection closed by the server (restart, failover, pg_terminate_backend) is dropped
+  // from the pool and replaced on the next query; unhandled, the event would crash the process.
+  pool.on("error", (err) => console.error(`PostgreSQL connection lost (${target.label}): ${err.message}`));
   try {
     const probe = await pool.connect();
     probe.release();
