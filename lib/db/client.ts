@@ -50,7 +50,9 @@ export async function openDatabase(url: string | undefined = process.env.DATABAS
     return { target, prisma, sql, close: async () => { await prisma.$disconnect(); await lite.close(); } };
   }
 
-  const pool = new pg.Pool({ connectionString: target.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), connectionTimeoutMillis: 5_000 });
+  // jit=off: the app's queries are short; JIT compilation of where()'s OR-of-EXISTS filters cost
+  // ~11 ms per query in the benchmark (bench/README.md) and saves nothing at this size.
+  const pool = new pg.Pool({ connectionString: target.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), connectionTimeoutMillis: 5_000, options: "-c jit=off" });
   // An idle connection closed by the server (restart, failover, pg_terminate_backend) is dropped
   // from the pool and replaced on the next query; unhandled, the event would crash the process.
   pool.on("error", (err) => console.error(`PostgreSQL connection lost (${target.label}): ${err.message}`));
