@@ -19,13 +19,15 @@ import { decide } from "./decide";
 import { SCOPES } from "./grants";
 import { SubjectLoader, bumpAuthzVersion } from "./load";
 import { builtinRoleId } from "./roles";
-import { MODEL_FILTERS, RESOURCE_INCLUDE, resourceOfRow, where, type FilterableModel } from "./where";
+import { MODEL_FILTERS, RESOURCE_INCLUDE, resourceOfRow, where } from "./where";
 
 type ValueOf<A> = A extends fc.Arbitrary<infer T> ? T : never;
-const MODELS = Object.keys(MODEL_FILTERS) as FilterableModel[];
-const PERMISSIONS_OF: Record<FilterableModel, Permission[]> = Object.fromEntries(
+// The clinical models; the care-team ones have their own proof in lib/care/care.integration.test.ts.
+type ClinicalModel = keyof typeof RESOURCE_INCLUDE;
+const MODELS = Object.keys(RESOURCE_INCLUDE) as ClinicalModel[];
+const PERMISSIONS_OF: Record<ClinicalModel, Permission[]> = Object.fromEntries(
   MODELS.map((m) => [m, PERMISSIONS.filter((p) => resourceOf(p) === MODEL_FILTERS[m].resource)]),
-) as Record<FilterableModel, Permission[]>;
+) as Record<ClinicalModel, Permission[]>;
 const FILTERED_PERMISSIONS = MODELS.flatMap((m) => PERMISSIONS_OF[m]);
 const CLINIC_ROLES = ["owner", "admin", "manager", "provider", "front_desk", "billing", "ai_assistant_handler", "consultant"];
 const DAY = 86_400_000;
@@ -141,7 +143,7 @@ async function materialize(prisma: PrismaClient, w: WorldInput): Promise<string>
   return users[0];
 }
 
-async function rowsOf(prisma: PrismaClient, model: FilterableModel, whereClause?: unknown) {
+async function rowsOf(prisma: PrismaClient, model: ClinicalModel, whereClause?: unknown) {
   const delegate = prisma[model] as unknown as { findMany(args: unknown): Promise<Record<string, unknown>[]> };
   return delegate.findMany({ where: whereClause, include: RESOURCE_INCLUDE[model] });
 }

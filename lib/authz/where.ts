@@ -34,6 +34,24 @@ const patientAssignees = (p?: PatientRow) => [
   ...(p?.assignments?.map((a) => a.userId) ?? []),
 ];
 
+export type ShiftRow = { profileId: string; assigneeId: string | null };
+export type CareEventRow = { profileId: string; authorId: string; sensitive: boolean };
+export type AvailabilityRow = { profileId: string; userId: string };
+
+/**
+ * Care-team records live at their care profile. A shift's person is its assignee (an open shift has
+ * none, so "own"/"assigned" never reach it); a log entry's is its author (care_sensitive reads the
+ * same entry); an availability slot's is the person available.
+ */
+const careEvent = (resource: "care_events" | "care_sensitive") =>
+  ({
+    resource,
+    node: (ids) => ({ profileId: { in: ids } }),
+    own: (userId) => ({ authorId: userId }),
+    assigned: (userId) => ({ authorId: userId }),
+    toResource: (e) => ({ nodeId: e.profileId, ownerId: e.authorId }),
+  }) satisfies ModelFilter<Prisma.CareEventWhereInput, CareEventRow>;
+
 export const MODEL_FILTERS = {
   patient: {
     resource: "patients",
@@ -57,6 +75,22 @@ export const MODEL_FILTERS = {
     assigned: (userId) => ({ OR: [{ providerId: userId }, { patient: assignedPatient(userId) }] }),
     toResource: (a) => ({ nodeId: a.nodeId, ownerId: a.providerId, assigneeIds: patientAssignees(a.patient) }),
   } satisfies ModelFilter<Prisma.AppointmentWhereInput, AppointmentRow>,
+  careShift: {
+    resource: "care_schedule",
+    node: (ids) => ({ profileId: { in: ids } }),
+    own: (userId) => ({ assigneeId: userId }),
+    assigned: (userId) => ({ assigneeId: userId }),
+    toResource: (s) => ({ nodeId: s.profileId, ownerId: s.assigneeId }),
+  } satisfies ModelFilter<Prisma.CareShiftWhereInput, ShiftRow>,
+  careEvent: careEvent("care_events"),
+  careEventSensitive: careEvent("care_sensitive"),
+  careAvailability: {
+    resource: "availability",
+    node: (ids) => ({ profileId: { in: ids } }),
+    own: (userId) => ({ userId }),
+    assigned: (userId) => ({ userId }),
+    toResource: (a) => ({ nodeId: a.profileId, ownerId: a.userId }),
+  } satisfies ModelFilter<Prisma.CareAvailabilityWhereInput, AvailabilityRow>,
 };
 
 export type FilterableModel = keyof typeof MODEL_FILTERS;
@@ -69,7 +103,6 @@ export const RESOURCE_INCLUDE = {
   appointment: { patient: { select: { nodeId: true, primaryProviderId: true, assignments: { select: { userId: true } } } } },
 } as const;
 
-const MATCH_NOTHING = { AND: [{ nodeId: { in: [] as string[] } }] };
 
 /**
  * A Prisma `where` selecting exactly the rows of `model` on which the subject holds `permission`,
@@ -119,7 +152,7 @@ export function where<M extends FilterableModel>(subject: Subject, permission: P
   }
   if (inLists.length > 0) clauses.unshift(filter.node(inLists));
 
-  if (clauses.length === 0) return MATCH_NOTHING as WhereOf<M>;
+  if (clauses.length === 0) return filter.node([]) as WhereOf<M>; // deny by default: no rows
   const readable = clauses.length === 1 ? clauses[0] : { OR: clauses };
   const sod = SEPARATION_OF_DUTIES[permission];
   const exclusion = sod && filter.excludeUser?.(sod.field, subject.userId);
