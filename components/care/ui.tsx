@@ -53,13 +53,3 @@ export function EmptyState({ title, children, testId }: { title: string; childre
     </div>
   );
 }
-
-export function CareLoading({ label }: { label: string }) {
-  return (
-    <div role="status" aria-label={label} className="space-y-3">
-      <div className="h-24 animate-pulse rounded-xl bg-white shadow-sm" />
-      <div className="h-64 animate-pulse rounded-xl bg-white shadow-sm" />
-      <span className="sr-only">{label}…</span>
-    </div>
-  );
-}

@@ -1,5 +1,5 @@
-import { CareLoading } from "@/components/care/ui";
+import { PageLoading } from "@/components/ui/page-states";
 
 export default function Loading() {
-  return <CareLoading label="Loading the care log" />;
+  return <PageLoading label="Loading the care log" />;
 }

@@ -1,7 +1,7 @@
 "use client";
 
-import { CareError } from "@/components/care/care-error";
+import { PageError } from "@/components/ui/page-states";
 
 export default function ErrorState({ reset }: { error: Error; reset: () => void }) {
-  return <CareError what="reports" reset={reset} />;
+  return <PageError what="reports" reset={reset} />;
 }

@@ -1,7 +1,7 @@
 "use client";
 
-import { CareError } from "@/components/care/care-error";
+import { PageError } from "@/components/ui/page-states";
 
 export default function ErrorState({ reset }: { error: Error; reset: () => void }) {
-  return <CareError what="schedule" reset={reset} />;
+  return <PageError what="schedule" reset={reset} />;
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { notFound } from "next/navigation";
 import { PermissionMatrix } from "@/components/roles/permission-matrix";
 import { DeleteRoleButton } from "@/components/roles/delete-role-button";
@@ -27,16 +28,7 @@ export default async function RolePage({ params }: { params: Promise<{ nodeId: s
 
   return (
     <div className="space-y-6">
-      <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href={base} className="text-brand-700 underline underline-offset-2 hover:no-underline">
-          Roles
-        </Link>
-        <span aria-hidden="true" className="text-slate-400">
-          {" "}
-          /{" "}
-        </span>
-        <span className="text-slate-700">{role.name}</span>
-      </nav>
+      <Breadcrumb trail={[{ href: base, label: "Roles" }]} current={role.name} />
 
       <section className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm" aria-labelledby="role-name">
         <div className="flex flex-wrap items-start justify-between gap-4">

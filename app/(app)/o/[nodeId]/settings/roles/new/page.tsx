@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { redirect } from "next/navigation";
 import { RoleEditor } from "@/components/roles/role-editor";
 import { prisma } from "@/lib/db";
@@ -16,16 +16,7 @@ export default async function NewRolePage({ params }: { params: Promise<{ nodeId
   const [{ family }, parents] = await Promise.all([placeTenant(db, node.id), parentChoices(db, node.id)]);
   return (
     <div className="space-y-6">
-      <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href={`/o/${node.id}/settings/roles`} className="text-brand-700 underline underline-offset-2 hover:no-underline">
-          Roles
-        </Link>
-        <span aria-hidden="true" className="text-slate-400">
-          {" "}
-          /{" "}
-        </span>
-        <span className="text-slate-700">New custom role</span>
-      </nav>
+      <Breadcrumb trail={[{ href: `/o/${node.id}/settings/roles`, label: "Roles" }]} current="New custom role" />
       <div>
         <h2 className="text-xl font-semibold">Create custom role</h2>
         <p className="mt-1 max-w-2xl text-sm text-slate-600">

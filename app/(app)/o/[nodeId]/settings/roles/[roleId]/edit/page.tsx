@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Breadcrumb } from "@/components/ui/breadcrumb";
 import { notFound, redirect } from "next/navigation";
 import { RoleEditor } from "@/components/roles/role-editor";
 import { prisma } from "@/lib/db";
@@ -21,23 +21,7 @@ export default async function EditRolePage({ params }: { params: Promise<{ nodeI
   const excluded = new Set(descendantRoleIds(role.id, roles));
   return (
     <div className="space-y-6">
-      <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href={`/o/${node.id}/settings/roles`} className="text-brand-700 underline underline-offset-2 hover:no-underline">
-          Roles
-        </Link>
-        <span aria-hidden="true" className="text-slate-400">
-          {" "}
-          /{" "}
-        </span>
-        <Link href={back} className="text-brand-700 underline underline-offset-2 hover:no-underline">
-          {role.name}
-        </Link>
-        <span aria-hidden="true" className="text-slate-400">
-          {" "}
-          /{" "}
-        </span>
-        <span className="text-slate-700">Edit</span>
-      </nav>
+      <Breadcrumb trail={[{ href: `/o/${node.id}/settings/roles`, label: "Roles" }, { href: back, label: role.name }]} current="Edit" />
       <h2 className="text-xl font-semibold">Edit {role.name}</h2>
       <RoleEditor
         placeId={node.id}
