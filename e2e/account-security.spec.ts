@@ -59,7 +59,7 @@ test.describe("account security", () => {
     await page.getByLabel("New password").fill("short");
     await page.getByLabel("Type it again").fill("short");
     await page.getByRole("button", { name: "Activate my account" }).click();
-    await expect(page.getByText("Use at least 12 characters.")).toBeVisible();
+    await expect(page.getByText("Use at least 12 characters.", { exact: true })).toBeVisible();
     await page.getByLabel("New password").fill(NEW_PASSWORD);
     await page.getByLabel("Type it again").fill(NEW_PASSWORD);
     await page.getByRole("button", { name: "Activate my account" }).click();
