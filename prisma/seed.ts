@@ -128,6 +128,14 @@ export async function seedDemoData(db: Db): Promise<{ seeded: boolean }> {
         });
         users.set(a.email, user.id);
       }
+      // Accounts belong to people; the two clinics created their staff's accounts and verified their
+      // email domains, so they manage them. The family accounts are their own (README, Security).
+      const MANAGED: Record<string, string> = { "northwind.test": "Northwind Dental Group", "lakeside.test": "Lakeside Physio" };
+      for (const [domain, org] of Object.entries(MANAGED)) {
+        const tenantId = nodes.get(org)!.id;
+        await tx.tenantDomain.create({ data: { tenantId, domain, verifiedAt: new Date() } });
+        await tx.user.updateMany({ where: { email: { endsWith: `@${domain}` } }, data: { managedByTenantId: tenantId } });
+      }
       const owner = users.get("owner@northwind.test")!;
       await tx.roleBinding.createMany({
         data: BINDINGS.map(([email, node, role]) => ({

@@ -1,5 +1,8 @@
 import type { Metadata } from "next";
+import { InAppAnswer } from "@/components/invitations/invitation-answer";
 import { requireSubject } from "@/lib/auth/session";
+import { prisma } from "@/lib/db";
+import { pendingInvitations } from "@/lib/invitations/invitations";
 import { membershipsOf, type Membership } from "@/lib/members/memberships";
 
 export const metadata: Metadata = { title: "Home" };
@@ -17,6 +20,7 @@ export default async function HomePage() {
   const memberships = membershipsOf(subject);
   const tenants = [...new Map(memberships.map((m) => [m.tenantId, m.tenantName])).entries()];
   const firstName = user.name.replace(/^Dr\.\s+/, "").split(" ")[0];
+  const invitations = await pendingInvitations(await prisma(), user.id);
 
   return (
     <div className="space-y-8">
@@ -28,6 +32,25 @@ export default async function HomePage() {
             : `You belong to ${tenants.length} ${tenants.length === 1 ? "organisation" : "organisations"}, with ${memberships.length} ${memberships.length === 1 ? "role" : "roles"}.`}
         </p>
       </div>
+
+      {invitations.length > 0 && (
+        <section aria-labelledby="invitations-heading" className="rounded-xl border border-sky-200 bg-sky-50 p-5">
+          <h2 id="invitations-heading" className="text-base font-semibold text-sky-950">
+            Invitations waiting for you
+          </h2>
+          <ul className="mt-3 space-y-4">
+            {invitations.map((inv) => (
+              <li key={inv.tenantId} data-testid="invitation">
+                <p className="text-sm text-slate-800">
+                  {inv.invitedBy ? `${inv.invitedBy} invited you to ` : "You're invited to "}
+                  <strong>{inv.places.join(", ")}</strong>. Nothing changes until you accept.
+                </p>
+                <InAppAnswer tenantId={inv.tenantId} label={inv.places.join(", ")} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
 
       {memberships.length === 0 ? (
         <div className="rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center">

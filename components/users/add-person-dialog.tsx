@@ -64,13 +64,8 @@ export function AddPersonDialog({
     }
     setFields(undefined);
     setChosen([nodeId]);
-    onDone(
-      mode === "invite"
-        ? `Invitation sent to ${email}.`
-        : passwordMode === "set"
-          ? `${email} can sign in now and will be asked to choose a new password.`
-          : `Account created; an activation email went to ${email}.`,
-    );
+    // The server's words: the same whether or not the email already had an account.
+    onDone(result.data.message);
   }
 
   const err = (name: string) => fieldErrors(fields, name);

@@ -6,6 +6,7 @@ import {
   changeRoles,
   endUserSessions,
   removeUser,
+  resendInvite,
   resetPassword,
   saveProvider,
   setStatus,
@@ -21,13 +22,16 @@ interface Member {
   name: string;
   email: string;
   phone: string | null;
-  status: "ACTIVE" | "INVITED" | "DISABLED";
+  status: "ACTIVE" | "INVITED" | "SUSPENDED" | "DISABLED";
+  /** This organization manages the account (created it or verified its email domain). */
+  managed: boolean;
   locked: boolean;
   createdAt: string;
   roles: { nodeId: string; roleId: string }[];
   provider: { credentials: string; specialties: string[]; licenseNumber: string | null; bio: string; hasPhoto: boolean };
 }
-type Can = { edit: boolean; manageRoles: boolean; disable: boolean; remove: boolean; owner: boolean };
+/** edit: this membership's details; account: the account-wide actions (see README, Security). */
+type Can = { edit: boolean; account: boolean; manageRoles: boolean; disable: boolean; remove: boolean; owner: boolean };
 type Result = { ok: true } | { ok: false; error: { message: string; fields?: Record<string, string[]> } };
 
 function useAction() {
@@ -38,8 +42,14 @@ function useAction() {
   const run = async (fn: () => Promise<Result | { ok: true; data: unknown }>, success: string) => {
     setPending(true);
     setMessage(null);
-    const result = (await fn()) as Result;
-    setPending(false);
+    let result: Result;
+    try {
+      result = (await fn()) as Result;
+    } catch {
+      result = { ok: false, error: { message: "Couldn't reach CareAccess. Check your connection and try again." } };
+    } finally {
+      setPending(false);
+    }
     if (!result.ok) {
       setFields(result.error.fields);
       setMessage({ kind: "error", text: result.error.message });
@@ -92,7 +102,7 @@ export function MemberDetail({
   can: Can;
   ownerRoleIds: string[];
 }) {
-  const status = member.locked ? "Locked" : { ACTIVE: "Active", INVITED: "Invited", DISABLED: "Disabled" }[member.status];
+  const status = member.locked ? "Locked" : { ACTIVE: "Active", INVITED: "Invited", SUSPENDED: "Suspended here", DISABLED: "Disabled" }[member.status];
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-3">
@@ -105,9 +115,9 @@ export function MemberDetail({
         <span className="text-sm text-slate-600">{member.email}</span>
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
-        <DetailsCard nodeId={nodeId} member={member} editable={can.edit} />
+        <DetailsCard nodeId={nodeId} member={member} editable={can.account} />
         <RolesCard nodeId={nodeId} member={member} places={places} roles={roles} editable={can.manageRoles} owner={can.owner} ownerRoleIds={ownerRoleIds} />
-        {showProvider && <ProviderCard nodeId={nodeId} member={member} editable={can.edit} />}
+        {showProvider && <ProviderCard nodeId={nodeId} member={member} editable={can.account} />}
         <AccountCard nodeId={nodeId} member={member} can={can} />
       </div>
     </div>
@@ -134,6 +144,11 @@ function DetailsCard({ nodeId, member, editable }: { nodeId: string; member: Mem
         <Field id="detail-phone" label="Phone" error={fieldErrors(fields, "phone")}>
           <input id="detail-phone" name="phone" type="tel" defaultValue={member.phone ?? ""} disabled={!editable} className={inputClass} />
         </Field>
+        {!member.managed && (
+          <p className="text-xs text-slate-600" data-testid="not-managed">
+            {member.name} manages their own account (it wasn&apos;t created by your organization), so only they can change their name, phone and password.
+          </p>
+        )}
         <p className="text-xs text-slate-500">Member since {new Date(member.createdAt).toLocaleDateString("en-US", { dateStyle: "medium" })}</p>
         {editable && (
           <button type="submit" className={buttonClass.primary} disabled={pending}>
@@ -300,40 +315,38 @@ function AccountCard({ nodeId, member, can }: { nodeId: string; member: Member; 
       <div className="space-y-3">
         <Message m={message} />
         <div className="flex flex-wrap gap-2">
-          {can.edit && member.status !== "DISABLED" && (
+          {can.edit && member.status === "INVITED" && (
+            <button type="button" className={buttonClass.secondary} disabled={pending} onClick={() => void run(() => resendInvite(ids), `A new invitation was emailed to ${member.email}.`)}>
+              Send invitation again
+            </button>
+          )}
+          {can.account && member.status !== "DISABLED" && member.status !== "INVITED" && (
             <button type="button" className={buttonClass.secondary} disabled={pending} onClick={() => void run(() => resetPassword(ids), `A password reset link was emailed to ${member.email}.`)}>
               Reset password
             </button>
           )}
-          {can.edit && member.locked && (
+          {can.account && member.locked && (
             <button type="button" className={buttonClass.secondary} disabled={pending} onClick={() => void run(() => unlockUser(ids), `${member.name} can sign in again.`)}>
               Unlock account
             </button>
           )}
-          {can.edit && (
+          {can.account && (
             <button type="button" className={buttonClass.secondary} disabled={pending} onClick={() => void run(() => endUserSessions(ids), `${member.name} was signed out everywhere.`)}>
               End sessions
             </button>
           )}
-          {can.disable && member.status !== "INVITED" && (
-            <button
-              type="button"
-              className={buttonClass.secondary}
-              disabled={pending}
-              onClick={() =>
-                void run(() => setStatus({ ...ids, status: member.status === "DISABLED" ? "ACTIVE" : "DISABLED" }), member.status === "DISABLED" ? `${member.name} can sign in again.` : `${member.name} is disabled and was signed out. Their records stay.`)
-              }
-            >
-              {member.status === "DISABLED" ? "Re-enable user" : "Disable user"}
-            </button>
-          )}
+          {can.disable && member.status !== "INVITED" && <StatusButton ids={ids} member={member} pending={pending} run={run} />}
           {can.remove && (
             <button type="button" className={buttonClass.danger} onClick={() => setConfirming(true)}>
               Delete…
             </button>
           )}
         </div>
-        <p className="text-xs text-slate-500">Disabling keeps the account and its records; the person can't sign in until re-enabled.</p>
+        <p className="text-xs text-slate-500">
+          {member.managed
+            ? "Disabling keeps the account and its records; the person can't sign in anywhere until re-enabled."
+            : "Suspending removes their access here only; their own account and other organizations are untouched."}
+        </p>
       </div>
       <Dialog open={confirming} onClose={() => setConfirming(false)} title={`Delete ${member.name}?`}>
         <form
@@ -363,5 +376,22 @@ function AccountCard({ nodeId, member, can }: { nodeId: string; member: Member; 
         </form>
       </Dialog>
     </Card>
+  );
+}
+
+/** Disable/re-enable a managed account, or suspend/lift the suspension of anyone else's membership here. */
+function StatusButton({ ids, member, pending, run }: { ids: { nodeId: string; userId: string }; member: Member; pending: boolean; run: ReturnType<typeof useAction>["run"] }) {
+  const off = member.status === "DISABLED" || member.status === "SUSPENDED";
+  const [label, done] = member.status === "SUSPENDED" || (!member.managed && !off)
+    ? off
+      ? ["Lift suspension", `${member.name} has access here again.`]
+      : ["Suspend here", `${member.name} is suspended here. Their account and other organizations are untouched.`]
+    : off
+      ? ["Re-enable account", `${member.name} can sign in again.`]
+      : ["Disable account", `${member.name} is disabled and was signed out. Their records stay.`];
+  return (
+    <button type="button" className={buttonClass.secondary} disabled={pending} onClick={() => void run(() => setStatus({ ...ids, status: off ? "ACTIVE" : "DISABLED" }), done)}>
+      {label}
+    </button>
   );
 }

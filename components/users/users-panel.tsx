@@ -31,9 +31,15 @@ type Filters = { q: string; role: string; location: string; status: string; page
 const STATUS_LABEL: Record<string, { text: string; className: string }> = {
   ACTIVE: { text: "Active", className: "bg-emerald-50 text-emerald-800 ring-emerald-200" },
   INVITED: { text: "Invited", className: "bg-sky-50 text-sky-800 ring-sky-200" },
+  SUSPENDED: { text: "Suspended", className: "bg-slate-100 text-slate-700 ring-slate-300" },
   DISABLED: { text: "Disabled", className: "bg-slate-100 text-slate-700 ring-slate-300" },
   LOCKED: { text: "Locked", className: "bg-amber-50 text-amber-900 ring-amber-200" },
 };
+
+/** A managed account is disabled everywhere; anyone else is suspended here only (README, Security). */
+const isOff = (row: MemberRow) => row.status === "DISABLED" || row.status === "SUSPENDED";
+const nextStatus = (row: MemberRow): MemberRow["status"] => (isOff(row) ? "ACTIVE" : row.managed ? "DISABLED" : "SUSPENDED");
+const toggleLabel = (row: MemberRow) => (row.managed && row.status !== "SUSPENDED" ? (isOff(row) ? "Enable" : "Disable") : isOff(row) ? "Unsuspend" : "Suspend");
 
 async function fetchMembers(nodeId: string, f: Filters): Promise<Page> {
   const params = new URLSearchParams({ page: String(f.page), pageSize: "25" });
@@ -73,13 +79,13 @@ export function UsersPanel({ nodeId, places, roles, can, label }: { nodeId: stri
   // Disable / enable from the list: shown at once, rolled back if the server refuses.
   const toggle = useMutation({
     mutationFn: async (row: MemberRow) => {
-      const result = await setStatus({ nodeId, userId: row.id, status: row.status === "DISABLED" ? "ACTIVE" : "DISABLED" });
+      const result = await setStatus({ nodeId, userId: row.id, status: isOff(row) ? "ACTIVE" : "DISABLED" });
       if (!result.ok) throw new Error(result.error.message);
     },
     onMutate: async (row) => {
       await queryClient.cancelQueries({ queryKey: ["members", nodeId] });
       const previous = queryClient.getQueryData<Page>(key);
-      queryClient.setQueryData<Page>(key, (p) => p && { ...p, rows: p.rows.map((r) => (r.id === row.id ? { ...r, status: r.status === "DISABLED" ? "ACTIVE" : "DISABLED" } : r)) });
+      queryClient.setQueryData<Page>(key, (p) => p && { ...p, rows: p.rows.map((r) => (r.id === row.id ? { ...r, status: nextStatus(r) } : r)) });
       setNotice(null);
       return { previous };
     },
@@ -168,6 +174,7 @@ export function UsersPanel({ nodeId, places, roles, can, label }: { nodeId: stri
             <option value="">Any status</option>
             <option value="ACTIVE">Active</option>
             <option value="INVITED">Invited</option>
+            <option value="SUSPENDED">Suspended</option>
             <option value="DISABLED">Disabled</option>
             <option value="LOCKED">Locked</option>
           </select>
@@ -242,7 +249,7 @@ export function UsersPanel({ nodeId, places, roles, can, label }: { nodeId: stri
                       <div className="flex justify-end gap-2">
                         {can.disable && row.status !== "INVITED" && (
                           <button type="button" className="rounded px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100" onClick={() => toggle.mutate(row)} disabled={toggle.isPending}>
-                            {row.status === "DISABLED" ? "Enable" : "Disable"}
+                            {toggleLabel(row)}
                             <span className="sr-only"> {row.name}</span>
                           </button>
                         )}

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { bindingsReaching, decide, type Permission, type ResourceRef, type Subject } from "../authz";
+import { bindingsReaching, canActOnMember, decide, type MemberReach, type Permission, type ResourceRef, type Subject } from "../authz";
 import { sharedLoader } from "../authz/load";
 import { headers } from "next/headers";
 import { clientIp } from "../auth/request-meta";
@@ -8,7 +8,8 @@ import { currentSession, type SignedIn } from "../auth/session";
 import { config } from "../config";
 import { prisma } from "../db";
 import type { Db, Tx } from "../db/client";
-import { AppError, fromZodError, toErrorBody } from "./errors";
+import { loadMemberTarget, lockTenant, type MemberTarget } from "../members/accounts";
+import { AppError, fromZodError, notFound, toErrorBody } from "./errors";
 
 /**
  * The one wrapper every route handler and server action goes through:
@@ -23,6 +24,13 @@ export interface AccessContext {
   db: Db;
 }
 
+/** An action on one member of the place: the wrapper loads them and applies the member rules. */
+export interface MemberAccess<I> {
+  userId: (input: I) => string;
+  /** roles: their roles here; membership: suspend/remove here; account: their account everywhere. */
+  reach: MemberReach;
+}
+
 export type Access<I> =
   /** Anyone, signed in or not (health checks, public metadata). */
   | { public: true }
@@ -32,9 +40,11 @@ export type Access<I> =
   | { memberOf: (input: I) => string }
   /**
    * A permission on one record. `resource` finds the record's ResourceRef, or null when it does not
-   * exist. A record outside every tenant the caller belongs to answers 404, never 403.
+   * exist. A record outside every tenant the caller belongs to answers 404, never 403. With
+   * `member`, the record is a person of the place: 404 unless they belong there, then the member
+   * rules (owners by owners, account-wide changes by the managing tenant) in lib/authz/rules.ts.
    */
-  | { permission: Permission; resource: (input: I, ctx: AccessContext) => Promise<ResourceRef | null> | ResourceRef | null };
+  | { permission: Permission; resource: (input: I, ctx: AccessContext) => Promise<ResourceRef | null> | ResourceRef | null; member?: MemberAccess<I> };
 
 export interface HandlerContext<I> {
   input: I;
@@ -46,6 +56,8 @@ export interface HandlerContext<I> {
   tx: Tx;
   /** The client's address, for the audit log (see lib/auth/request-meta.ts). */
   ip: string | null;
+  /** The member the action is about, when the access declares `member`. */
+  member: MemberTarget | null;
 }
 
 export interface Spec<S extends z.ZodType, R> {
@@ -54,38 +66,81 @@ export interface Spec<S extends z.ZodType, R> {
   handler: (ctx: HandlerContext<z.output<S>>) => Promise<R>;
   /** false: the handler manages the database itself (only the e2e reset needs this). */
   transaction?: false;
+  /** Reachable while the person must change their password (the password change itself). */
+  allowDuringPasswordChange?: true;
+}
+
+/** Who is calling: resolved from the request by run(), or given directly by tests. */
+export interface Caller {
+  session: SignedIn | null;
+  ip: string | null;
 }
 
 /** Runs a spec on already-gathered raw input; shared by route() and action(). */
 export async function run<S extends z.ZodType, R>(spec: Spec<S, R>, raw: unknown): Promise<R> {
+  const needsSession = !("public" in spec.access);
+  return runAs(spec, raw, { session: needsSession ? await currentSession() : null, ip: clientIp(await headers(), config().trustProxy) });
+}
+
+/**
+ * The checks, in order: signed in (401) → password change not pending (403) → the place is one
+ * the caller can reach, whatever the input looks like (404) → input (400) → permission (403) →
+ * in the transaction: the tenant locked and the member rules applied for member actions.
+ */
+export async function runAs<S extends z.ZodType, R>(spec: Spec<S, R>, raw: unknown, caller: Caller): Promise<R> {
   const db = await prisma();
   const access = spec.access as Access<unknown>;
-  let session: SignedIn | null = null;
+  const session = "public" in access ? null : caller.session;
   let subject: Subject | null = null;
   if (!("public" in access)) {
-    session = await currentSession();
     if (!session) throw new AppError("unauthenticated", "Sign in to continue.");
+    if (session.user.mustChangePassword && !spec.allowDuringPasswordChange) {
+      throw new AppError("forbidden", "Change your password before doing anything else.", { _: ["password_change_required"] });
+    }
     subject = await sharedLoader(db).load(session.user.id, { isPlatformStaff: session.user.isPlatformStaff });
   }
+  const accessContext = session && subject ? { user: session.user, sessionId: session.session.id, subject, db } : null;
   const parsed = spec.input.safeParse(raw);
-  if (!parsed.success) throw fromZodError(parsed.error);
+  if (!parsed.success) {
+    // Outsiders learn nothing from how their input is judged: a place they can't reach is 404 first.
+    if (accessContext && (await placeOf(access, raw, accessContext).catch(() => undefined)) === null) throw new AppError("not_found", "Not found.");
+    throw fromZodError(parsed.error);
+  }
   const input = parsed.data;
+  let ref: ResourceRef | null = null;
+  if (accessContext && ("memberOf" in access || "permission" in access)) {
+    ref = (await placeOf(access, input, accessContext)) ?? null;
+    if (!ref) throw new AppError("not_found", "Not found.");
+    if ("permission" in access && !decide(subject!, access.permission, ref)) throw new AppError("forbidden", "You don't have permission to do that.");
+  }
+  const context = { input, user: session?.user ?? null, subject, sessionId: session?.session.id ?? null, ip: caller.ip };
+  if (spec.transaction === false) return spec.handler({ ...context, tx: db, member: null });
+  return db.$transaction(async (tx: Tx) => {
+    let member: MemberTarget | null = null;
+    if ("permission" in access && access.member && ref) {
+      const place = await tx.orgNode.findUniqueOrThrow({ where: { id: ref.nodeId }, select: { rootId: true } });
+      // Before reading owners and memberships: concurrent changes to this tenant's people wait here.
+      await lockTenant(tx, place.rootId);
+      member = await loadMemberTarget(tx, ref.nodeId, access.member.userId(input));
+      if (!member) throw notFound("That person");
+      const verdict = canActOnMember(subject!, ref.nodeId, { userId: member.id, isOwnerHere: member.isOwnerHere, managedHere: member.managedHere }, access.member.reach);
+      if (!verdict.ok) throw new AppError(verdict.code, verdict.reason);
+    }
+    return spec.handler({ ...context, tx, member });
+  });
+}
 
-  if ("memberOf" in access) {
-    const nodeId = access.memberOf(input);
-    if (!isUuid(nodeId) || bindingsReaching(subject!, nodeId).length === 0) throw new AppError("not_found", "Not found.");
-  }
-  if ("permission" in access) {
-    const ctx: AccessContext = { user: session!.user, sessionId: session!.session.id, subject: subject!, db };
-    const ref = await access.resource(input, ctx);
-    // Not found and "not yours at all" look the same, so existence doesn't leak.
-    if (!ref || !isUuid(ref.nodeId) || bindingsReaching(subject!, ref.nodeId).length === 0) throw new AppError("not_found", "Not found.");
-    if (!decide(subject!, access.permission, ref)) throw new AppError("forbidden", "You don't have permission to do that.");
-  }
-  const ip = clientIp(await headers(), config().trustProxy);
-  const context = { input, user: session?.user ?? null, subject, sessionId: session?.session.id ?? null, ip };
-  if (spec.transaction === false) return spec.handler({ ...context, tx: db });
-  return db.$transaction((tx) => spec.handler({ ...context, tx }));
+/**
+ * The place an access is about, if the caller can reach it: its node id; null when it doesn't
+ * exist or is outside every live binding (archived, expired, another tenant); undefined when the
+ * access isn't about a place. May throw on malformed input (callers treat that as "can't tell").
+ */
+async function placeOf(access: Access<unknown>, input: unknown, ctx: AccessContext): Promise<ResourceRef | null | undefined> {
+  let ref: ResourceRef | null;
+  if ("memberOf" in access) ref = { nodeId: access.memberOf(input) };
+  else if ("permission" in access) ref = await access.resource(input, ctx);
+  else return undefined;
+  return ref && isUuid(ref.nodeId) && bindingsReaching(ctx.subject, ref.nodeId).length > 0 ? ref : null;
 }
 
 const isUuid = (value: unknown) => typeof value === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
@@ -94,7 +149,7 @@ type RouteParams = { params: Promise<Record<string, string | string[]>> };
 
 /** A Next route handler from a spec. Input = path params + query string + JSON body. */
 export function route<S extends z.ZodType, R>(spec: Spec<S, R>, options: { status?: number } = {}) {
-  return async (request: Request, context?: RouteParams): Promise<Response> => {
+  return withSpec(spec, async (request: Request, context?: RouteParams): Promise<Response> => {
     try {
       const params = (await context?.params) ?? {};
       const query = Object.fromEntries(new URL(request.url).searchParams);
@@ -118,18 +173,23 @@ export function route<S extends z.ZodType, R>(spec: Spec<S, R>, options: { statu
       const { status, body } = toErrorBody(err);
       return Response.json(body, { status });
     }
-  };
+  });
 }
 
 export type ActionResult<R> = { ok: true; data: R } | ({ ok: false } & ReturnType<typeof toErrorBody>["body"]);
 
 /** A server action from a spec: never throws to the client; returns data or a typed error. */
 export function action<S extends z.ZodType, R>(spec: Spec<S, R>) {
-  return async (raw: z.input<S>): Promise<ActionResult<R>> => {
+  return withSpec(spec, async (raw: z.input<S>): Promise<ActionResult<R>> => {
     try {
       return { ok: true, data: await run(spec, raw) };
     } catch (err) {
       return { ok: false, ...toErrorBody(err).body };
     }
-  };
+  });
+}
+
+/** The spec stays reachable from the entry point, so tests can run it as any caller (runAs). */
+function withSpec<S extends z.ZodType, R, F extends (...args: never[]) => unknown>(spec: Spec<S, R>, fn: F): F & { spec: Spec<S, R> } {
+  return Object.assign(fn, { spec });
 }

@@ -36,7 +36,8 @@ export interface DecisionContext {
  */
 export function decide(subject: Subject, permission: Permission, resource: ResourceRef, context?: DecisionContext): boolean {
   const node = lookupNode(subject, resource.nodeId);
-  if (node === undefined) return false;
+  // An archived place (and everything under it) is closed to everyone.
+  if (node === undefined || node.archived) return false;
   const sod = SEPARATION_OF_DUTIES[permission];
   if (sod !== undefined && (resource as unknown as Record<string, unknown>)[sod.field] === subject.userId) return false;
   const now = context?.now ?? Date.now();
@@ -118,7 +119,7 @@ export function allowingGrants(
   context?: DecisionContext,
 ): { binding: CompiledBinding; grant: CompiledGrant }[] {
   const node = lookupNode(subject, resource.nodeId);
-  if (!node) return [];
+  if (!node || node.archived) return [];
   const sod = SEPARATION_OF_DUTIES[permission];
   if (sod && (resource as unknown as Record<string, unknown>)[sod.field] === subject.userId) return [];
   const now = context?.now ?? Date.now();
@@ -134,9 +135,12 @@ export function allowingGrants(
   return out;
 }
 
-/** Bindings that reach the node (at it or above it), nearest first. */
-export function bindingsReaching(subject: Subject, nodeId: string): CompiledBinding[] {
+/**
+ * Live bindings that reach the node (at it or above it), nearest first: none for an archived
+ * place, and an expired binding reaches nothing (the wrapper answers 404 when this is empty).
+ */
+export function bindingsReaching(subject: Subject, nodeId: string, now = Date.now()): CompiledBinding[] {
   const node = lookupNode(subject, nodeId);
-  if (!node) return [];
-  return node.ancestors.flatMap((id) => subject.byNode.get(id) ?? []);
+  if (!node || node.archived) return [];
+  return node.ancestors.flatMap((id) => (subject.byNode.get(id) ?? []).filter((b) => b.expiresAt > now));
 }

@@ -44,7 +44,9 @@ export function explain(subject: Subject, permission: Permission, resource: Reso
     return deny(`Separation of duties: ${sod.reason}.`, "Ask a different person to do it.");
   }
 
-  const reaching = bindingsReaching(subject, resource.nodeId);
+  if (node.archived) return deny(`${node.name} is archived: nobody can use it.`, "Create the place again, or move its records elsewhere.");
+  // Every binding, expired ones too, so an expired role can be named as the reason.
+  const reaching = bindingsReaching(subject, resource.nodeId, -Infinity);
   if (reaching.length === 0) {
     return deny(`The person has no role at ${node.name} or above it.`, `Give them a role at ${node.name}.`);
   }

@@ -22,7 +22,8 @@ export class SubjectLoader {
   async load(userId: string, opts: { isPlatformStaff?: boolean } = {}): Promise<Subject> {
     const roots = await this.db.$queryRaw<RootVersion[]>`
       SELECT n.id, n.authz_version, n.tree_version FROM org_nodes n
-      WHERE n.id IN (SELECT o.root_id FROM role_bindings b JOIN org_nodes o ON o.id = b.node_id WHERE b.user_id = ${userId}::uuid)
+      WHERE n.id IN (SELECT o.root_id FROM role_bindings b JOIN org_nodes o ON o.id = b.node_id WHERE b.user_id = ${userId}::uuid AND NOT b.pending)
+        AND n.id NOT IN (SELECT s.tenant_id FROM tenant_suspensions s WHERE s.user_id = ${userId}::uuid)
       ORDER BY n.id`;
     const key = `${opts.isPlatformStaff ? 1 : 0}|${roots.map((r) => `${r.id}:${r.authz_version}:${r.tree_version}`).join(",")}`;
     const cached = this.subjects.get(userId);
@@ -46,7 +47,11 @@ export class SubjectLoader {
     this.stats.compiles++;
     const rootIds = roots.map((r) => r.id);
     const [bindings, roles] = await Promise.all([
-      this.db.roleBinding.findMany({ where: { userId }, select: { id: true, nodeId: true, roleId: true, adjustments: true, expiresAt: true } }),
+      // Invitations not yet accepted grant nothing, nor does a tenant that suspended the person.
+      this.db.roleBinding.findMany({
+        where: { userId, pending: false, node: { rootId: { in: rootIds } } },
+        select: { id: true, nodeId: true, roleId: true, adjustments: true, expiresAt: true },
+      }),
       rootIds.length
         ? this.db.role.findMany({ where: { tenantId: { in: rootIds } }, select: { id: true, key: true, name: true, tenantId: true, parentId: true, grants: true, removals: true } })
         : Promise.resolve([] as RoleRow[]),

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { Permission } from "./catalogue";
 import type { Grant, Scope } from "./grants";
 import { ROLE_TEMPLATES, builtinRoleId } from "./roles";
-import { canChangeBinding, canGrant, isOwnerAt, type RuleResult } from "./rules";
+import { canActOnMember, canChangeBinding, canGrant, isOwnerAt, type MemberReach, type RuleResult } from "./rules";
 import { compileSubject, type RoleRow, type Subject } from "./subject";
 import { buildTree, type NodeKind, type NodeRow } from "./tree";
 
@@ -203,7 +203,7 @@ describe("canChangeBinding", () => {
     const owner = actor("Owner at Boston");
     const admin = actor("Admin at Boston");
     expect(canChangeBinding(owner, { nodeId: "boston", currentRoleId: OWNER, nextRoleId: null, ownerCount: 1 }, NOW)).toEqual({
-      ok: false, code: "conflict", reason: "This is the only owner: add another owner before removing or changing this one.",
+      ok: false, code: "conflict", reason: "This is the only owner: add another owner before removing, changing or ending this one.",
     });
     expect(canChangeBinding(admin, { nodeId: "boston", currentRoleId: OWNER, nextRoleId: ADMIN, ownerCount: 2 }, NOW)).toEqual({
       ok: false, code: "forbidden", reason: "Only an owner can give or take away the Owner role.",
@@ -222,5 +222,46 @@ describe("canChangeBinding", () => {
   it("an owner binding's attempted removals don't stop the owner managing roles", () => {
     const result = canChangeBinding(actor("Owner at Boston, removals attempted"), { nodeId: "boston", currentRoleId: ADMIN, nextRoleId: OWNER, nextGrants: templateGrants("owner"), ownerCount: 1 }, NOW);
     expect(result).toEqual({ ok: true });
+  });
+});
+
+describe("canChangeBinding: an end date on the last permanent owner is a removal", () => {
+  const owner = () => actor("Owner at Boston");
+  it.each([
+    // [current expiry, next role, next expiry, permanent owners, outcome, why]
+    [null, OWNER, NOW - 1, 1, "conflict", "an end date in the past ends the last owner at once"],
+    [null, OWNER, NOW + 86_400_000, 1, "conflict", "an end date in the future ends them later: still no permanent owner"],
+    [null, OWNER, null, 1, "ok", "keeping the owner permanent is fine"],
+    [null, OWNER, NOW - 1, 2, "ok", "with a second permanent owner, the first may get an end date"],
+    [NOW + 86_400_000, OWNER, null, 1, "ok", "making a temporary owner permanent only adds safety"],
+  ] as const)("current ends %s → %s ending %s with %d permanent owners: %s (%s)", (currentExpiresAt, next, nextExpiresAt, ownerCount, expected) => {
+    const result = canChangeBinding(owner(), { nodeId: "boston", currentRoleId: OWNER, currentExpiresAt, nextRoleId: next, nextExpiresAt, nextGrants: templateGrants("owner"), ownerCount }, NOW);
+    expect(outcome(result)).toBe(expected);
+  });
+});
+
+describe("canActOnMember: who may touch a member and their account", () => {
+  const target = (userId: string, isOwnerHere: boolean, managedHere: boolean) => ({ userId, isOwnerHere, managedHere });
+  it.each([
+    // [actor, target is owner, account managed here, reach, outcome, why]
+    ["Admin at Boston", false, true, "account", "ok", "the managing tenant's admin resets a staff password"],
+    ["Admin at Boston", false, false, "account", "forbidden", "an account this tenant doesn't manage is the person's own"],
+    ["Admin at Boston", false, false, "membership", "ok", "but their membership here is this tenant's: suspend or remove"],
+    ["Admin at Boston", false, false, "roles", "ok", "and their roles here"],
+    ["Admin at Boston", true, true, "account", "forbidden", "an admin can't act on an owner's account"],
+    ["Admin at Boston", true, true, "membership", "forbidden", "nor suspend or remove an owner"],
+    ["Owner at Boston", true, true, "membership", "ok", "an owner may act on another owner"],
+    ["Owner at Boston", false, false, "account", "forbidden", "not even an owner changes an account their tenant doesn't manage"],
+    ["Manager at Boston", false, false, "read", "ok", "reading a member is decided by the permission alone"],
+  ] as const)("%s on a target (owner %s, managed %s), reach %s: %s (%s)", (name, isOwner, managed, reach, expected) => {
+    expect(outcome(canActOnMember(actor(name), "boston", target("someone-else", isOwner, managed), reach as MemberReach, NOW))).toBe(expected);
+  });
+
+  it("nobody suspends, removes or resets themselves from the admin screens; platform staff reach any account", () => {
+    const admin = actor("Admin at Boston");
+    expect(canActOnMember(admin, "boston", target(admin.userId, false, true), "membership", NOW)).toMatchObject({ ok: false, code: "conflict" });
+    expect(canActOnMember(admin, "boston", target(admin.userId, false, true), "account", NOW)).toMatchObject({ ok: false, code: "conflict" });
+    const staff = { ...admin, isPlatformStaff: true };
+    expect(canActOnMember(staff, "boston", target("someone-else", false, false), "account", NOW)).toEqual({ ok: true });
   });
 });

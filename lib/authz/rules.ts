@@ -46,7 +46,10 @@ export interface BindingChange {
   nextRoleId: string | null;
   /** The grants of the next role, to check "grant only what you hold". */
   nextGrants?: readonly Grant[];
-  /** How many live owners the tenant has now, and whether the target is one of them. */
+  /** When the current binding ends (ms; null or undefined: never) and when the next one will. */
+  currentExpiresAt?: number | null;
+  nextExpiresAt?: number | null;
+  /** How many permanent owners (no end date) the tenant has now, the target's binding included. */
   ownerCount: number;
 }
 
@@ -62,8 +65,43 @@ export function canChangeBinding(actor: Subject, change: BindingChange, now = Da
   if (!actorIsOwner && !decide(actor, "members.manage_roles", { nodeId: change.nodeId }, { now })) {
     return no("forbidden", "You can't change people's roles here.");
   }
-  const losingOwner = change.currentRoleId && OWNER_ROLE_IDS.has(change.currentRoleId) && !(change.nextRoleId && OWNER_ROLE_IDS.has(change.nextRoleId));
-  if (losingOwner && change.ownerCount <= 1) return no("conflict", "This is the only owner: add another owner before removing or changing this one.");
+  // An owner with an end date will lapse: giving the last permanent owner one removes them too.
+  const wasPermanentOwner = Boolean(change.currentRoleId && OWNER_ROLE_IDS.has(change.currentRoleId) && change.currentExpiresAt == null);
+  const staysPermanentOwner = Boolean(change.nextRoleId && OWNER_ROLE_IDS.has(change.nextRoleId) && change.nextExpiresAt == null);
+  if (wasPermanentOwner && !staysPermanentOwner && change.ownerCount <= 1) {
+    return no("conflict", "This is the only owner: add another owner before removing, changing or ending this one.");
+  }
   if (change.nextGrants) return canGrant(actor, change.nodeId, change.nextGrants, now);
+  return OK;
+}
+
+/** How far an action on a member reaches: reading them, their roles here, their membership here, or their account. */
+export type MemberReach = "read" | "roles" | "membership" | "account";
+
+export interface MemberFacts {
+  userId: string;
+  /** The target holds a live Owner binding in this tenant. */
+  isOwnerHere: boolean;
+  /** The place's tenant manages the target's account (created it or verified its email domain). */
+  managedHere: boolean;
+}
+
+/**
+ * Who may act on a member at a place (the permission at the place is checked before this):
+ * - owners are acted on only by owners (roles: canChangeBinding says the same per binding);
+ * - suspend, remove and account-wide changes are never done to oneself from the admin screens;
+ * - account-wide changes (disable everywhere, rename, reset password, unlock, end sessions,
+ *   provider identity) only by the tenant that manages the account, or platform staff.
+ */
+export function canActOnMember(actor: Subject, placeId: string, target: MemberFacts, reach: MemberReach, now = Date.now()): RuleResult {
+  if (reach === "read" || reach === "roles") return OK;
+  if (target.userId === actor.userId) return no("conflict", "You can't do that to your own account here; use Your account, or ask another admin.");
+  if (target.isOwnerHere && !isOwnerAt(actor, placeId, now)) return no("forbidden", "Only an owner can do that to an owner.");
+  if (reach === "account" && !target.managedHere && !actor.isPlatformStaff) {
+    return no(
+      "forbidden",
+      "This person's account isn't managed by your organization, so only they can change it. Here you can change their roles, suspend them or remove them.",
+    );
+  }
   return OK;
 }

@@ -44,12 +44,16 @@ export function activationEmail(p: { name: string; url: string; ttlMs: number })
   };
 }
 
-export function addedNoticeEmail(p: { name: string; inviter: string; places: string[]; url: string }): EmailContent {
-  const lines = [`Hello ${p.name},`, `${p.inviter} added you to ${p.places.join(", ")} on CareAccess.`, `Sign in with your existing account to see it.`];
+export function joinInvitationEmail(p: { name: string; inviter: string; places: string[]; url: string; ttlMs: number }): EmailContent {
+  const lines = [
+    `Hello ${p.name},`,
+    `${p.inviter} invited you to join ${p.places.join(", ")} on CareAccess with your existing account.`,
+    `Nothing changes until you accept. This link expires in ${duration(p.ttlMs)}; you can also accept or decline after signing in.`,
+  ];
   return {
-    subject: `You were added to ${p.places[0] ?? "a new place"} on CareAccess`,
-    text: `${lines.join("\n\n")}\n\nSign in: ${p.url}\n`,
-    html: layout("You have new access on CareAccess", lines, { label: "Sign in", url: p.url }),
+    subject: `You're invited to ${p.places[0] ?? "a new place"} on CareAccess`,
+    text: `${lines.join("\n\n")}\n\nAccept or decline: ${p.url}\n\nIf you weren't expecting this, you can ignore this email.\n`,
+    html: layout("You're invited on CareAccess", lines, { label: "Review the invitation", url: p.url }, "If you weren't expecting this, you can ignore this email."),
   };
 }
 

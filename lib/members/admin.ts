@@ -1,17 +1,18 @@
 import { z } from "zod";
 import { AppError, notFound } from "../api/errors";
 import { recordAudit } from "../audit/audit";
-import { OWNER_ROLE_IDS, canChangeBinding, isOwnerAt, resolveRoleGrants, type Subject } from "../authz";
+import { OWNER_ROLE_IDS, canChangeBinding, resolveRoleGrants, type Subject } from "../authz";
 import { bumpAuthzVersion } from "../authz/load";
 import type { RoleRow } from "../authz/subject";
 import type { Tx } from "../db/client";
+import { lockTenant, permanentOwnerCount, type MemberTarget } from "./accounts";
 import { findMember } from "./directory";
 
 /**
- * Changes to people at a place, each in the caller's transaction, each audited. The caller has
- * already checked the permission at the place (members.manage_roles, members.edit, members.delete);
- * these functions enforce the rules that depend on the target: owners are protected, the last
- * owner stays, nobody hands out more than they hold, the target must belong here.
+ * Changes to people at a place, each in the caller's transaction, each audited. The wrapper has
+ * already checked the permission at the place and the member rules (lib/authz/rules.ts
+ * canActOnMember: owners by owners, account-wide changes by the managing tenant); these functions
+ * keep the tenant's invariants: the last permanent owner stays, nobody hands out more than they hold.
  */
 
 export interface Actor {
@@ -22,12 +23,6 @@ export interface Actor {
 
 async function tenantOf(tx: Tx, nodeId: string) {
   return tx.orgNode.findUniqueOrThrow({ where: { id: nodeId }, select: { id: true, rootId: true, name: true, kind: true } });
-}
-
-async function liveOwnerCount(tx: Tx, rootId: string, now = new Date()) {
-  return tx.roleBinding.count({
-    where: { roleId: { in: [...OWNER_ROLE_IDS] }, node: { rootId }, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }], user: { status: "ACTIVE", deletedAt: null } },
-  });
 }
 
 /** Roles assignable in a tenant: built-in ones of its family, and its own custom roles. */
@@ -55,6 +50,7 @@ export type RoleAssignment = z.infer<typeof roleAssignmentSchema>;
  */
 export async function setMemberRoles(tx: Tx, actor: Actor, placeId: string, userId: string, assignments: RoleAssignment[], options: { requireExisting?: boolean } = {}) {
   const place = await tenantOf(tx, placeId);
+  await lockTenant(tx, place.rootId);
   if (options.requireExisting !== false && !(await findMember(tx, placeId, userId))) throw notFound("That person");
   const roles = new Map((await assignableRoles(tx, place.rootId)).map((r) => [r.id, r]));
   const roleRows = new Map<string, RoleRow>([...roles.values()].map((r) => [r.id, r]));
@@ -65,17 +61,21 @@ export async function setMemberRoles(tx: Tx, actor: Actor, placeId: string, user
     const current = await tx.roleBinding.findUnique({ where: { userId_nodeId: { userId, nodeId: a.nodeId } } });
     if (!current && a.roleId === null) continue;
     if (current && current.roleId === a.roleId && (a.expiresAt === undefined || String(current.expiresAt?.toISOString() ?? null) === String(a.expiresAt ?? null))) continue;
+    // An unspecified end date keeps the current one.
+    const nextExpiresAt = a.expiresAt === undefined ? (current?.expiresAt ?? null) : a.expiresAt === null ? null : new Date(a.expiresAt);
     const verdict = canChangeBinding(actor.subject, {
       nodeId: a.nodeId,
-      currentRoleId: current?.roleId ?? null,
+      currentRoleId: current && !current.pending ? current.roleId : null,
+      currentExpiresAt: current?.expiresAt?.getTime() ?? null,
       nextRoleId: a.roleId,
+      nextExpiresAt: nextExpiresAt?.getTime() ?? null,
       nextGrants: a.roleId ? resolveRoleGrants(a.roleId, roleRows) : undefined,
-      ownerCount: await liveOwnerCount(tx, place.rootId),
+      ownerCount: await permanentOwnerCount(tx, place.rootId),
     });
     if (!verdict.ok) throw new AppError(verdict.code, verdict.reason);
     if (a.roleId === null) await tx.roleBinding.delete({ where: { id: current!.id } });
-    else if (current) await tx.roleBinding.update({ where: { id: current.id }, data: { roleId: a.roleId, expiresAt: a.expiresAt ?? null, grantedById: actor.userId } });
-    else await tx.roleBinding.create({ data: { userId, nodeId: a.nodeId, roleId: a.roleId, expiresAt: a.expiresAt ?? null, grantedById: actor.userId } });
+    else if (current) await tx.roleBinding.update({ where: { id: current.id }, data: { roleId: a.roleId, expiresAt: nextExpiresAt, grantedById: actor.userId } });
+    else await tx.roleBinding.create({ data: { userId, nodeId: a.nodeId, roleId: a.roleId, expiresAt: nextExpiresAt, grantedById: actor.userId } });
     await recordAudit(tx, {
       tenantId: place.rootId,
       actorId: actor.userId,
@@ -89,69 +89,76 @@ export async function setMemberRoles(tx: Tx, actor: Actor, placeId: string, user
   await bumpAuthzVersion(tx, place.rootId);
 }
 
-/** Owners can only be disabled, deleted or reset by owners. */
-function assertMayManage(actor: Actor, placeId: string, target: NonNullable<Awaited<ReturnType<typeof findMember>>>) {
-  if (target.id === actor.userId) throw new AppError("conflict", "You can't do that to your own account here; ask another admin.");
-  const targetIsOwner = target.bindings.some((b) => OWNER_ROLE_IDS.has(b.roleId));
-  if (targetIsOwner && !isOwnerAt(actor.subject, placeId)) throw new AppError("forbidden", "Only an owner can do that to an owner.");
-}
-
-export async function setMemberStatus(tx: Tx, actor: Actor, placeId: string, userId: string, status: "ACTIVE" | "DISABLED") {
-  const place = await tenantOf(tx, placeId);
-  const target = await findMember(tx, placeId, userId);
-  if (!target) throw notFound("That person");
-  assertMayManage(actor, placeId, target);
-  if (status === "DISABLED" && target.bindings.some((b) => OWNER_ROLE_IDS.has(b.roleId)) && (await liveOwnerCount(tx, place.rootId)) <= 1) {
-    throw new AppError("conflict", "This is the only owner: add another owner before disabling this one.");
+/** The last permanent owner can't be suspended, disabled or removed: the tenant would have nobody in charge. */
+async function keepLastOwner(tx: Tx, target: MemberTarget, what: string) {
+  if (!target.isOwnerHere) return;
+  const permanent = await tx.roleBinding.count({ where: { userId: target.id, roleId: { in: [...OWNER_ROLE_IDS] }, pending: false, expiresAt: null, node: { rootId: target.rootId } } });
+  if (permanent > 0 && (await permanentOwnerCount(tx, target.rootId)) <= 1) {
+    throw new AppError("conflict", `This is the only owner: add another owner before ${what} this one.`);
   }
-  if (target.status === status) return;
-  if (target.status === "INVITED" && status === "ACTIVE") throw new AppError("conflict", "This person hasn't accepted their invitation yet; send the invite again instead.");
-  await tx.user.update({ where: { id: userId }, data: { status } });
-  if (status === "DISABLED") {
-    await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: "account disabled" } });
-  }
-  await recordAudit(tx, { tenantId: place.rootId, actorId: actor.userId, action: status === "DISABLED" ? "member.disabled" : "member.enabled", targetType: "user", targetId: userId, ip: actor.ip });
-  await bumpAuthzVersion(tx, place.rootId);
 }
 
 /**
- * Deletes a person from the place's organisation. If they belong nowhere else, the account itself
- * is deleted: sign-in data is wiped and the row stays as a tombstone so their notes, appointments
- * and audit entries stay attributed to them. If they belong to other organisations, only their
- * roles here are removed. `confirmation` must be the person's email, typed by the admin.
+ * "Disable" from a tenant's Users screen. For an account this tenant manages, the account itself
+ * is disabled everywhere (and its sessions end); for anyone else, only their membership here is
+ * suspended: their roles here grant nothing, their account and other memberships are untouched.
  */
-export async function deleteMember(tx: Tx, actor: Actor, placeId: string, userId: string, confirmation: string): Promise<{ accountDeleted: boolean }> {
-  const place = await tenantOf(tx, placeId);
-  const target = await findMember(tx, placeId, userId);
-  if (!target) throw notFound("That person");
+export async function setMemberStatus(tx: Tx, actor: Actor, target: MemberTarget, status: "ACTIVE" | "DISABLED"): Promise<{ scope: "account" | "membership" }> {
+  const accountWide = target.managedHere || actor.subject.isPlatformStaff;
+  if (status === "DISABLED") await keepLastOwner(tx, target, "disabling");
+  if (!accountWide || target.suspendedHere) {
+    if ((status === "DISABLED") === target.suspendedHere) return { scope: "membership" };
+    if (status === "DISABLED") await tx.tenantSuspension.create({ data: { tenantId: target.rootId, userId: target.id, suspendedById: actor.userId } });
+    else await tx.tenantSuspension.delete({ where: { tenantId_userId: { tenantId: target.rootId, userId: target.id } } });
+    await recordAudit(tx, { tenantId: target.rootId, actorId: actor.userId, action: status === "DISABLED" ? "member.suspended" : "member.unsuspended", targetType: "user", targetId: target.id, ip: actor.ip });
+    await bumpAuthzVersion(tx, target.rootId);
+    return { scope: "membership" };
+  }
+  if (target.status === status) return { scope: "account" };
+  if (target.status === "INVITED" && status === "ACTIVE") throw new AppError("conflict", "This person hasn't accepted their invitation yet; send the invite again instead.");
+  await tx.user.update({ where: { id: target.id }, data: { status } });
+  if (status === "DISABLED") {
+    await tx.session.updateMany({ where: { userId: target.id, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: "account disabled" } });
+  }
+  await recordAudit(tx, { tenantId: target.rootId, actorId: actor.userId, action: status === "DISABLED" ? "member.disabled" : "member.enabled", targetType: "user", targetId: target.id, ip: actor.ip });
+  await bumpAuthzVersion(tx, target.rootId);
+  return { scope: "account" };
+}
+
+/**
+ * Deletes a person from the place's organisation: their roles in this tenant are removed. If this
+ * tenant manages their account and they belong nowhere else, the account itself is deleted:
+ * sign-in data is wiped and the row stays as a tombstone so their notes, appointments and audit
+ * entries stay attributed to them. `confirmation` must be the person's email, typed by the admin.
+ */
+export async function deleteMember(tx: Tx, actor: Actor, target: MemberTarget, confirmation: string): Promise<{ accountDeleted: boolean }> {
   if (confirmation.trim().toLowerCase() !== target.email.toLowerCase()) {
     throw new AppError("invalid", "Type the person's email address exactly to confirm.", { confirmation: [`Type ${target.email} to confirm.`] });
   }
-  assertMayManage(actor, placeId, target);
-  const here = target.bindings.filter((b) => b.node.rootId === place.rootId);
-  if (here.some((b) => OWNER_ROLE_IDS.has(b.roleId)) && (await liveOwnerCount(tx, place.rootId)) <= 1) {
-    throw new AppError("conflict", "This is the only owner: add another owner before deleting this one.");
-  }
-  await tx.roleBinding.deleteMany({ where: { id: { in: here.map((b) => b.id) } } });
-  const elsewhere = target.bindings.length > here.length;
-  if (!elsewhere) {
+  await keepLastOwner(tx, target, "deleting");
+  const removed = await tx.roleBinding.findMany({ where: { userId: target.id, node: { rootId: target.rootId } }, select: { id: true, nodeId: true, roleId: true } });
+  await tx.roleBinding.deleteMany({ where: { id: { in: removed.map((b) => b.id) } } });
+  await tx.tenantSuspension.deleteMany({ where: { tenantId: target.rootId, userId: target.id } });
+  const elsewhere = (await tx.roleBinding.count({ where: { userId: target.id } })) > 0;
+  const deleteAccount = !elsewhere && (target.managedHere || actor.subject.isPlatformStaff);
+  if (deleteAccount) {
     await tx.user.update({
-      where: { id: userId },
-      data: { email: `deleted+${userId}@deleted.invalid`, phone: null, passwordHash: null, status: "DISABLED", deletedAt: new Date(), name: `${target.name} (deleted)` },
+      where: { id: target.id },
+      data: { email: `deleted+${target.id}@deleted.invalid`, phone: null, passwordHash: null, status: "DISABLED", deletedAt: new Date(), name: `${target.name} (deleted)` },
     });
-    await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: "account deleted" } });
+    await tx.session.updateMany({ where: { userId: target.id, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: "account deleted" } });
   }
   await recordAudit(tx, {
-    tenantId: place.rootId,
+    tenantId: target.rootId,
     actorId: actor.userId,
-    action: elsewhere ? "member.removed" : "member.deleted",
+    action: deleteAccount ? "member.deleted" : "member.removed",
     targetType: "user",
-    targetId: userId,
-    details: { email: target.email, roles: here.map((b) => ({ nodeId: b.nodeId, roleId: b.roleId })) },
+    targetId: target.id,
+    details: { email: target.email, roles: removed.map((b) => ({ nodeId: b.nodeId, roleId: b.roleId })) },
     ip: actor.ip,
   });
-  await bumpAuthzVersion(tx, place.rootId);
-  return { accountDeleted: !elsewhere };
+  await bumpAuthzVersion(tx, target.rootId);
+  return { accountDeleted: deleteAccount };
 }
 
 export const memberDetailsSchema = z.object({
@@ -166,12 +173,10 @@ export const memberDetailsSchema = z.object({
     .optional(),
 });
 
-export async function updateMemberDetails(tx: Tx, actor: Actor, placeId: string, userId: string, input: z.infer<typeof memberDetailsSchema>) {
-  const place = await tenantOf(tx, placeId);
-  const target = await findMember(tx, placeId, userId);
-  if (!target) throw notFound("That person");
-  await tx.user.update({ where: { id: userId }, data: { name: input.name, ...(input.phone !== undefined ? { phone: input.phone } : {}) } });
-  await recordAudit(tx, { tenantId: place.rootId, actorId: actor.userId, action: "member.updated", targetType: "user", targetId: userId, details: { fields: Object.keys(input) }, ip: actor.ip });
+/** Name and phone are the account's: only for a tenant that manages it (the wrapper checks, reach "account"). */
+export async function updateMemberDetails(tx: Tx, actor: Actor, target: MemberTarget, input: z.infer<typeof memberDetailsSchema>) {
+  await tx.user.update({ where: { id: target.id }, data: { name: input.name, ...(input.phone !== undefined ? { phone: input.phone } : {}) } });
+  await recordAudit(tx, { tenantId: target.rootId, actorId: actor.userId, action: "member.updated", targetType: "user", targetId: target.id, details: { fields: Object.keys(input) }, ip: actor.ip });
 }
 
 /** Removes every role the person has at the place or below it (their account stays). */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db, Tx } from "../db/client";
 import type { Prisma } from "../db/generated/client";
+import { emailDomain } from "./accounts";
 
 /**
  * The people of a place: everyone with a role at the place or anywhere below it. Filtered,
@@ -10,7 +11,7 @@ export const memberListQuery = z.object({
   q: z.string().trim().max(200).optional().default(""),
   role: z.string().max(100).optional(),
   location: z.uuid({ error: "Choose a location from the list." }).optional(),
-  status: z.enum(["ACTIVE", "INVITED", "DISABLED", "LOCKED"]).optional(),
+  status: z.enum(["ACTIVE", "INVITED", "SUSPENDED", "DISABLED", "LOCKED"]).optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(25),
 });
@@ -18,7 +19,39 @@ export type MemberListQuery = z.infer<typeof memberListQuery>;
 
 const inSubtree = (nodeId: string): Prisma.OrgNodeWhereInput => ({ ancestorLinks: { some: { ancestorId: nodeId } } });
 
-export function memberWhere(nodeId: string, query: Partial<MemberListQuery> = {}, now = new Date()): Prisma.UserWhereInput {
+/**
+ * A person's status as this tenant sees it: their account disabled everywhere; suspended here;
+ * invited (no account yet, or this tenant's invitation not accepted); or active.
+ */
+export type MemberStatus = "ACTIVE" | "INVITED" | "SUSPENDED" | "DISABLED";
+
+function statusWhere(status: MemberListQuery["status"], rootId: string, now: Date): Prisma.UserWhereInput {
+  const suspended: Prisma.UserWhereInput = { suspensions: { some: { tenantId: rootId } } };
+  const invited: Prisma.UserWhereInput = { OR: [{ status: "INVITED" }, { bindings: { some: { node: { rootId } }, every: { OR: [{ pending: true }, { node: { rootId: { not: rootId } } }] } } }] };
+  switch (status) {
+    case "LOCKED":
+      return { lockedUntil: { gt: now } };
+    case "DISABLED":
+      return { status: "DISABLED" };
+    case "SUSPENDED":
+      return { status: { not: "DISABLED" }, ...suspended };
+    case "INVITED":
+      return { AND: [{ status: { not: "DISABLED" } }, { NOT: suspended }, invited] };
+    case "ACTIVE":
+      return { AND: [{ status: "ACTIVE" }, { NOT: suspended }, { NOT: invited }] };
+    default:
+      return {};
+  }
+}
+
+export function memberStatus(user: { status: "ACTIVE" | "INVITED" | "DISABLED"; suspensions: unknown[]; bindings: { pending: boolean }[] }): MemberStatus {
+  if (user.status === "DISABLED") return "DISABLED";
+  if (user.suspensions.length > 0) return "SUSPENDED";
+  if (user.status === "INVITED" || user.bindings.every((b) => b.pending)) return "INVITED";
+  return "ACTIVE";
+}
+
+export function memberWhere(nodeId: string, query: Partial<MemberListQuery> = {}, now = new Date(), rootId?: string): Prisma.UserWhereInput {
   const q = query.q?.trim();
   return {
     deletedAt: null,
@@ -28,7 +61,7 @@ export function memberWhere(nodeId: string, query: Partial<MemberListQuery> = {}
         ...(query.role ? { roleId: query.role } : {}),
       },
     },
-    ...(query.status === "LOCKED" ? { lockedUntil: { gt: now } } : query.status ? { status: query.status } : {}),
+    ...(query.status ? statusWhere(query.status, rootId ?? nodeId, now) : {}),
     ...(q ? { OR: [{ name: { contains: q, mode: "insensitive" } }, { email: { contains: q.toLowerCase() } }] } : {}),
   };
 }
@@ -38,14 +71,17 @@ export interface MemberRow {
   name: string;
   email: string;
   phone: string | null;
-  status: "ACTIVE" | "INVITED" | "DISABLED";
+  status: MemberStatus;
+  /** This tenant manages the account: "Disable" disables it everywhere; otherwise it suspends here. */
+  managed: boolean;
   locked: boolean;
   roles: { bindingId: string; nodeId: string; nodeName: string; nodeKind: string; roleId: string; roleName: string; expiresAt: string | null }[];
 }
 
 export async function listMembers(db: Db | Tx, nodeId: string, query: MemberListQuery, now = new Date()) {
-  const where = memberWhere(nodeId, query, now);
-  const [total, users] = await Promise.all([
+  const rootId = (await db.orgNode.findUniqueOrThrow({ where: { id: nodeId }, select: { rootId: true } })).rootId;
+  const where = memberWhere(nodeId, query, now, rootId);
+  const [total, users, domains] = await Promise.all([
     db.user.count({ where }),
     db.user.findMany({
       where,
@@ -59,20 +95,25 @@ export async function listMembers(db: Db | Tx, nodeId: string, query: MemberList
         phone: true,
         status: true,
         lockedUntil: true,
+        managedByTenantId: true,
+        suspensions: { where: { tenantId: rootId }, select: { tenantId: true } },
         bindings: {
           where: { node: inSubtree(nodeId) },
           orderBy: { node: { depth: "asc" } },
-          select: { id: true, nodeId: true, expiresAt: true, roleId: true, node: { select: { name: true, kind: true } }, role: { select: { name: true } } },
+          select: { id: true, nodeId: true, expiresAt: true, pending: true, roleId: true, node: { select: { name: true, kind: true } }, role: { select: { name: true } } },
         },
       },
     }),
+    db.tenantDomain.findMany({ where: { tenantId: rootId, verifiedAt: { not: null } }, select: { domain: true } }),
   ]);
+  const verified = new Set(domains.map((d) => d.domain));
   const rows: MemberRow[] = users.map((u) => ({
     id: u.id,
     name: u.name,
     email: u.email,
     phone: u.phone,
-    status: u.status,
+    status: memberStatus(u),
+    managed: u.managedByTenantId === rootId || verified.has(emailDomain(u.email)),
     locked: Boolean(u.lockedUntil && u.lockedUntil > now),
     roles: u.bindings.map((b) => ({
       bindingId: b.id,
@@ -91,10 +132,15 @@ export async function countMembers(db: Db | Tx, nodeId: string): Promise<number>
   return db.user.count({ where: memberWhere(nodeId) });
 }
 
-/** The member if they have a role at the place or below it; null otherwise (callers answer 404). */
+/**
+ * The member if they have a role (live or invited) at the place or below it; null otherwise
+ * (callers answer 404). Only this tenant's side of them: their roles in other tenants stay hidden.
+ */
 export async function findMember(db: Db | Tx, nodeId: string, userId: string) {
   if (!z.uuid().safeParse(userId).success) return null;
-  return db.user.findFirst({
+  const place = await db.orgNode.findUnique({ where: { id: nodeId }, select: { rootId: true } });
+  if (!place) return null;
+  const user = await db.user.findFirst({
     where: { id: userId, ...memberWhere(nodeId) },
     select: {
       id: true,
@@ -104,10 +150,14 @@ export async function findMember(db: Db | Tx, nodeId: string, userId: string) {
       status: true,
       lockedUntil: true,
       createdAt: true,
+      managedByTenantId: true,
+      suspensions: { where: { tenantId: place.rootId }, select: { tenantId: true } },
       providerProfile: { select: { credentials: true, specialties: true, licenseNumber: true, bio: true, photoType: true } },
       bindings: {
-        select: { id: true, nodeId: true, roleId: true, expiresAt: true, adjustments: true, node: { select: { name: true, kind: true, rootId: true } }, role: { select: { name: true } } },
+        where: { node: { rootId: place.rootId } },
+        select: { id: true, nodeId: true, roleId: true, expiresAt: true, pending: true, adjustments: true, node: { select: { name: true, kind: true, rootId: true } }, role: { select: { name: true } } },
       },
     },
   });
+  return user && { ...user, rootId: place.rootId, memberStatus: memberStatus(user) };
 }

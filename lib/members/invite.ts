@@ -2,7 +2,7 @@ import { AppError } from "../api/errors";
 import { canChangeBinding, resolveRoleGrants } from "../authz";
 import type { RoleRow } from "../authz/subject";
 import type { Tx } from "../db/client";
-import { inviteMember } from "../invitations/invitations";
+import { inviteMember, type InvitationSent } from "../invitations/invitations";
 import { createUserWithPassword } from "../security/account-admin";
 import { assignableRoles, type Actor } from "./admin";
 
@@ -18,24 +18,38 @@ export async function inviteToPlace(
   input: { email: string; name?: string; assignments: { nodeId: string; roleId: string }[] },
 ) {
   const place = await checkNewAssignments(tx, actor, placeId, input.assignments);
-  const existing = await tx.user.findUnique({ where: { email: input.email }, select: { id: true } });
-  if (existing) {
-    const already = await tx.roleBinding.count({ where: { userId: existing.id, node: { rootId: place.rootId } } });
-    if (already) throw new AppError("conflict", `${input.email} is already a member here; change their role instead.`);
-  }
+  await refuseIfAlreadyHere(tx, input.email, place.rootId);
   return inviteMember(tx, { email: input.email, name: input.name, assignments: input.assignments, invitedById: actor.userId, ip: actor.ip });
 }
 
-/** "Add user" with a password (or an activation email): the same rules as an invitation. */
+/** Only this tenant's own people are named: a member or an open invitation here is a conflict. */
+async function refuseIfAlreadyHere(tx: Tx, email: string, rootId: string) {
+  const already = await tx.roleBinding.count({ where: { user: { email }, node: { rootId } } });
+  if (already) throw new AppError("conflict", `${email} is already a member here or has an invitation waiting; change their role or send the invitation again.`);
+}
+
+/**
+ * "Add user" with a password (or an activation email): the same rules as an invitation. The new
+ * account is managed by this tenant. An email that already has an account gets an invitation to
+ * accept instead (its owner decides), and the answer is the same either way.
+ */
 export async function addUserToPlace(
   tx: Tx,
   actor: Actor,
   placeId: string,
   input: { email: string; name: string; phone?: string; password: string | null; assignments: { nodeId: string; roleId: string }[] },
-) {
-  await checkNewAssignments(tx, actor, placeId, input.assignments);
-  return createUserWithPassword(tx, { ...input, createdById: actor.userId });
+): Promise<InvitationSent> {
+  const place = await checkNewAssignments(tx, actor, placeId, input.assignments);
+  await refuseIfAlreadyHere(tx, input.email, place.rootId);
+  if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) {
+    await inviteMember(tx, { email: input.email, name: input.name, assignments: input.assignments, invitedById: actor.userId, ip: actor.ip });
+  } else {
+    await createUserWithPassword(tx, { ...input, createdById: actor.userId });
+  }
+  return { email: input.email, message: addedMessage(input.email) };
 }
+
+export const addedMessage = (email: string) => `Added ${email}. If this email already had a CareAccess account, they were sent an invitation to accept instead.`;
 
 /** Each node must be inside the place, each role assignable there and within what the actor may hand out. */
 export async function checkNewAssignments(tx: Tx, actor: Actor, placeId: string, assignments: { nodeId: string; roleId: string }[]) {

@@ -158,6 +158,8 @@ export async function createUserWithPassword(
       passwordHash: input.password === null ? null : await hashPassword(input.password),
       passwordChangedAt: input.password === null ? null : new Date(),
       mustChangePassword: input.password !== null,
+      // Created here, so managed here: this tenant's admins may reset, unlock or disable it.
+      managedByTenantId: roots[0],
     },
     select: { id: true },
   });

@@ -61,19 +61,20 @@ describe.each(TEST_DATABASES)("account security ($name)", (kind) => {
 
   test("invite → real email → set a password → active with the invited role; every bad link has its message", async () => {
     const invite = () => tx((t) => inviteMember(t, { email: "Nora@Lakeside.test", name: "Nora Hire", assignments: [{ nodeId: lakeside, roleId: "builtin:front_desk" }], invitedById: owner }));
-    const first = await invite();
-    expect(first).toMatchObject({ existingUser: false });
+    expect(await invite()).toEqual({ email: "nora@lakeside.test", message: "Invitation sent to nora@lakeside.test. Their access starts when they accept it." });
+    const first = { userId: (await db.prisma.user.findUniqueOrThrow({ where: { email: "nora@lakeside.test" } })).id };
     const firstLink = await linkFor("nora@lakeside.test", "/invite/");
     expect(firstLink).toMatch(/^http:\/\/app\.test\/invite\/[A-Za-z0-9_-]{43}$/);
     const mail = readMailbox(dir, "nora@lakeside.test")[0];
     expect(mail.subject).toBe("You're invited to Lakeside Physio on CareAccess");
     expect(mail.text).toContain("expires in 3 days");
-    expect(await db.prisma.roleBinding.count({ where: { userId: first.userId, nodeId: lakeside } })).toBe(1);
+    // The role waits for the person: it grants nothing until they accept.
+    expect(await db.prisma.roleBinding.count({ where: { userId: first.userId, nodeId: lakeside, pending: true } })).toBe(1);
 
     // Inviting again at the same place is a conflict; re-sending replaces the link.
     await expect(invite()).rejects.toMatchObject({ code: "conflict", message: "nora@lakeside.test already has a role at Lakeside Physio. Change their role there instead." });
     const { resendInvitation } = await import("../invitations/invitations");
-    await tx((t) => resendInvitation(t, { userId: first.userId, invitedById: owner }));
+    await tx((t) => resendInvitation(t, { userId: first.userId, tenantId: lakeside, invitedById: owner }));
     const secondLink = await linkFor("nora@lakeside.test", "/invite/");
     expect(secondLink).not.toBe(firstLink);
     expect(await viewInvitation(db.prisma, tokenOf(firstLink))).toMatchObject({ ok: false, message: TOKEN_MESSAGES.INVITE.replaced });
@@ -84,25 +85,34 @@ describe.each(TEST_DATABASES)("account security ($name)", (kind) => {
     await expect(tx((t) => acceptInvitation(t, { token, password: "short", confirm: "short" }))).rejects.toMatchObject({ fields: { password: ["Use at least 12 characters."] } });
     await expect(tx((t) => acceptInvitation(t, { token, password: "password1234", confirm: "password1234" }))).rejects.toMatchObject({ fields: { password: ["This password is too common. Choose something harder to guess."] } });
     await expect(tx((t) => acceptInvitation(t, { token, password: STRONG, confirm: STRONG + "x" }))).rejects.toMatchObject({ fields: { confirm: ["The two passwords don't match."] } });
-    expect(await tx((t) => acceptInvitation(t, { token, password: STRONG, confirm: STRONG }))).toEqual({ email: "nora@lakeside.test" });
+    expect(await tx((t) => acceptInvitation(t, { token, password: STRONG, confirm: STRONG }))).toEqual({ email: "nora@lakeside.test", places: ["Lakeside Physio"] });
+    expect(await db.prisma.roleBinding.count({ where: { userId: first.userId, nodeId: lakeside, pending: false } })).toBe(1);
     expect((await db.prisma.user.findUniqueOrThrow({ where: { id: first.userId } })).status).toBe("ACTIVE");
     await expect(tx((t) => acceptInvitation(t, { token, password: STRONG, confirm: STRONG }))).rejects.toMatchObject({ message: "This invitation has already been used. Sign in with your email address and password." });
     expect((await signInWithPassword(db.prisma, { email: "nora@lakeside.test", password: STRONG }, meta, policy)).ok).toBe(true);
 
     // An expired invitation.
-    const late = await tx((t) => inviteMember(t, { email: "late@lakeside.test", assignments: [{ nodeId: lakeside, roleId: "builtin:front_desk" }], invitedById: owner }));
+    await tx((t) => inviteMember(t, { email: "late@lakeside.test", assignments: [{ nodeId: lakeside, roleId: "builtin:front_desk" }], invitedById: owner }));
     const lateLink = await linkFor("late@lakeside.test", "/invite/");
-    await db.prisma.accountToken.update({ where: { id: late.invitationId! }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await db.prisma.accountToken.updateMany({ where: { user: { email: "late@lakeside.test" }, kind: "INVITE" }, data: { expiresAt: new Date(Date.now() - 1000) } });
     expect(await viewInvitation(db.prisma, tokenOf(lateLink))).toMatchObject({ ok: false, message: "This invitation has expired. Ask your administrator to send you a new one." });
   });
 
-  test("inviting an existing person adds the role and sends a notice instead of a second account", async () => {
+  test("inviting an existing person asks for their consent: same answer, no second account, no access until they accept", async () => {
     const usersBefore = await db.prisma.user.count();
     const r = await tx((t) => inviteMember(t, { email: "rob@family.test", assignments: [{ nodeId: lakeside, roleId: "builtin:front_desk" }], invitedById: owner }));
-    expect(r).toMatchObject({ existingUser: true, invitationId: null });
+    expect(r).toEqual({ email: "rob@family.test", message: "Invitation sent to rob@family.test. Their access starts when they accept it." });
     expect(await db.prisma.user.count()).toBe(usersBefore);
-    await deliverOutbox(db.prisma, transport);
-    expect(readMailbox(dir, "rob@family.test")[0].subject).toBe("You were added to Lakeside Physio on CareAccess");
+    const rob = await db.prisma.user.findUniqueOrThrow({ where: { email: "rob@family.test" } });
+    expect(await db.prisma.roleBinding.findMany({ where: { userId: rob.id, nodeId: lakeside }, select: { pending: true } })).toEqual([{ pending: true }]);
+    const link = await linkFor("rob@family.test", "/invite/");
+    expect(readMailbox(dir, "rob@family.test").at(-1)!.subject).toBe("You're invited to Lakeside Physio on CareAccess");
+    expect(await viewInvitation(db.prisma, tokenOf(link))).toMatchObject({ ok: true, needsPassword: false, places: ["Lakeside Physio"] });
+    // No password needed (nor changed) to accept with an existing account.
+    const hashBefore = rob.passwordHash;
+    expect(await tx((t) => acceptInvitation(t, { token: tokenOf(link) }))).toEqual({ email: "rob@family.test", places: ["Lakeside Physio"] });
+    expect((await db.prisma.user.findUniqueOrThrow({ where: { id: rob.id } })).passwordHash).toBe(hashBefore);
+    expect(await db.prisma.roleBinding.findMany({ where: { userId: rob.id, nodeId: lakeside }, select: { pending: true } })).toEqual([{ pending: false }]);
   });
 
   test("password reset: real link, policy and history checked, single use; expired and replaced links explained", async () => {
@@ -130,7 +140,8 @@ describe.each(TEST_DATABASES)("account security ($name)", (kind) => {
     await expect(tx((t) => completePasswordReset(t, { token: third, password: STRONG2, confirm: STRONG2 }))).rejects.toMatchObject({ message: "This password reset link has expired. Request a new one below." });
     await expect(tx((t) => completePasswordReset(t, { token: "not-a-token-at-all-xxxxxxxx", password: STRONG2, confirm: STRONG2 }))).rejects.toMatchObject({ message: TOKEN_MESSAGES.RESET.invalid });
     // An admin reset for an invited person is refused with what to do instead.
-    const invited = await tx((t) => inviteMember(t, { email: "pending@lakeside.test", assignments: [{ nodeId: lakeside, roleId: "builtin:front_desk" }], invitedById: owner }));
+    await tx((t) => inviteMember(t, { email: "pending@lakeside.test", assignments: [{ nodeId: lakeside, roleId: "builtin:front_desk" }], invitedById: owner }));
+    const invited = { userId: (await db.prisma.user.findUniqueOrThrow({ where: { email: "pending@lakeside.test" } })).id };
     await expect(tx((t) => sendPasswordReset(t, { userId: invited.userId, requestedById: owner }))).rejects.toMatchObject({ message: "pending@lakeside.test hasn't activated their account yet. Send the invitation again instead." });
   });
 

@@ -45,7 +45,8 @@ export async function issueToken(
   now = new Date(),
 ): Promise<IssuedToken> {
   await tx.accountToken.updateMany({
-    where: { userId: input.userId, kind: { in: FAMILY[input.kind] }, usedAt: null, replacedAt: null },
+    // Invitations from different tenants stand side by side; a newer one from the same tenant replaces the older.
+    where: { userId: input.userId, kind: { in: FAMILY[input.kind] }, usedAt: null, replacedAt: null, ...(input.kind === "INVITE" ? { tenantId: input.tenantId ?? null } : {}) },
     data: { replacedAt: now },
   });
   const token = input.token ?? randomToken();

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { AuthShell, LinkProblem } from "@/components/account/shell";
 import { SetPasswordForm } from "@/components/account/forms";
 import { prisma } from "@/lib/db";
+import { LinkAnswer } from "@/components/invitations/invitation-answer";
 import { viewInvitation } from "@/lib/invitations/invitations";
 
 export const metadata: Metadata = { title: "Activate your account", referrer: "no-referrer" };
@@ -14,6 +15,19 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
     return (
       <AuthShell title="This link can't be used">
         <LinkProblem message={view.message} action={{ href: "/login", label: "Go to sign in" }} />
+      </AuthShell>
+    );
+  if (!view.needsPassword)
+    return (
+      <AuthShell
+        title="You're invited"
+        subtitle={
+          <>
+            Join {view.places.join(", ") || "this organization"} with your account <strong className="text-slate-900">{view.email}</strong>. Nothing changes until you accept.
+          </>
+        }
+      >
+        <LinkAnswer token={token} />
       </AuthShell>
     );
   return (

@@ -1,5 +1,6 @@
 import { route } from "@/lib/api/handler";
 import { AppError } from "@/lib/api/errors";
+import { mask } from "@/lib/authz";
 import { listMembers } from "@/lib/members/directory";
 import { inviteToPlace } from "@/lib/members/invite";
 import { InviteBody, MemberListQuery, ProfileIdParams } from "@/lib/profiles/schemas";
@@ -10,7 +11,11 @@ export const dynamic = "force-dynamic";
 export const GET = route({
   access: { permission: "members.read", resource: (i) => ({ nodeId: i.id }) },
   input: MemberListQuery.extend(ProfileIdParams.shape),
-  handler: async ({ input, tx }) => listMembers(tx, input.id, input),
+  handler: async ({ input, tx, subject }) => {
+    const page = await listMembers(tx, input.id, input);
+    // Contact fields only for callers whose grants here show them (members.read_contact).
+    return { ...page, rows: page.rows.map((row) => mask(subject!, "members", { nodeId: input.id }, { ...row }).record) };
+  },
 });
 
 /** Invites someone (by email) with a role at the profile or at chosen locations under it. */

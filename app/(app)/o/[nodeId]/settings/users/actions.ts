@@ -2,10 +2,9 @@
 
 import { z } from "zod";
 import { action } from "@/lib/api/handler";
-import type { Permission } from "@/lib/authz";
-import { notFound } from "@/lib/api/errors";
+import type { MemberReach, Permission } from "@/lib/authz";
+import { resendInvitation } from "@/lib/invitations/invitations";
 import { deleteMember, memberDetailsSchema, roleAssignmentSchema, setMemberRoles, setMemberStatus, updateMemberDetails } from "@/lib/members/admin";
-import { findMember } from "@/lib/members/directory";
 import { addUserToPlace, inviteToPlace } from "@/lib/members/invite";
 import { saveProviderProfile, providerProfileSchema } from "@/lib/members/provider-profile";
 import { endSessions, sendPasswordReset, unlockAccount } from "@/lib/security/account-admin";
@@ -25,6 +24,8 @@ const at = (permission: Permission) => ({
   permission,
   resource: (i: { nodeId: string }) => ({ nodeId: i.nodeId }),
 });
+/** A permission at the place, on one of its people: the wrapper applies the member rules for `reach`. */
+const on = (permission: Permission, reach: MemberReach) => ({ ...at(permission), member: { userId: (i: { userId: string }) => i.userId, reach } });
 
 export const inviteUser = action({
   access: at("members.create"),
@@ -46,66 +47,60 @@ export const addUser = action({
 });
 
 export const updateDetails = action({
-  access: at("members.edit"),
+  access: on("members.edit", "account"),
   input: member.extend(memberDetailsSchema.shape),
-  handler: async ({ input, user, subject, tx, ip }) => updateMemberDetails(tx, { subject: subject!, userId: user!.id, ip }, input.nodeId, input.userId, input),
+  handler: async ({ input, user, subject, tx, ip, member }) => updateMemberDetails(tx, { subject: subject!, userId: user!.id, ip }, member!, input),
 });
 
 export const changeRoles = action({
-  access: at("members.manage_roles"),
+  access: on("members.manage_roles", "roles"),
   input: member.extend({ assignments: z.array(roleAssignmentSchema).min(1, "Change at least one location.") }),
   handler: async ({ input, user, subject, tx, ip }) => setMemberRoles(tx, { subject: subject!, userId: user!.id, ip }, input.nodeId, input.userId, input.assignments),
 });
 
+/** Disable (a managed account, everywhere) or suspend (anyone else, here only); and back. */
 export const setStatus = action({
-  access: at("members.delete"),
+  access: on("members.delete", "membership"),
   input: member.extend({ status: z.enum(["ACTIVE", "DISABLED"]) }),
-  handler: async ({ input, user, subject, tx, ip }) => setMemberStatus(tx, { subject: subject!, userId: user!.id, ip }, input.nodeId, input.userId, input.status),
+  handler: async ({ input, user, subject, tx, ip, member }) => setMemberStatus(tx, { subject: subject!, userId: user!.id, ip }, member!, input.status),
 });
 
 export const removeUser = action({
-  access: at("members.delete"),
+  access: on("members.delete", "membership"),
   input: member.extend({ confirmation: z.string().trim().min(1, "Type the person's email address to confirm.") }),
-  handler: async ({ input, user, subject, tx, ip }) => deleteMember(tx, { subject: subject!, userId: user!.id, ip }, input.nodeId, input.userId, input.confirmation),
+  handler: async ({ input, user, subject, tx, ip, member }) => deleteMember(tx, { subject: subject!, userId: user!.id, ip }, member!, input.confirmation),
 });
 
-/** Loads the member or answers 404, so the account helpers only ever touch people of this place. */
-async function mustBelong(tx: Parameters<typeof findMember>[0], nodeId: string, userId: string) {
-  if (!(await findMember(tx, nodeId, userId))) throw notFound("That person");
-}
+export const resendInvite = action({
+  access: on("members.create", "membership"),
+  input: member,
+  handler: async ({ user, tx, ip, member }) => {
+    await resendInvitation(tx, { userId: member!.id, tenantId: member!.rootId, invitedById: user!.id, ip });
+  },
+});
 
 export const resetPassword = action({
-  access: at("members.edit"),
+  access: on("members.edit", "account"),
   input: member,
-  handler: async ({ input, user, tx, ip }) => {
-    await mustBelong(tx, input.nodeId, input.userId);
-    await sendPasswordReset(tx, { userId: input.userId, requestedById: user!.id, ip });
-  },
+  handler: async ({ user, tx, ip, member }) => sendPasswordReset(tx, { userId: member!.id, requestedById: user!.id, ip }),
 });
 
 export const unlockUser = action({
-  access: at("members.edit"),
+  access: on("members.edit", "account"),
   input: member,
-  handler: async ({ input, user, tx, ip }) => {
-    await mustBelong(tx, input.nodeId, input.userId);
-    await unlockAccount(tx, { userId: input.userId, byUserId: user!.id, ip });
-  },
+  handler: async ({ user, tx, ip, member }) => unlockAccount(tx, { userId: member!.id, byUserId: user!.id, ip }),
 });
 
 export const endUserSessions = action({
-  access: at("members.edit"),
+  access: on("members.edit", "account"),
   input: member,
-  handler: async ({ input, user, tx }) => {
-    await mustBelong(tx, input.nodeId, input.userId);
-    return { ended: await endSessions(tx, { userId: input.userId, byUserId: user!.id, reason: "ended by an administrator" }) };
-  },
+  handler: async ({ user, tx, member }) => ({ ended: await endSessions(tx, { userId: member!.id, byUserId: user!.id, reason: "ended by an administrator" }) }),
 });
 
 export const saveProvider = action({
-  access: at("members.edit"),
+  access: on("members.edit", "account"),
   input: member.extend(providerProfileSchema.shape),
   handler: async ({ input, user, tx, ip }) => {
-    await mustBelong(tx, input.nodeId, input.userId);
     await saveProviderProfile(tx, { userId: user!.id, ip }, input.nodeId, input.userId, input);
   },
 });

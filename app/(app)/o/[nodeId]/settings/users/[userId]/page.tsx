@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { MemberDetail } from "@/components/users/member-detail";
-import { ROLE_TEMPLATES, builtinRoleId, isOwnerAt } from "@/lib/authz";
+import { OWNER_ROLE_IDS, ROLE_TEMPLATES, builtinRoleId, canActOnMember, isOwnerAt, type MemberReach } from "@/lib/authz";
+import { tenantManagesAccount } from "@/lib/members/accounts";
 import { prisma } from "@/lib/db";
 import { can } from "@/lib/context/enterable";
 import { placesUnder } from "@/lib/context/places";
@@ -25,6 +26,9 @@ export default async function MemberPage({ params }: { params: Promise<{ nodeId:
   const isProviderRole = (roleId: string) => roleId === PROVIDER_ROLE || roles.find((r) => r.id === roleId)?.parentId === PROVIDER_ROLE;
   const showProvider = node.kind !== "CARE_PROFILE" && member.bindings.some((b) => isProviderRole(b.roleId));
   const self = member.id === user.id;
+  // The member rules of the policy module, so the page offers only what the server would allow.
+  const facts = { userId: member.id, isOwnerHere: member.bindings.some((b) => OWNER_ROLE_IDS.has(b.roleId) && !b.pending), managedHere: await tenantManagesAccount(db, member.rootId, member) };
+  const allowed = (reach: MemberReach) => canActOnMember(subject, node.id, facts, reach).ok;
   return (
     <div className="space-y-4">
       <Link href={`/o/${node.id}/settings/users`} className="text-sm font-medium text-brand-700 hover:underline">
@@ -37,7 +41,8 @@ export default async function MemberPage({ params }: { params: Promise<{ nodeId:
           name: member.name,
           email: member.email,
           phone: member.phone,
-          status: member.status,
+          status: member.memberStatus,
+          managed: facts.managedHere || subject.isPlatformStaff,
           locked: Boolean(member.lockedUntil && member.lockedUntil > new Date()),
           createdAt: member.createdAt.toISOString(),
           roles: member.bindings.filter((b) => here.has(b.nodeId)).map((b) => ({ nodeId: b.nodeId, roleId: b.roleId })),
@@ -50,9 +55,10 @@ export default async function MemberPage({ params }: { params: Promise<{ nodeId:
         showProvider={showProvider}
         can={{
           edit: can(subject, "members.edit", node.id),
+          account: can(subject, "members.edit", node.id) && allowed("account"),
           manageRoles: can(subject, "members.manage_roles", node.id) && !self,
-          disable: can(subject, "members.delete", node.id) && !self,
-          remove: can(subject, "members.delete", node.id) && !self,
+          disable: can(subject, "members.delete", node.id) && allowed("membership"),
+          remove: can(subject, "members.delete", node.id) && allowed("membership"),
           owner: isOwnerAt(subject, node.id),
         }}
         ownerRoleIds={ROLE_TEMPLATES.filter((t) => t.key === "owner" || t.key === "care_owner").map((t) => builtinRoleId(t.key))}
