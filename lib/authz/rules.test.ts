@@ -234,7 +234,7 @@ describe("canChangeBinding: an end date on the last permanent owner is a removal
     [null, OWNER, null, 1, "ok", "keeping the owner permanent is fine"],
     [null, OWNER, NOW - 1, 2, "ok", "with a second permanent owner, the first may get an end date"],
     [NOW + 86_400_000, OWNER, null, 1, "ok", "making a temporary owner permanent only adds safety"],
-  ] as const)("current ends %s → %s ending %s with %d permanent owners: %s (%s)", (currentExpiresAt, next, nextExpiresAt, ownerCount, expected) => {
+  ] as const)("current ends %s → %s ending %s with %d permanent owners: %s (%s)", (currentExpiresAt, next, nextExpiresAt, ownerCount, expected, _why) => {
     const result = canChangeBinding(owner(), { nodeId: "boston", currentRoleId: OWNER, currentExpiresAt, nextRoleId: next, nextExpiresAt, nextGrants: templateGrants("owner"), ownerCount }, NOW);
     expect(outcome(result)).toBe(expected);
   });
@@ -253,7 +253,7 @@ describe("canActOnMember: who may touch a member and their account", () => {
     ["Owner at Boston", true, true, "membership", "ok", "an owner may act on another owner"],
     ["Owner at Boston", false, false, "account", "forbidden", "not even an owner changes an account their tenant doesn't manage"],
     ["Manager at Boston", false, false, "read", "ok", "reading a member is decided by the permission alone"],
-  ] as const)("%s on a target (owner %s, managed %s), reach %s: %s (%s)", (name, isOwner, managed, reach, expected) => {
+  ] as const)("%s on a target (owner %s, managed %s), reach %s: %s (%s)", (name, isOwner, managed, reach, expected, _why) => {
     expect(outcome(canActOnMember(actor(name), "boston", target("someone-else", isOwner, managed), reach as MemberReach, NOW))).toBe(expected);
   });
 

@@ -75,7 +75,7 @@ export interface MemberRow {
   /** This tenant manages the account: "Disable" disables it everywhere; otherwise it suspends here. */
   managed: boolean;
   locked: boolean;
-  roles: { bindingId: string; nodeId: string; nodeName: string; nodeKind: string; roleId: string; roleName: string; expiresAt: string | null }[];
+  roles: { bindingId: string; nodeId: string; nodeName: string; nodeKind: string; roleId: string; roleName: string; expiresAt: string | null; pending: boolean }[];
 }
 
 export async function listMembers(db: Db | Tx, nodeId: string, query: MemberListQuery, now = new Date()) {
@@ -123,6 +123,7 @@ export async function listMembers(db: Db | Tx, nodeId: string, query: MemberList
       roleId: b.roleId,
       roleName: b.role.name,
       expiresAt: b.expiresAt?.toISOString() ?? null,
+      pending: b.pending,
     })),
   }));
   return { total, page: query.page, pageSize: query.pageSize, rows };

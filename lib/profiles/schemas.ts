@@ -74,16 +74,18 @@ export const MemberRoleSchema = z
     roleId: z.string(),
     roleName: z.string(),
     expiresAt: z.string().nullable(),
+    pending: z.boolean().openapi({ description: "Offered by an invitation not accepted yet: grants nothing until accepted" }),
   })
   .openapi("MemberRole");
 
 export const MemberSchema = z
   .object({
     id: z.uuid(),
-    name: z.string(),
-    email: z.string(),
-    phone: z.string().nullable(),
-    status: z.enum(["ACTIVE", "INVITED", "DISABLED"]),
+    name: z.string().optional().openapi({ description: "Only with members.read_contact" }),
+    email: z.string().optional().openapi({ description: "Only with members.read_contact" }),
+    phone: z.string().nullable().optional().openapi({ description: "Only with members.read_contact" }),
+    status: z.enum(["ACTIVE", "INVITED", "SUSPENDED", "DISABLED"]).openapi({ description: "As this profile sees them: SUSPENDED here only, DISABLED everywhere" }),
+    managed: z.boolean().openapi({ description: "This profile's organization manages the account (created it or verified its email domain)" }),
     locked: z.boolean(),
     roles: z.array(MemberRoleSchema),
   })
