@@ -46,7 +46,7 @@ test.describe("account security", () => {
     const lakeside = me.memberships.find((m: { nodeName: string }) => m.nodeName === "Lakeside Physio");
     const res = await page.request.post(`/api/profiles/${lakeside.nodeId}/members`, { data: { email: "new.hire@lakeside.test", name: "Nora Hire", roleId: "builtin:front_desk" } });
     expect(res.status()).toBe(201);
-    expect(await res.json()).toMatchObject({ existingUser: false });
+    expect(await res.json()).toMatchObject({ email: "new.hire@lakeside.test", message: "Invitation sent to new.hire@lakeside.test. Their access starts when they accept it." });
     await signOut(page);
 
     const mail = await latestMail(request, "new.hire@lakeside.test", "invitation");

@@ -66,7 +66,7 @@ test.describe("profiles REST API", () => {
     const robs = id("Rob's Care");
     const ok = await api.post(`/api/profiles/${robs}/members`, { data: { email: "nurse.amy@family.test", roleId: "builtin:care_member" } });
     expect(ok.status()).toBe(201);
-    expect(await ok.json()).toMatchObject({ existingUser: false });
+    expect(await ok.json()).toMatchObject({ email: "nurse.amy@family.test" });
     const again = await api.post(`/api/profiles/${robs}/members`, { data: { email: "jim@family.test", roleId: "builtin:care_member" } });
     expect(again.status()).toBe(409);
     const owner = await api.post(`/api/profiles/${robs}/members`, { data: { email: "new.owner@family.test", roleId: "builtin:care_owner" } });

@@ -1,0 +1,54 @@
+import { expect, test } from "@playwright/test";
+import { expectAccessible, resetDemoData, screenshot, signInAs, signOut } from "./helpers";
+
+/**
+ * Consent for existing accounts: an invitation offers a role; only the person's "Accept" makes it
+ * live. A stranger's own care profile gets no hold on anyone's account.
+ */
+test.beforeAll(async ({}, testInfo) => resetDemoData(testInfo.project.use.baseURL));
+
+async function profileId(page: import("@playwright/test").Page, name: string) {
+  const profiles: { id: string; name: string }[] = await (await page.request.get("/api/profiles")).json();
+  return profiles.find((p) => p.name === name)?.id;
+}
+
+test("an existing person accepts an invitation in the app; until then it grants nothing", async ({ page }) => {
+  await signInAs(page, "owner@lakeside.test");
+  const lakeside = (await profileId(page, "Lakeside Physio"))!;
+  const res = await page.request.post(`/api/profiles/${lakeside}/members`, { data: { email: "rob@family.test", roleId: "builtin:front_desk" } });
+  expect(res.status()).toBe(201);
+  expect(await res.json()).toEqual({ email: "rob@family.test", message: "Invitation sent to rob@family.test. Their access starts when they accept it." });
+  await signOut(page);
+
+  await signInAs(page, "rob@family.test");
+  expect(await profileId(page, "Lakeside Physio")).toBeUndefined();
+  const invitation = page.getByTestId("invitation");
+  await expect(invitation).toContainText("Lakeside Physio (Front Desk)");
+  await expectAccessible(page);
+  await screenshot(page, "home-invitation");
+  await invitation.getByRole("button", { name: /^Accept/ }).click();
+  await expect(page.getByTestId("invitation")).toHaveCount(0);
+  await expect(page.getByTestId("membership").filter({ hasText: "Lakeside Physio" })).toContainText("Front Desk");
+  expect(await profileId(page, "Lakeside Physio")).toBeTruthy();
+});
+
+test("a stranger's own care profile can't touch another tenant's person", async ({ page }) => {
+  await signInAs(page, "jim@family.test");
+  const created = await page.request.post("/api/profiles", { data: { kind: "CARE_PROFILE", name: "Jim's trap" } });
+  expect(created.status()).toBe(201);
+  const trap = (await created.json()).id as string;
+  await page.request.post(`/api/profiles/${trap}/members`, { data: { email: "therapist@lakeside.test", roleId: "builtin:care_member" } });
+  const list = await (await page.request.get(`/api/profiles/${trap}/members?q=therapist`)).json();
+  const therapist = list.rows[0];
+  expect(therapist).toMatchObject({ status: "INVITED", managed: false });
+  await page.goto(`/o/${trap}/settings/users/${therapist.id}`);
+  await expect(page.getByTestId("member-status")).toHaveText("Invited");
+  await expect(page.getByTestId("not-managed")).toBeVisible();
+  for (const name of ["Reset password", "End sessions", "Disable account", "Save details"]) await expect(page.getByRole("button", { name })).toHaveCount(0);
+  await expectAccessible(page);
+  await screenshot(page, "users-not-managed");
+  await signOut(page);
+  // The therapist still signs in and works at Lakeside.
+  await signInAs(page, "therapist@lakeside.test");
+  await expect(page.getByTestId("membership").filter({ hasText: "Lakeside Downtown" })).toBeVisible();
+});
