@@ -9,6 +9,7 @@ import { config } from "../config";
 import { prisma } from "../db";
 import type { Db, Tx } from "../db/client";
 import { AppError, fromZodError, toErrorBody } from "./errors";
+import { assertSafeText } from "./input";
 
 /**
  * The one wrapper every route handler and server action goes through:
@@ -110,6 +111,7 @@ export function route<S extends z.ZodType, R>(spec: Spec<S, R>, options: { statu
         }
       }
       const raw = body && typeof body === "object" && !Array.isArray(body) ? { ...query, ...body, ...params } : body;
+      assertSafeText(raw);
       const result = await run(spec, raw);
       // A handler may answer with its own Response (files, images); anything else is JSON.
       if (result instanceof Response) return result;
@@ -127,6 +129,7 @@ export type ActionResult<R> = { ok: true; data: R } | ({ ok: false } & ReturnTyp
 export function action<S extends z.ZodType, R>(spec: Spec<S, R>) {
   return async (raw: z.input<S>): Promise<ActionResult<R>> => {
     try {
+      assertSafeText(raw);
       return { ok: true, data: await run(spec, raw) };
     } catch (err) {
       return { ok: false, ...toErrorBody(err).body };

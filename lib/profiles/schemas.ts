@@ -152,7 +152,7 @@ export const UpdatePermissionsBody = z
 export const ErrorSchema = z
   .object({
     error: z.object({
-      code: z.enum(["invalid", "unauthenticated", "forbidden", "not_found", "conflict", "rate_limited", "unavailable"]),
+      code: z.enum(["invalid", "unauthenticated", "forbidden", "not_found", "conflict", "rate_limited", "unavailable", "internal"]),
       message: z.string(),
       fields: z.record(z.string(), z.array(z.string())).optional(),
     }),
