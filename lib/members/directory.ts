@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db, Tx } from "../db/client";
 import type { Prisma } from "../db/generated/client";
+import { escapeLike } from "../db/like";
 
 /**
  * The people of a place: everyone with a role at the place or anywhere below it. Filtered,
@@ -29,7 +30,7 @@ export function memberWhere(nodeId: string, query: Partial<MemberListQuery> = {}
       },
     },
     ...(query.status === "LOCKED" ? { lockedUntil: { gt: now } } : query.status ? { status: query.status } : {}),
-    ...(q ? { OR: [{ name: { contains: q, mode: "insensitive" } }, { email: { contains: q.toLowerCase() } }] } : {}),
+    ...(q ? { OR: [{ name: { contains: escapeLike(q), mode: "insensitive" } }, { email: { contains: escapeLike(q.toLowerCase()) } }] } : {}),
   };
 }
 
