@@ -33,6 +33,11 @@ export const forbidden = (message = "You don't have permission to do that.") => 
 export function fromZodError(error: z.ZodError): AppError {
   const fields: Record<string, string[]> = {};
   for (const issue of error.issues) {
+    // A field the schema doesn't know is reported under its own name, not as a form-wide error.
+    if (issue.code === "unrecognized_keys") {
+      for (const name of issue.keys) (fields[[...issue.path, name].join(".")] ??= []).push("Unknown field: remove it.");
+      continue;
+    }
     const key = issue.path.length ? issue.path.join(".") : "_";
     (fields[key] ??= []).push(issue.message);
   }

@@ -117,7 +117,7 @@ export const UpdateMemberBody = z
           nodeId: z.uuid({ error: "Choose a location." }),
           roleId: z.string().min(1).nullable().openapi({ description: "null removes the role at that node" }),
           expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
-        }),
+        }).strict(),
       )
       .min(1, "Send at least one assignment.")
       .max(200),
@@ -130,6 +130,7 @@ export const GrantSchema = z
     permission: z.enum(PERMISSIONS as [string, ...string[]]),
     scope: z.enum(SCOPES).default("subtree"),
   })
+  .strict()
   .openapi("Grant");
 
 export const PermissionsSchema = z

@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
  */
 export const DELETE = route({
   access: { signedIn: true },
-  input: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{12}$/, "Not a session.") }),
+  input: z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{12}$/, "Not a session.") }),
   handler: async ({ input, user, sessionId, tx }) => {
     const mine = await tx.session.findMany({ where: { userId: user!.id, revokedAt: null, id: { startsWith: escapeLike(input.id) } }, select: { id: true } });
     if (mine.length !== 1) throw new AppError("not_found", "That session was not found. It may have ended already.");
