@@ -76,4 +76,21 @@ describe.each(TEST_DATABASES)("REST input edge ($name)", (kind) => {
     expect(res.body.error.code).toBe("invalid");
     expect(res.body.error.fields.sneaky).toEqual(UNKNOWN);
   });
+
+  test("broken input is a 4xx, never a 500: a malformed uuid in the path, NUL bytes in a body or a search", async () => {
+    const member = await import("@/app/api/profiles/[id]/members/[userId]/route");
+    const members = await import("@/app/api/profiles/[id]/members/route");
+    const profiles = await import("@/app/api/profiles/route");
+    const badId = await call(member.GET, "GET", "/m", undefined, { id: seattle, userId: "not-a-uuid" });
+    expect(badId.status).toBe(404);
+    const badPut = await call(member.PUT, "PUT", "/m", { assignments: [{ nodeId: seattle, roleId: "manager" }] }, { id: seattle, userId: "1234" });
+    expect(badPut.status, JSON.stringify(badPut.body)).toBeLessThan(500);
+    const nul = await call(profiles.POST, "POST", "/api/profiles", { kind: "CARE_PROFILE", name: "Rob\u0000's Care" });
+    expect(nul).toEqual({ status: 400, body: { error: { code: "invalid", message: "Some fields need attention.", fields: { name: ["Remove the invisible control characters from this field."] } } } });
+    const search = await call(members.GET, "GET", `/api/profiles/${seattle}/members?q=a%00b`, undefined, { id: seattle });
+    expect(search.status).toBe(400);
+    expect(search.body.error.fields).toEqual({ q: ["Remove the invisible control characters from this field."] });
+    const surrogate = await call(members.GET, "GET", `/api/profiles/${seattle}/members?q=%F0%9F%91%8D`, undefined, { id: seattle });
+    expect(surrogate.status).toBe(200);
+  });
 });
