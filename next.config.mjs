@@ -8,5 +8,8 @@ const nextConfig = {
   // The build checks the app's own code; `npm test` type-checks everything, tests and bench included.
   typescript: { tsconfigPath: "tsconfig.build.json" },
   typedRoutes: false,
+  // A provider photo may be 2 MB, ≈2.7 MB as base64 inside the action's arguments (Next's default is 1 MB).
+  // Keep equal to ACTION_BODY_LIMIT_BYTES in lib/security/action-request.ts, which the proxy enforces with a 400.
+  experimental: { serverActions: { bodySizeLimit: "3mb" } },
 };
 export default nextConfig;

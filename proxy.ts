@@ -2,11 +2,13 @@ import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { clientIp } from "./lib/auth/request-meta";
 import { config as appConfig } from "./lib/config";
+import { checkActionRequest } from "./lib/security/action-request";
 import { ipBlockFor } from "./lib/security/ip-gate";
 
 /**
  * The request gate (Next 16's name for middleware), for every page and API call:
- *  1. CSRF: a state-changing request from another site (Origin / Sec-Fetch-Site) is refused.
+ *  1. CSRF: a state-changing request from another site (Origin / Sec-Fetch-Site) is refused; a
+ *     server-action call Next can't decode (content type, JSON, size) is a 400, not Next's 500.
  *  2. Public pages (sign-in, invitation and reset links, the development mailbox) pass.
  *  3. No signed session → /login for pages, 401 JSON for the API. The session row itself (revoked?
  *     idle? disabled?) is checked by every page and handler through lib/auth/session.ts.
@@ -39,6 +41,8 @@ export async function proxy(request: NextRequest) {
   if (!SAFE_METHODS.has(request.method) && isCrossSite(request, cfg.trustProxy)) {
     return secure(NextResponse.json({ error: { code: "forbidden", message: "This request came from another site and was refused." } }, { status: 403 }), csp, cfg.production);
   }
+  const malformedAction = await checkActionRequest(request);
+  if (malformedAction) return secure(NextResponse.json(malformedAction.body, { status: malformedAction.status }), csp, cfg.production);
 
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);

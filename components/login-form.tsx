@@ -4,6 +4,7 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { signInSchema } from "@/lib/auth/credentials";
+import { safeNextPath } from "@/lib/security/next-path";
 
 type Errors = { email?: string; password?: string; form?: string };
 
@@ -33,7 +34,7 @@ export function LoginForm({ next }: { next: string }) {
       const step = result?.error?.match(/^(two_factor|enrol):([A-Za-z0-9_-]+)$/);
       if (step) {
         // A second step: two-factor code, or enrolment when the organisation requires it.
-        router.push(`/login/two-factor?c=${step[2]}${step[1] === "enrol" ? "&enrol=1" : ""}&next=${encodeURIComponent(next)}`);
+        router.push(`/login/two-factor?c=${step[2]}${step[1] === "enrol" ? "&enrol=1" : ""}&next=${encodeURIComponent(safeNextPath(next))}`);
         return;
       }
       if (!result || result.error) {
@@ -41,7 +42,7 @@ export function LoginForm({ next }: { next: string }) {
         setPending(false);
         return;
       }
-      router.replace(next);
+      router.replace(safeNextPath(next));
       router.refresh();
     } catch {
       setErrors({ form: "We couldn't reach CareAccess. Check your connection and try again." });

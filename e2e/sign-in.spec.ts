@@ -79,13 +79,15 @@ test.describe("signing in", () => {
     expect((await page.request.get("/api/me")).status()).toBe(401);
   });
 
-  test("after sign-in you return to the page you asked for, never to another site", async ({ page }) => {
-    await page.goto("/login?next=//evil.example/steal");
-    await page.getByLabel("Email").fill("jim@family.test");
-    await page.getByLabel("Password").fill("CareAccess!demo1");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page).toHaveURL(/localhost:\d+\/$/);
-  });
+  for (const next of ["//evil.example/steal", "%2F%09%2Fexample.com%2Fphish", "%2F.%2F%2Fexample.com"]) {
+    test(`after sign-in you return to the page you asked for, never to another site (next=${next})`, async ({ page }) => {
+      await page.goto(`/login?next=${next}`);
+      await page.getByLabel("Email").fill("jim@family.test");
+      await page.getByLabel("Password").fill("CareAccess!demo1");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page).toHaveURL(/localhost:\d+\/$/);
+    });
+  }
 
   test("the home screen fits a tablet width without sideways scrolling", async ({ page }) => {
     await page.setViewportSize({ width: 768, height: 1024 });

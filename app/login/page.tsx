@@ -4,6 +4,7 @@ import { Logo } from "@/components/logo";
 import { DemoAccountList, LoginForm } from "@/components/login-form";
 import { currentSession } from "@/lib/auth/session";
 import { config } from "@/lib/config";
+import { safeNextPath } from "@/lib/security/next-path";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -36,7 +37,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
               {notice}
             </p>
           )}
-          <LoginForm next={safeNext(params.next)} />
+          <LoginForm next={safeNextPath(params.next)} />
         </div>
       </div>
       {showDemo && (
@@ -50,9 +51,4 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       )}
     </main>
   );
-}
-
-/** Only same-site paths: an open redirect after sign-in would hand sessions to phishing pages. */
-function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
 }

@@ -4,6 +4,7 @@ import Image from "next/image";
 import Link from "next/link";
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
+import { safeNextPath } from "@/lib/security/next-path";
 import { useState } from "react";
 import { Field, FormError, Notice, RecoveryCodes, callJson, dangerButton, primaryButton, secondaryButton, useForm } from "./ui";
 
@@ -89,7 +90,7 @@ export function TwoFactorForm({ challenge, next }: { challenge: string; next: st
       setError(message);
       return;
     }
-    router.replace(next);
+    router.replace(safeNextPath(next));
     router.refresh();
   }
   async function sendEmail() {
@@ -148,7 +149,7 @@ export function EnrolDuringSignIn({ challenge, next }: { challenge: string; next
       onFinish={async () => {
         const result = await signIn("two-factor", { challenge, method: "enrolled", redirect: false });
         if (result?.error) return result.error;
-        router.replace(next);
+        router.replace(safeNextPath(next));
         router.refresh();
         return null;
       }}

@@ -10,6 +10,7 @@ import { prisma } from "../db";
 import type { Db, Tx } from "../db/client";
 import { loadMemberTarget, lockTenant, type MemberTarget } from "../members/accounts";
 import { AppError, fromZodError, notFound, toErrorBody } from "./errors";
+import { assertSafeText } from "./input";
 
 /**
  * The one wrapper every route handler and server action goes through:
@@ -79,17 +80,20 @@ export interface Caller {
 /** Runs a spec on already-gathered raw input; shared by route() and action(). */
 export async function run<S extends z.ZodType, R>(spec: Spec<S, R>, raw: unknown): Promise<R> {
   const needsSession = !("public" in spec.access);
-  return runAs(spec, raw, { session: needsSession ? await currentSession() : null, ip: clientIp(await headers(), config().trustProxy) });
+  return runAs(spec, raw, async () => ({ session: needsSession ? await currentSession() : null, ip: clientIp(await headers(), config().trustProxy) }));
 }
 
 /**
  * The checks, in order: signed in (401) → password change not pending (403) → the place is one
  * the caller can reach, whatever the input looks like (404) → input (400) → permission (403) →
  * in the transaction: the tenant locked and the member rules applied for member actions.
+ * A public spec judges its input first, before the request or the database is touched.
  */
-export async function runAs<S extends z.ZodType, R>(spec: Spec<S, R>, raw: unknown, caller: Caller): Promise<R> {
-  const db = await prisma();
+export async function runAs<S extends z.ZodType, R>(spec: Spec<S, R>, raw: unknown, who: Caller | (() => Promise<Caller>)): Promise<R> {
   const access = spec.access as Access<unknown>;
+  if ("public" in access) parseInput(spec, raw, true);
+  const caller = typeof who === "function" ? await who() : who;
+  const db = await prisma();
   const session = "public" in access ? null : caller.session;
   let subject: Subject | null = null;
   if (!("public" in access)) {
@@ -100,13 +104,13 @@ export async function runAs<S extends z.ZodType, R>(spec: Spec<S, R>, raw: unkno
     subject = await sharedLoader(db).load(session.user.id, { isPlatformStaff: session.user.isPlatformStaff });
   }
   const accessContext = session && subject ? { user: session.user, sessionId: session.session.id, subject, db } : null;
-  const parsed = spec.input.safeParse(raw);
-  if (!parsed.success) {
+  const parsed = parseInput(spec, raw, false);
+  if (!parsed.ok) {
     // Outsiders learn nothing from how their input is judged: a place they can't reach is 404 first.
     if (accessContext && (await placeOf(access, raw, accessContext).catch(() => undefined)) === null) throw new AppError("not_found", "Not found.");
-    throw fromZodError(parsed.error);
+    throw parsed.error;
   }
-  const input = parsed.data;
+  const input = parsed.input;
   let ref: ResourceRef | null = null;
   if (accessContext && ("memberOf" in access || "permission" in access)) {
     ref = (await placeOf(access, input, accessContext)) ?? null;
@@ -130,17 +134,35 @@ export async function runAs<S extends z.ZodType, R>(spec: Spec<S, R>, raw: unkno
   });
 }
 
+/** The spec's input, or the 400 it deserves; text PostgreSQL can't store is refused like any bad field. */
+function parseInput<S extends z.ZodType>(spec: Spec<S, unknown>, raw: unknown, throwIfInvalid: boolean): { ok: true; input: z.output<S> } | { ok: false; error: AppError } {
+  let error: AppError;
+  try {
+    assertSafeText(raw);
+    const result = spec.input.safeParse(raw);
+    if (result.success) return { ok: true, input: result.data };
+    error = fromZodError(result.error);
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    error = err;
+  }
+  if (throwIfInvalid) throw error;
+  return { ok: false, error };
+}
+
 /**
  * The place an access is about, if the caller can reach it: its node id; null when it doesn't
  * exist or is outside every live binding (archived, expired, another tenant); undefined when the
- * access isn't about a place. May throw on malformed input (callers treat that as "can't tell").
+ * access isn't about a place or the input names no place id. May throw on malformed input (callers treat that as "can't tell").
  */
 async function placeOf(access: Access<unknown>, input: unknown, ctx: AccessContext): Promise<ResourceRef | null | undefined> {
   let ref: ResourceRef | null;
   if ("memberOf" in access) ref = { nodeId: access.memberOf(input) };
   else if ("permission" in access) ref = await access.resource(input, ctx);
   else return undefined;
-  return ref && isUuid(ref.nodeId) && bindingsReaching(ctx.subject, ref.nodeId).length > 0 ? ref : null;
+  // No recognisable place id: nothing to hide, let the input's own errors speak.
+  if (ref && !isUuid(ref.nodeId)) return undefined;
+  return ref && bindingsReaching(ctx.subject, ref.nodeId).length > 0 ? ref : null;
 }
 
 const isUuid = (value: unknown) => typeof value === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);

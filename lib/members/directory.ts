@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db, Tx } from "../db/client";
 import type { Prisma } from "../db/generated/client";
+import { escapeLike } from "../db/like";
 import { emailDomain } from "./accounts";
 
 /**
@@ -62,7 +63,7 @@ export function memberWhere(nodeId: string, query: Partial<MemberListQuery> = {}
       },
     },
     ...(query.status ? statusWhere(query.status, rootId ?? nodeId, now) : {}),
-    ...(q ? { OR: [{ name: { contains: q, mode: "insensitive" } }, { email: { contains: q.toLowerCase() } }] } : {}),
+    ...(q ? { OR: [{ name: { contains: escapeLike(q), mode: "insensitive" } }, { email: { contains: escapeLike(q.toLowerCase()) } }] } : {}),
   };
 }
 

@@ -119,7 +119,7 @@ export const UpdateMemberBody = z
           nodeId: z.uuid({ error: "Choose a location." }),
           roleId: z.string().min(1).nullable().openapi({ description: "null removes the role at that node" }),
           expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
-        }),
+        }).strict(),
       )
       .min(1, "Send at least one assignment.")
       .max(200),
@@ -132,6 +132,7 @@ export const GrantSchema = z
     permission: z.enum(PERMISSIONS as [string, ...string[]]),
     scope: z.enum(SCOPES).default("subtree"),
   })
+  .strict()
   .openapi("Grant");
 
 export const PermissionsSchema = z
@@ -154,7 +155,7 @@ export const UpdatePermissionsBody = z
 export const ErrorSchema = z
   .object({
     error: z.object({
-      code: z.enum(["invalid", "unauthenticated", "forbidden", "not_found", "conflict", "rate_limited", "unavailable"]),
+      code: z.enum(["invalid", "unauthenticated", "forbidden", "not_found", "conflict", "rate_limited", "unavailable", "internal"]),
       message: z.string(),
       fields: z.record(z.string(), z.array(z.string())).optional(),
     }),

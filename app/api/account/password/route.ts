@@ -20,6 +20,7 @@ export const POST = route({
       password: z.string({ error: "Choose a new password." }).min(1, "Choose a new password.").max(256, "Use at most 256 characters."),
       confirm: z.string({ error: "Type the new password again." }).min(1, "Type the new password again."),
     })
+    .strict()
     .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two passwords don't match." }),
   handler: async ({ input, user, sessionId, tx }) => {
     const meta = await requestMeta();

@@ -10,6 +10,7 @@ export const POST = route({
   access: { signedIn: true },
   input: z
     .object({ password: z.string().max(1024).optional(), code: z.string().trim().max(20).optional() })
+    .strict()
     .refine((v) => v.password || v.code, { path: ["password"], message: "Enter your password." }),
   handler: async ({ input, user, sessionId, tx }) => {
     await reauthenticate(tx, { userId: user!.id, sessionId: sessionId!, password: input.password, code: input.code, ip: (await requestMeta()).ip });

@@ -17,7 +17,7 @@ export const GET = route({
 /** "Sign out everywhere else": ends every session but this one. */
 export const DELETE = route({
   access: { signedIn: true },
-  input: z.object({}),
+  input: z.strictObject({}),
   handler: async ({ user, sessionId, tx }) => {
     const count = await endSessions(tx, { userId: user!.id, byUserId: user!.id, reason: "signed out everywhere", exceptSessionId: sessionId ?? undefined });
     return { ended: count };

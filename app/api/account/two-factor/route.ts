@@ -21,7 +21,7 @@ export const GET = route({
 /** Starts authenticator-app setup: a new secret (kept encrypted, not active until confirmed) and its QR code. */
 export const POST = route({
   access: { signedIn: true },
-  input: z.object({}),
+  input: z.strictObject({}),
   handler: async ({ user, tx }) => {
     const row = await tx.user.findUniqueOrThrow({ where: { id: user!.id }, select: { totpEnabledAt: true, email: true } });
     if (row.totpEnabledAt) throw new AppError("conflict", "Two-factor authentication is already on. Turn it off first to set up a new app.");
@@ -34,7 +34,7 @@ export const POST = route({
 /** Turns two-factor off (needs a recent password check; refused when a tenant requires it). */
 export const DELETE = route({
   access: { signedIn: true },
-  input: z.object({}),
+  input: z.strictObject({}),
   handler: async ({ user, sessionId, tx }) => {
     await requireRecentAuth(tx, { userId: user!.id, sessionId });
     if ((await userPolicy(tx, user!.id)).twoFactorRequired) throw new AppError("forbidden", "Your organisation requires two-factor authentication, so it can't be turned off.");

@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 /** e2e only: back to the demo data. 404 unless E2E_RESET_TOKEN is set and sent. */
 export const POST = route({
   access: { public: true },
-  input: z.object({ token: z.string().max(200) }),
+  input: z.strictObject({ token: z.string().max(200) }),
   transaction: false,
   handler: async ({ input }) => {
     const expected = process.env.E2E_RESET_TOKEN;

@@ -12,7 +12,7 @@ export const GET = route({
 
 export const PUT = route({
   access: { memberOf: (i) => i.id },
-  input: UpdateProfileBody.and(ProfileIdParams),
+  input: UpdateProfileBody.safeExtend(ProfileIdParams.shape),
   handler: async ({ input, user, subject, tx, ip }) => {
     await updateProfile(tx, { subject: subject!, userId: user!.id, ip }, input.id, input);
     return { ok: true };
@@ -21,7 +21,7 @@ export const PUT = route({
 
 export const DELETE = route({
   access: { memberOf: (i) => i.id },
-  input: ProfileIdParams,
+  input: ProfileIdParams.strict(),
   handler: async ({ input, user, subject, tx, ip }) => {
     await deleteProfile(tx, { subject: subject!, userId: user!.id, ip }, input.id);
     return { ok: true };

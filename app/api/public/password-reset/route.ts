@@ -12,7 +12,7 @@ const RESET_REQUESTED = "If an account uses that email address, we've sent it a 
 /** "Forgot password": the same answer whether or not the email has an account. */
 export const POST = route({
   access: { public: true },
-  input: z.object({ email: emailSchema }),
+  input: z.strictObject({ email: emailSchema }),
   handler: async ({ input, tx }) => {
     const meta = await requestMeta();
     const byIp = await consume("resetIp", meta.ip ?? "unknown");

@@ -17,7 +17,7 @@ export const GET = route({
 /** Saves them: needs a recent password check; refuses an IP list that excludes you unless confirmed. */
 export const PUT = route({
   access: { permission: "settings.edit", resource: (input) => ({ nodeId: input.tenantId }) },
-  input: tenant.extend({ settings: securitySettingsSchema, confirmLockout: z.boolean().default(false) }),
+  input: tenant.extend({ settings: securitySettingsSchema, confirmLockout: z.boolean().default(false) }).strict(),
   handler: async ({ input, user, sessionId, tx }) => ({
     settings: await saveTenantSecuritySettings(tx, { tenantId: input.tenantId, settings: input.settings, confirmLockout: input.confirmLockout, userId: user!.id, sessionId }),
   }),

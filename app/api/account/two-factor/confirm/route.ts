@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 /** Confirms authenticator setup with a code from the app; answers the recovery codes (shown once). */
 export const POST = route({
   access: { signedIn: true },
-  input: z.object({ code: z.string({ error: "Enter the 6-digit code." }).trim().regex(/^\d{6}$/, "Enter the 6-digit code.") }),
+  input: z.strictObject({ code: z.string({ error: "Enter the 6-digit code." }).trim().regex(/^\d{6}$/, "Enter the 6-digit code.") }),
   handler: async ({ input, user, tx }) => {
     const row = await tx.user.findUniqueOrThrow({ where: { id: user!.id }, select: { totpSecret: true, totpEnabledAt: true } });
     if (row.totpEnabledAt) throw new AppError("conflict", "Two-factor authentication is already on.");

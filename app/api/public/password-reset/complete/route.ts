@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 /** Sets a new password from an emailed reset link (validated by completePasswordReset's schema). */
 export const POST = route({
   access: { public: true },
-  input: z.object({ token: z.unknown(), password: z.unknown(), confirm: z.unknown() }),
+  input: z.strictObject({ token: z.unknown(), password: z.unknown(), confirm: z.unknown() }),
   handler: async ({ input, tx }) => {
     const meta = await requestMeta();
     const limit = await consume("tokenIp", meta.ip ?? "unknown");

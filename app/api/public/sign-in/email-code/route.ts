@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 /** Emails a 6-digit sign-in code for this challenge (instead of the authenticator app). */
 export const POST = route({
   access: { public: true },
-  input: z.object({ challenge: z.string().min(1).max(200) }),
+  input: z.strictObject({ challenge: z.string().min(1).max(200) }),
   handler: async ({ input }) => {
     const result = await sendChallengeEmailCode(await prisma(), input.challenge, await requestMeta());
     if (!result.ok) throw new AppError(result.message.startsWith("Too many") ? "rate_limited" : "conflict", result.message);

@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 /** Two-factor enrolment during sign-in (tenant requires 2FA): the QR code for this challenge. */
 export const POST = route({
   access: { public: true },
-  input: z.object({ challenge: z.string().min(1).max(200) }),
+  input: z.strictObject({ challenge: z.string().min(1).max(200) }),
   handler: async ({ input }) => {
     const result = await startChallengeEnrolment(await prisma(), input.challenge);
     if (!result.ok) throw new AppError("conflict", result.message);

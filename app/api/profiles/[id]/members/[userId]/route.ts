@@ -41,7 +41,7 @@ export const PUT = route({
 /** Removes the member from the profile (their account and records stay). */
 export const DELETE = route({
   access: onMember("members.delete", "membership"),
-  input: MemberParams,
+  input: MemberParams.strict(),
   handler: async ({ input, user, subject, tx, ip }) => {
     await removeMemberFromPlace(tx, { subject: subject!, userId: user!.id, ip }, input.id, input.userId);
     return { ok: true };

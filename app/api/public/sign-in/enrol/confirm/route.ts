@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 /** Confirms enrolment during sign-in with a code from the app; answers the recovery codes (once). */
 export const POST = route({
   access: { public: true },
-  input: z.object({ challenge: z.string().min(1).max(200), code: z.string({ error: "Enter the 6-digit code." }).trim().min(1, "Enter the 6-digit code.").max(20) }),
+  input: z.strictObject({ challenge: z.string().min(1).max(200), code: z.string({ error: "Enter the 6-digit code." }).trim().min(1, "Enter the 6-digit code.").max(20) }),
   handler: async ({ input }) => {
     const meta = await requestMeta();
     const limit = await consume("codeIp", meta.ip ?? "unknown");

@@ -1,0 +1,57 @@
+/**
+ * Search matches text literally: "%", "_" and "\" in `q` are not LIKE wildcards (Prisma's
+ * `contains` does not escape them), on PGlite and PostgreSQL.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { escapeLike } from "../db/like";
+import { TEST_DATABASES, createTestDatabase, type TestDatabase } from "../db/testing";
+import { seedDemoData } from "../../prisma/seed";
+import { listMembers, memberListQuery } from "./directory";
+
+describe.each(TEST_DATABASES)("member search is literal ($name)", (kind) => {
+  let db: TestDatabase;
+  let seattle: string;
+  const search = async (q: string) =>
+    (await listMembers(db.prisma, seattle, memberListQuery.parse({ q, pageSize: 100 }))).rows.map((r) => r.name).filter((n) => n.startsWith("Zz "));
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    await seedDemoData(db.prisma);
+    seattle = (await db.prisma.orgNode.findFirstOrThrow({ where: { name: "Seattle Practice" } })).id;
+    // Four members of Seattle Practice get names that tell wildcards from literals.
+    const members = await db.prisma.user.findMany({ where: { bindings: { some: { nodeId: seattle } } }, orderBy: { email: "asc" }, take: 4 });
+    expect(members).toHaveLength(4);
+    const names = ["Zz 100% Sure", "Zz abc", "Zz a_c", "Zz Back\\slash"];
+    for (const [i, m] of members.entries()) await db.prisma.user.update({ where: { id: m.id }, data: { name: names[i] } });
+  });
+  afterAll(async () => db?.destroy());
+
+  test.each([
+    ["%", ["Zz 100% Sure"]],
+    ["0%", ["Zz 100% Sure"]],
+    ["a_c", ["Zz a_c"]],
+    ["_", ["Zz a_c"]],
+    ["\\", ["Zz Back\\slash"]],
+    ["k\\s", ["Zz Back\\slash"]],
+    ["ABC", ["Zz abc"]],
+    ["zz a", ["Zz a_c", "Zz abc"]],
+  ])("q=%j finds %j", async (q, expected) => {
+    expect((await search(q)).sort()).toEqual([...expected].sort());
+  });
+
+  test("nothing else matches a wildcard character: not other names, not emails", async () => {
+    for (const q of ["_", "%"]) {
+      const all = await listMembers(db.prisma, seattle, memberListQuery.parse({ q, pageSize: 100 }));
+      expect(all.rows.map((r) => r.name)).toEqual([q === "_" ? "Zz a_c" : "Zz 100% Sure"]);
+      expect(all.total).toBe(1);
+    }
+  });
+
+  test("a session-id prefix with '_' is not a wildcard (escapeLike with startsWith)", async () => {
+    const user = await db.prisma.user.findFirstOrThrow();
+    await db.prisma.session.create({ data: { id: "abcdefghijklmnopqrstuvwx", userId: user.id, expiresAt: new Date(Date.now() + 3_600_000) } });
+    expect(await db.prisma.session.count({ where: { id: { startsWith: "____________" } } })).toBeGreaterThan(0);
+    expect(await db.prisma.session.count({ where: { id: { startsWith: escapeLike("____________") } } })).toBe(0);
+    expect(await db.prisma.session.count({ where: { id: { startsWith: escapeLike("abcdefghijkl") } } })).toBe(1);
+  });
+});
