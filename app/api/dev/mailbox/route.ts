@@ -13,6 +13,9 @@ export const dynamic = "force-dynamic";
 export const GET = route({
   access: { public: true },
   input: z.object({ to: z.string().max(254).optional() }),
+  // It reads files, and the session outside any transaction (on PGlite's single connection a
+  // query beside an open transaction waits for it).
+  transaction: false,
   handler: async ({ input }) => {
     const dir = await mailboxForRequest();
     if (!dir) throw new AppError("not_found", "Not found.");
