@@ -53,9 +53,8 @@ export function RoleEditor({ placeId, family, parents, grantable, initial }: Rol
   const desired = useMemo(() => toList(selection), [selection]);
   const diff = useMemo(() => diffAgainstParent(parent?.grants ?? [], desired), [parent, desired]);
   const parentMap = useMemo(() => byPermission(parent?.grants ?? []), [parent]);
-  // What this save hands out anew (create: everything; edit: what is added or widened).
-  const newlyGranted = useMemo(() => diffAgainstParent(initial?.grants ?? [], desired).grants, [initial, desired]);
-  const notHeld = newlyGranted.filter((g) => !grantable[g.permission]?.includes(g.scope ?? "subtree"));
+  // Everything the saved role grants must be held where it is defined (create and edit alike).
+  const notHeld = desired.filter((g) => !grantable[g.permission]?.includes(g.scope ?? "subtree"));
 
   /** Editing a field clears its message (and the banner, once nothing is left to fix). */
   function touched(key: string) {

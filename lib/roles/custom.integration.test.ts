@@ -182,22 +182,79 @@ describe.each(TEST_DATABASES)("custom roles ($name)", (kind) => {
     expect(await db.prisma.auditEvent.count({ where: { action: "role.deleted", targetId: { in: [parent.id, child.id] } } })).toBe(2);
   });
 
-  test("an edit may narrow what the actor doesn't hold, but not widen it; it can't reach people outside the actor's reach", async () => {
+  test("a saved role grants only what the editor holds where it is defined: on edit too, not only what the edit adds; it can't reach people outside the actor's reach", async () => {
     const owner = await actor("owner@northwind.test");
     const west = await actor("west.admin@northwind.test");
     const root = nodes.get("Northwind Dental Group")!;
     const westId = nodes.get("West Region")!;
-    const { id } = await tx((t) => createCustomRole(t, owner, root, { name: "Practice Steward", description: "", parentId: builtinRoleId("manager"), grants: [...template("manager"), g("tenant.transfer_ownership")] }));
-    // West admin removes something (fine), keeping the owner-only permission the owner put there.
-    const narrowed = [...template("manager").filter((x) => x.permission !== "calls.read"), g("tenant.transfer_ownership")];
+    // The owner defines a role at West Region carrying an owner-only permission.
+    const { id } = await tx((t) => createCustomRole(t, owner, westId, { name: "Practice Steward", description: "", parentId: builtinRoleId("manager"), grants: [...template("manager"), g("tenant.transfer_ownership")] }));
+    expect((await db.prisma.role.findUniqueOrThrow({ where: { id } })).nodeId).toBe(westId);
+    // West's admin may manage roles there, but can't save it while it still grants what they don't hold.
+    const keeps = [...template("manager").filter((x) => x.permission !== "calls.read"), g("tenant.transfer_ownership")];
+    const kept = await refusal(tx((t) => updateCustomRole(t, west, westId, id, { name: "Practice Steward", description: "", parentId: builtinRoleId("manager"), grants: keeps })));
+    expect(kept).toMatchObject({ code: "forbidden", message: expect.stringMatching(/tenant\.transfer_ownership/) });
+    // Dropping it, the edit is theirs to make.
+    const narrowed = template("manager").filter((x) => x.permission !== "calls.read");
     await tx((t) => updateCustomRole(t, west, westId, id, { name: "Practice Steward", description: "", parentId: builtinRoleId("manager"), grants: narrowed }));
-    // … but can't widen it.
+    // … but they can't widen it.
     const widen = await refusal(tx((t) => updateCustomRole(t, west, westId, id, { name: "Practice Steward", description: "", parentId: builtinRoleId("manager"), grants: [...narrowed, g("tenant.delete")] })));
     expect(widen.code).toBe("forbidden");
     // Once someone in East Region holds it, West's admin can't change it at all.
     await tx((t) => setMemberRoles(t, owner, root, users.get("frontdesk@northwind.test")!, [{ nodeId: nodes.get("New York Practice")!, roleId: id }]));
     const outside = await refusal(tx((t) => updateCustomRole(t, west, westId, id, { name: "Renamed", description: "", parentId: builtinRoleId("manager"), grants: narrowed })));
     expect(outside).toMatchObject({ code: "forbidden", message: expect.stringMatching(/New York Practice/) });
+    await tx((t) => setMemberRoles(t, owner, root, users.get("frontdesk@northwind.test")!, [{ nodeId: nodes.get("New York Practice")!, roleId: null }]));
+  });
+
+  test("a region admin can read but not edit or delete a role defined at the enterprise (403), and it is unchanged; the enterprise owner can", async () => {
+    const owner = await actor("owner@northwind.test");
+    const west = await actor("west.admin@northwind.test");
+    const root = nodes.get("Northwind Dental Group")!;
+    const westId = nodes.get("West Region")!;
+    const { id } = await tx((t) => createCustomRole(t, owner, root, { name: "Enterprise Closer", description: "may close the tenant", parentId: builtinRoleId("manager"), grants: [...template("manager"), g("tenant.delete")] }));
+    const snapshot = () => db.prisma.role.findUniqueOrThrow({ where: { id }, select: { name: true, description: true, parentId: true, grants: true, removals: true, nodeId: true, updatedAt: true } });
+    const before = await snapshot();
+    expect(before.nodeId).toBe(root);
+    const version = await rootVersion();
+    // They see it from their region …
+    const seen = (await getRole(db.prisma, westId, id))!;
+    expect(seen.definedAt).toEqual({ nodeId: root, nodeName: "Northwind Dental Group" });
+    // … but can't change it: not by narrowing, not by keeping it as it is, not by deleting it.
+    for (const grants of [template("manager"), [...template("manager"), g("tenant.delete")]]) {
+      const edit = await refusal(tx((t) => updateCustomRole(t, west, westId, id, { name: "Enterprise Closer", description: "tampered", parentId: builtinRoleId("manager"), grants })));
+      expect(edit).toMatchObject({ code: "forbidden", message: "This role was defined at Northwind Dental Group; only someone who can edit roles there can change it." });
+    }
+    const del = await refusal(tx((t) => deleteCustomRole(t, west, westId, id)));
+    expect(del).toMatchObject({ code: "forbidden", message: expect.stringMatching(/defined at Northwind Dental Group/) });
+    expect(await snapshot()).toEqual(before);
+    expect(await rootVersion()).toBe(version);
+    expect(await db.prisma.auditEvent.count({ where: { targetId: id, action: { in: ["role.updated", "role.deleted"] } } })).toBe(0);
+
+    // A role that predates recording where it was defined counts as defined at the tenant root.
+    await db.prisma.role.update({ where: { id }, data: { nodeId: null } });
+    expect((await refusal(tx((t) => deleteCustomRole(t, west, westId, id)))).code).toBe("forbidden");
+
+    // The enterprise owner edits and deletes it (from any place in the tenant).
+    await tx((t) => updateCustomRole(t, owner, westId, id, { name: "Enterprise Closer", description: "owner's edit", parentId: builtinRoleId("manager"), grants: template("manager") }));
+    expect((await snapshot()).description).toBe("owner's edit");
+    await tx((t) => deleteCustomRole(t, owner, root, id));
+    expect(await db.prisma.role.count({ where: { id } })).toBe(0);
+  });
+
+  test("an edit can't reach a role defined above the editor through inheritance", async () => {
+    const owner = await actor("owner@northwind.test");
+    const west = await actor("west.admin@northwind.test");
+    const root = nodes.get("Northwind Dental Group")!;
+    const westId = nodes.get("West Region")!;
+    // West's admin defines a role at West; the owner builds an enterprise role on top of it.
+    const base = await tx((t) => createCustomRole(t, west, westId, { name: "West Base", description: "", parentId: builtinRoleId("front_desk"), grants: template("front_desk") }));
+    const top = await tx((t) => createCustomRole(t, owner, root, { name: "Enterprise Desk", description: "", parentId: base.id, grants: template("front_desk") }));
+    const err = await refusal(tx((t) => updateCustomRole(t, west, westId, base.id, { name: "West Base", description: "", parentId: builtinRoleId("front_desk"), grants: [...template("front_desk"), g("charges.read")] })));
+    expect(err).toMatchObject({ code: "forbidden", message: expect.stringMatching(/Enterprise Desk/) });
+    expect(resolveRoleGrants(top.id, await tenantRoleRows(db.prisma, root)).map((x) => x.permission)).not.toContain("charges.read");
+    await tx((t) => deleteCustomRole(t, owner, root, top.id));
+    await tx((t) => deleteCustomRole(t, west, westId, base.id));
   });
 
   test("built-in roles are read-only; another tenant's role is not found", async () => {

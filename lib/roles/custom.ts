@@ -3,6 +3,7 @@ import { z } from "zod";
 import { AppError, fromZodError, notFound } from "../api/errors";
 import { recordAudit } from "../audit/audit";
 import { PERMISSIONS, SCOPES, TEMPLATES_BY_ID, canGrant, decide, resolveRoleGrants, type Grant, type Permission, type Scope, type Subject } from "../authz";
+import { canChangeRole, type RoleDefinition } from "../authz/rules";
 import { bumpAuthzVersion } from "../authz/load";
 import type { RoleRow } from "../authz/subject";
 import type { Db, Tx } from "../db/client";
@@ -18,8 +19,10 @@ export * from "./spec";
  * version in the caller's transaction.
  *
  * Rules enforced here (the caller has checked roles.create / roles.edit / roles.delete at the place):
- * - nobody grants what they don't hold (canGrant at the place): on create, every permission of the
- *   role; on edit, every permission the edit adds or widens;
+ * - a role is defined at the place it was created (`nodeId`); only someone who may edit / delete
+ *   roles there, or above it, may change it (canChangeRole), nor the roles inheriting from it;
+ * - nobody saves a role granting what they don't hold where it is defined (canGrant there): every
+ *   permission of the role, on create and on edit alike;
  * - an edit or delete must not reach people where the editor can't edit roles;
  * - built-in roles are read-only; a role in use or with children can't be deleted (409).
  */
@@ -115,7 +118,7 @@ export async function listRoles(db: Db | Tx, placeId: string) {
 /** One role as seen from a place: its effective grants, parent chain and who holds it there. Null when it isn't this tenant's. */
 export async function getRole(db: Db | Tx, placeId: string, roleId: string) {
   const { rootId, family } = await placeTenant(db, placeId);
-  const role = await db.role.findUnique({ where: { id: roleId }, select: { id: true, name: true, description: true, tenantId: true, parentId: true, family: true, grants: true, removals: true, updatedAt: true } });
+  const role = await db.role.findUnique({ where: { id: roleId }, select: { id: true, name: true, description: true, tenantId: true, nodeId: true, parentId: true, family: true, grants: true, removals: true, updatedAt: true } });
   if (!role) return null;
   if (role.tenantId === null ? role.family !== family && role.family !== "platform" : role.tenantId !== rootId) return null;
   const roles = await tenantRoleRows(db, rootId);
@@ -137,6 +140,8 @@ export async function getRole(db: Db | Tx, placeId: string, roleId: string) {
     builtin: role.tenantId === null,
     family: role.tenantId === null ? role.family : family,
     rootId,
+    /** Custom roles: where the role was defined (only people who manage roles there may change it). */
+    definedAt: role.tenantId === null ? null : await definedAt(db, rootId, role.nodeId),
     parentId: role.parentId,
     chain,
     children,
@@ -232,6 +237,7 @@ export async function createCustomRole(tx: Tx, actor: Actor, placeId: string, ra
       description: input.description,
       family,
       tenantId: rootId,
+      nodeId: placeId,
       parentId: input.parentId,
       grants: diff.grants as object[],
       removals: diff.removals,
@@ -243,10 +249,37 @@ export async function createCustomRole(tx: Tx, actor: Actor, placeId: string, ra
 }
 
 async function loadCustom(tx: Tx, rootId: string, roleId: string) {
-  const role = await tx.role.findUnique({ where: { id: roleId }, select: { id: true, name: true, tenantId: true, parentId: true, family: true } });
+  const role = await tx.role.findUnique({ where: { id: roleId }, select: { id: true, name: true, tenantId: true, nodeId: true, parentId: true, family: true } });
   if (!role || (role.tenantId !== null && role.tenantId !== rootId)) throw notFound("That role");
   if (role.tenantId === null) throw new AppError("forbidden", "Built-in roles are read-only. Create a custom role that starts from this one instead.");
-  return role;
+  return { ...role, definedAt: await definedAt(tx, rootId, role.nodeId) };
+}
+
+/**
+ * Where a custom role was defined: its node, or the tenant root for roles that predate recording it
+ * and for a node that has since been archived or left the tenant (the root is the strictest answer).
+ */
+export async function definedAt(db: Db | Tx, rootId: string, nodeId: string | null): Promise<RoleDefinition> {
+  const node = nodeId ? await db.orgNode.findUnique({ where: { id: nodeId }, select: { id: true, name: true, rootId: true, archivedAt: true } }) : null;
+  if (node && node.rootId === rootId && !node.archivedAt) return { nodeId: node.id, nodeName: node.name };
+  const root = await db.orgNode.findUniqueOrThrow({ where: { id: rootId }, select: { id: true, name: true } });
+  return { nodeId: root.id, nodeName: root.name };
+}
+
+/**
+ * canChangeRole for the role itself and, for an edit, for every custom role inheriting from it
+ * (their rights change with it): all must be defined where the actor may manage roles.
+ */
+async function refuseRoleChange(tx: Tx, actor: Actor, rootId: string, role: { id: string; definedAt: RoleDefinition }, permission: "roles.edit" | "roles.delete", roles?: ReadonlyMap<string, RoleRow>) {
+  const verdict = canChangeRole(actor.subject, role.definedAt, permission);
+  if (!verdict.ok) throw new AppError(verdict.code, verdict.reason);
+  if (!roles) return;
+  const below = descendantRoleIds(role.id, roles).slice(1);
+  if (!below.length) return;
+  const rows = await tx.role.findMany({ where: { id: { in: below } }, select: { name: true, nodeId: true }, orderBy: { name: "asc" } });
+  const blocked: string[] = [];
+  for (const r of rows) if (!canChangeRole(actor.subject, await definedAt(tx, rootId, r.nodeId), permission).ok) blocked.push(r.name);
+  if (blocked.length) throw new AppError("forbidden", `Roles defined where you can't edit roles inherit from this one (${blocked.join(", ")}); ask someone who manages roles there.`);
 }
 
 /** An edit must not change the rights of people where the actor can't edit roles. */
@@ -264,14 +297,15 @@ export async function updateCustomRole(tx: Tx, actor: Actor, placeId: string, ro
   const { rootId, family } = await placeTenant(tx, placeId);
   const role = await loadCustom(tx, rootId, roleId);
   const roles = await tenantRoleRows(tx, rootId);
+  await refuseRoleChange(tx, actor, rootId, role, "roles.edit", roles);
   await checkParent(tx, rootId, family, input.parentId, roles, roleId);
   await checkName(tx, rootId, family, input.name, roleId);
   await refuseOutsideReach(tx, actor, rootId, roleId, roles, "roles.edit");
   const before = effectiveGrants(roleId, roles);
   const desired = input.grants.map(cleanGrant);
-  // Only what the edit adds or widens must be held by the actor; narrowing is always allowed.
   const change = diffAgainstParent(before, desired);
-  refuseUngrantable(actor, placeId, change.grants);
+  // The saved role, not only what the edit adds, must be held by the actor where the role is defined.
+  refuseUngrantable(actor, role.definedAt.nodeId, desired);
   const diff = diffAgainstParent(effectiveGrants(input.parentId, roles), desired);
   const affected = await affectedPeople(tx, rootId, roleId, roles);
   await tx.role.update({ where: { id: roleId }, data: { name: input.name, description: input.description, parentId: input.parentId, grants: diff.grants as object[], removals: diff.removals } });
@@ -291,6 +325,7 @@ export async function updateCustomRole(tx: Tx, actor: Actor, placeId: string, ro
 export async function deleteCustomRole(tx: Tx, actor: Actor, placeId: string, roleId: string) {
   const { rootId } = await placeTenant(tx, placeId);
   const role = await loadCustom(tx, rootId, roleId);
+  await refuseRoleChange(tx, actor, rootId, role, "roles.delete");
   const [holders, children] = await Promise.all([
     tx.roleBinding.findMany({ where: { roleId }, select: { userId: true } }),
     tx.role.findMany({ where: { parentId: roleId }, select: { name: true } }),
