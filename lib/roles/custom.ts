@@ -24,7 +24,10 @@ export * from "./spec";
  * - nobody saves a role granting what they don't hold where it is defined (canGrant there): every
  *   permission of the role, on create and on edit alike;
  * - an edit or delete must not reach people where the editor can't edit roles;
- * - built-in roles are read-only; a role in use or with children can't be deleted (409).
+ * - built-in roles are read-only; a role in use or with children can't be deleted (409);
+ * - an edit carries the version it started from; a save from an older version is refused (409) and
+ *   writes nothing: the version is checked and incremented in the same UPDATE, so of two concurrent
+ *   saves from one version exactly one succeeds.
  */
 
 export interface Actor {
@@ -34,7 +37,14 @@ export interface Actor {
 }
 
 export const createRoleInput = roleFieldsSchema.extend({ placeId: z.uuid({ error: "Unknown place." }) });
-export const updateRoleInput = roleFieldsSchema.extend({ placeId: z.uuid({ error: "Unknown place." }), roleId: z.string().min(1).max(100) });
+export const updateRoleInput = roleFieldsSchema.extend({
+  placeId: z.uuid({ error: "Unknown place." }),
+  roleId: z.string().min(1).max(100),
+  /** The role's version when the editor opened it (getRole); a save from an older one answers 409. */
+  version: z.number().int().min(0),
+});
+
+export const STALE_ROLE_MESSAGE = "Someone else changed this role since you opened it; reload to see their changes.";
 export const deleteRoleInput = z.object({ placeId: z.uuid({ error: "Unknown place." }), roleId: z.string().min(1).max(100) });
 
 const familyOfKind = (kind: string) => (kind === "CARE_PROFILE" ? "care" : "clinic");
@@ -118,7 +128,7 @@ export async function listRoles(db: Db | Tx, placeId: string) {
 /** One role as seen from a place: its effective grants, parent chain and who holds it there. Null when it isn't this tenant's. */
 export async function getRole(db: Db | Tx, placeId: string, roleId: string) {
   const { rootId, family } = await placeTenant(db, placeId);
-  const role = await db.role.findUnique({ where: { id: roleId }, select: { id: true, name: true, description: true, tenantId: true, nodeId: true, parentId: true, family: true, grants: true, removals: true, updatedAt: true } });
+  const role = await db.role.findUnique({ where: { id: roleId }, select: { id: true, name: true, description: true, tenantId: true, nodeId: true, parentId: true, family: true, grants: true, removals: true, version: true, updatedAt: true } });
   if (!role) return null;
   if (role.tenantId === null ? role.family !== family && role.family !== "platform" : role.tenantId !== rootId) return null;
   const roles = await tenantRoleRows(db, rootId);
@@ -142,6 +152,8 @@ export async function getRole(db: Db | Tx, placeId: string, roleId: string) {
     rootId,
     /** Custom roles: where the role was defined (only people who manage roles there may change it). */
     definedAt: role.tenantId === null ? null : await definedAt(db, rootId, role.nodeId),
+    /** Sent back by an edit (updateCustomRole's expectedVersion). */
+    version: role.version,
     parentId: role.parentId,
     chain,
     children,
@@ -249,7 +261,7 @@ export async function createCustomRole(tx: Tx, actor: Actor, placeId: string, ra
 }
 
 async function loadCustom(tx: Tx, rootId: string, roleId: string) {
-  const role = await tx.role.findUnique({ where: { id: roleId }, select: { id: true, name: true, tenantId: true, nodeId: true, parentId: true, family: true } });
+  const role = await tx.role.findUnique({ where: { id: roleId }, select: { id: true, name: true, tenantId: true, nodeId: true, parentId: true, family: true, version: true } });
   if (!role || (role.tenantId !== null && role.tenantId !== rootId)) throw notFound("That role");
   if (role.tenantId === null) throw new AppError("forbidden", "Built-in roles are read-only. Create a custom role that starts from this one instead.");
   return { ...role, definedAt: await definedAt(tx, rootId, role.nodeId) };
@@ -292,7 +304,11 @@ async function refuseOutsideReach(tx: Tx, actor: Actor, rootId: string, roleId: 
   }
 }
 
-export async function updateCustomRole(tx: Tx, actor: Actor, placeId: string, roleId: string, raw: RoleFields) {
+/**
+ * Saves an edit made from `expectedVersion` of the role (what getRole returned when the editor
+ * opened it). 409 with nothing written when the role was saved by someone else since.
+ */
+export async function updateCustomRole(tx: Tx, actor: Actor, placeId: string, roleId: string, raw: RoleFields, expectedVersion: number) {
   const input = parseFields(raw);
   const { rootId, family } = await placeTenant(tx, placeId);
   const role = await loadCustom(tx, rootId, roleId);
@@ -308,7 +324,13 @@ export async function updateCustomRole(tx: Tx, actor: Actor, placeId: string, ro
   refuseUngrantable(actor, role.definedAt.nodeId, desired);
   const diff = diffAgainstParent(effectiveGrants(input.parentId, roles), desired);
   const affected = await affectedPeople(tx, rootId, roleId, roles);
-  await tx.role.update({ where: { id: roleId }, data: { name: input.name, description: input.description, parentId: input.parentId, grants: diff.grants as object[], removals: diff.removals } });
+  if (role.version !== expectedVersion) throw new AppError("conflict", STALE_ROLE_MESSAGE);
+  // Checked again in the UPDATE itself: a concurrent save that got there first leaves 0 rows here.
+  const saved = await tx.role.updateMany({
+    where: { id: roleId, version: expectedVersion },
+    data: { name: input.name, description: input.description, parentId: input.parentId, grants: diff.grants as object[], removals: diff.removals, version: { increment: 1 } },
+  });
+  if (saved.count !== 1) throw new AppError("conflict", STALE_ROLE_MESSAGE);
   await recordAudit(tx, {
     tenantId: rootId,
     actorId: actor.userId,
@@ -319,7 +341,7 @@ export async function updateCustomRole(tx: Tx, actor: Actor, placeId: string, ro
     ip: actor.ip,
   });
   await bumpAuthzVersion(tx, rootId);
-  return { id: roleId, change, affected: affected.people };
+  return { id: roleId, change, affected: affected.people, version: expectedVersion + 1 };
 }
 
 export async function deleteCustomRole(tx: Tx, actor: Actor, placeId: string, roleId: string) {
