@@ -1,10 +1,10 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { generate } from "otplib";
-import { DEMO_PASSWORD, expectAccessible, screenshot, signIn, resetDemoData } from "./helpers";
+import { DEMO_PASSWORD, expectAccessible, readDevMailbox, screenshot, signIn, resetDemoData } from "./helpers";
 
 /**
  * Account security end to end: real emails through the development SMTP server (read back from
- * its mailbox), real links followed in Chromium, real TOTP codes.
+ * its mailbox with the e2e token, see readDevMailbox), real links followed in Chromium, real TOTP codes.
  */
 type Mail = { subject: string; text: string; links: string[]; kind: string | null };
 
@@ -12,7 +12,7 @@ async function latestMail(request: APIRequestContext, to: string, kind: string, 
   let found: Mail | undefined;
   await expect
     .poll(async () => {
-      const res = await request.get(`/api/dev/mailbox?to=${encodeURIComponent(to)}`);
+      const res = await readDevMailbox(request, to);
       const { messages } = (await res.json()) as { messages: Mail[] };
       const ofKind = messages.filter((m) => m.kind === kind);
       found = ofKind.length > after ? ofKind[0] : undefined;
@@ -23,7 +23,7 @@ async function latestMail(request: APIRequestContext, to: string, kind: string, 
 }
 
 async function mailCount(request: APIRequestContext, to: string, kind: string): Promise<number> {
-  const { messages } = (await (await request.get(`/api/dev/mailbox?to=${encodeURIComponent(to)}`)).json()) as { messages: Mail[] };
+  const { messages } = (await (await readDevMailbox(request, to)).json()) as { messages: Mail[] };
   return messages.filter((m) => m.kind === kind).length;
 }
 

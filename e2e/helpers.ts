@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, request, type Page } from "@playwright/test";
+import { expect, request, type APIRequestContext, type Page } from "@playwright/test";
 
 export const DEMO_PASSWORD = "CareAccess!demo1";
 export const SCREENSHOTS = "e2e/.artifacts/screenshots";
@@ -44,4 +44,13 @@ export async function resetDemoData(baseURL: string | undefined) {
   const res = await api.post("/api/dev/reset", { data: { token: process.env.E2E_RESET_TOKEN } });
   expect(res.status(), "POST /api/dev/reset (is E2E_RESET_TOKEN set for the app?)").toBe(200);
   await api.dispose();
+}
+
+/**
+ * The development mailbox as the e2e run reads it: with E2E_RESET_TOKEN in `x-e2e-token`. Without
+ * it the mailbox answers 404 to anyone but platform staff signed in on this machine (it holds every
+ * reset link; lib/email/mailbox-access.ts).
+ */
+export function readDevMailbox(api: APIRequestContext, to: string) {
+  return api.get(`/api/dev/mailbox?to=${encodeURIComponent(to)}`, { headers: { "x-e2e-token": process.env.E2E_RESET_TOKEN ?? "" } });
 }

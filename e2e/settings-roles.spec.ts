@@ -149,4 +149,46 @@ test.describe("Settings > Roles", () => {
     }
     await expect(page.getByText("West Region")).toHaveCount(0);
   });
+
+  test("an enterprise-level role: a region admin reads it but can't change it; two editors of one role can't overwrite each other", async ({ page, browser }) => {
+    await signInAs(page, "owner@northwind.test");
+    const enterprise = await placeId(page, "Northwind Dental Group");
+    const west = await placeId(page, "West Region");
+    await page.goto(`/o/${enterprise}/settings/roles/new`);
+    await page.getByLabel("Name", { exact: true }).fill("Enterprise Desk Lead");
+    await page.getByLabel("Starts from (inherits from)").selectOption({ label: "Front Desk" });
+    await page.getByTestId("save-role").click();
+    await expect(page.getByTestId("role-name")).toHaveText("Enterprise Desk Lead");
+    await expect(page.getByTestId("role-defined-at")).toHaveText("Defined at Northwind Dental Group");
+    const rolePath = new URL(page.url()).pathname.replace(`/o/${enterprise}/`, "/");
+
+    // West's admin sees it from the region, without Edit or Delete; the edit page sends them back.
+    const adminPage = await (await browser.newContext()).newPage();
+    await signInAs(adminPage, "west.admin@northwind.test");
+    await adminPage.goto(`/o/${west}${rolePath}`);
+    await expect(adminPage.getByTestId("role-name")).toHaveText("Enterprise Desk Lead");
+    await expect(adminPage.getByTestId("role-defined-at")).toContainText("only people who manage roles there can change it");
+    await expect(adminPage.getByTestId("edit-role")).toHaveCount(0);
+    await expect(adminPage.getByTestId("delete-role")).toHaveCount(0);
+    await adminPage.goto(`/o/${west}${rolePath}/edit`);
+    await expect(adminPage).toHaveURL(new RegExp(`/o/${west}${rolePath}$`)); // uuids: no regex characters
+    await adminPage.context().close();
+
+    // Two tabs open the editor on the same version; the first save wins, the second is refused.
+    const second = await page.context().newPage();
+    await page.goto(`/o/${enterprise}${rolePath}/edit`);
+    await second.goto(`/o/${enterprise}${rolePath}/edit`);
+    await page.getByTestId("perm-stock.read").getByRole("checkbox").check();
+    await page.getByTestId("save-role").click();
+    await expect(page.getByTestId("cell-stock.read")).toHaveAttribute("data-change", "added");
+    await second.getByTestId("perm-products.read").getByRole("checkbox").check();
+    await second.getByTestId("save-role").click();
+    await expect(second.getByTestId("role-form-error")).toContainText("Someone else changed this role since you opened it; reload to see their changes.");
+    await expectAccessible(second);
+    await screenshot(second, "settings-role-conflict");
+    await second.getByTestId("reload-role").click();
+    await expect(second.getByTestId("perm-stock.read").getByRole("checkbox")).toBeChecked();
+    await expect(second.getByTestId("perm-products.read").getByRole("checkbox")).not.toBeChecked();
+    await second.close();
+  });
 });

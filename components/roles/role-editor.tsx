@@ -22,7 +22,8 @@ export interface RoleEditorProps {
   parents: ParentChoice[];
   /** Per permission, the scopes the signed-in person may hand out here (computed by canGrant on the server). */
   grantable: Partial<Record<Permission, Scope[]>>;
-  initial?: { roleId: string; name: string; description: string; parentId: string; grants: Grant[]; affectedPeople: number; affectedRoles: number };
+  /** An edit: the role as loaded, with the version the save sends back (a stale one answers 409). */
+  initial?: { roleId: string; version: number; name: string; description: string; parentId: string; grants: Grant[]; affectedPeople: number; affectedRoles: number };
 }
 
 type Selection = Record<string, Grant[]>;
@@ -48,14 +49,15 @@ export function RoleEditor({ placeId, family, parents, grantable, initial }: Rol
   const [selection, setSelection] = useState<Selection>(() => toSelection(initial?.grants ?? []));
   const [errors, setErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<string | null>(null);
+  /** Someone else saved the role since it was loaded: the save was refused (409); offer a reload. */
+  const [stale, setStale] = useState(false);
 
   const parent = parents.find((p) => p.id === parentId);
   const desired = useMemo(() => toList(selection), [selection]);
   const diff = useMemo(() => diffAgainstParent(parent?.grants ?? [], desired), [parent, desired]);
   const parentMap = useMemo(() => byPermission(parent?.grants ?? []), [parent]);
-  // What this save hands out anew (create: everything; edit: what is added or widened).
-  const newlyGranted = useMemo(() => diffAgainstParent(initial?.grants ?? [], desired).grants, [initial, desired]);
-  const notHeld = newlyGranted.filter((g) => !grantable[g.permission]?.includes(g.scope ?? "subtree"));
+  // Everything the saved role grants must be held where it is defined (create and edit alike).
+  const notHeld = desired.filter((g) => !grantable[g.permission]?.includes(g.scope ?? "subtree"));
 
   /** Editing a field clears its message (and the banner, once nothing is left to fix). */
   function touched(key: string) {
@@ -92,7 +94,7 @@ export function RoleEditor({ placeId, family, parents, grantable, initial }: Rol
 
   const mutation = useMutation({
     mutationFn: async (input: { name: string; description: string; parentId: string; grants: Grant[] }) => {
-      const result = initial ? await updateRoleAction({ ...input, placeId, roleId: initial.roleId }) : await createRoleAction({ ...input, placeId });
+      const result = initial ? await updateRoleAction({ ...input, placeId, roleId: initial.roleId, version: initial.version }) : await createRoleAction({ ...input, placeId });
       if (!result.ok) throw Object.assign(new Error(result.error.message), { fields: result.error.fields, code: result.error.code });
       return result.data;
     },
@@ -102,6 +104,7 @@ export function RoleEditor({ placeId, family, parents, grantable, initial }: Rol
     },
     onError: (err: Error & { fields?: Record<string, string[]>; code?: string }) => {
       setFormError(err.message);
+      setStale(err.code === "conflict" && !err.fields);
       if (err.fields) setErrors(Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, v[0]])));
     },
   });
@@ -135,6 +138,14 @@ export function RoleEditor({ placeId, family, parents, grantable, initial }: Rol
       {formError && (
         <p id={`${uid}-form-error`} role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-900" data-testid="role-form-error">
           {formError}
+          {stale && (
+            <>
+              {" "}
+              <button type="button" onClick={() => window.location.reload()} className="font-medium underline" data-testid="reload-role">
+                Reload
+              </button>
+            </>
+          )}
         </p>
       )}
 

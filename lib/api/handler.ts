@@ -65,7 +65,7 @@ export interface Spec<S extends z.ZodType, R> {
   access: Access<z.output<S>>;
   input: S;
   handler: (ctx: HandlerContext<z.output<S>>) => Promise<R>;
-  /** false: the handler manages the database itself (only the e2e reset needs this). */
+  /** false: the handler manages the database itself (the e2e reset; the dev mailbox, which reads the session). */
   transaction?: false;
   /** Reachable while the person must change their password (the password change itself). */
   allowDuringPasswordChange?: true;

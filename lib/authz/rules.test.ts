@@ -1,13 +1,14 @@
 /**
  * Role-hierarchy rules as tables: isOwnerAt, canGrant ("nobody grants what they don't hold; owners
- * may grant anything in their tenant") and canChangeBinding ("only owners change owners' and
- * admins' roles; the last owner can't be removed or demoted").
+ * may grant anything in their tenant"), canChangeBinding ("only owners change owners' and
+ * admins' roles; the last owner can't be removed or demoted") and canChangeRole ("a custom role is
+ * changed only by someone who manages roles where it was defined, or above").
  */
 import { describe, expect, it } from "vitest";
 import type { Permission } from "./catalogue";
 import type { Grant, Scope } from "./grants";
 import { ROLE_TEMPLATES, builtinRoleId } from "./roles";
-import { canActOnMember, canChangeBinding, canGrant, isOwnerAt, type MemberReach, type RuleResult } from "./rules";
+import { canActOnMember, canChangeBinding, canChangeRole, canGrant, isOwnerAt, type MemberReach, type RuleResult } from "./rules";
 import { compileSubject, type RoleRow, type Subject } from "./subject";
 import { buildTree, type NodeKind, type NodeRow } from "./tree";
 
@@ -42,6 +43,7 @@ const ACTORS: Record<string, B[]> = {
   "Owner at Seattle": [{ role: "owner", at: "seattle" }],
   "expired Owner at Boston": [{ role: "owner", at: "boston", expiresAt: PAST }],
   "Admin at Boston": [{ role: "admin", at: "boston" }],
+  "Admin of East Region": [{ role: "admin", at: "east" }],
   "expired Admin at Boston": [{ role: "admin", at: "boston", expiresAt: PAST }],
   "Admin at Boston without manage_roles": [{ role: "admin", at: "boston", adjustments: { remove: ["members.manage_roles"] } }],
   "Admin (no SSN) at Boston": [{ role: "masked-admin", at: "boston" }],
@@ -263,5 +265,40 @@ describe("canActOnMember: who may touch a member and their account", () => {
     expect(canActOnMember(admin, "boston", target(admin.userId, false, true), "account", NOW)).toMatchObject({ ok: false, code: "conflict" });
     const staff = { ...admin, isPlatformStaff: true };
     expect(canActOnMember(staff, "boston", target("someone-else", false, false), "account", NOW)).toEqual({ ok: true });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe("canChangeRole: only someone who manages roles where a custom role was defined, or above, changes it", () => {
+  it.each<[string, string, "roles.edit" | "roles.delete", "ok" | "forbidden", string]>([
+    // actor                                  defined at        permission      expected     why
+    ["Owner at Acme (enterprise)",            "acme",           "roles.edit",   "ok",        "the enterprise owner changes enterprise roles"],
+    ["Owner at Acme (enterprise)",            "acme",           "roles.delete", "ok",        "… and deletes them"],
+    ["Owner at Acme (enterprise)",            "boston",         "roles.edit",   "ok",        "a role defined below is theirs too"],
+    ["Admin of East Region",                  "acme",           "roles.edit",   "forbidden", "a region admin can't edit an enterprise-level role"],
+    ["Admin of East Region",                  "acme",           "roles.delete", "forbidden", "… nor delete it"],
+    ["Admin of East Region",                  "east",           "roles.edit",   "ok",        "a role defined at their region"],
+    ["Admin of East Region",                  "boston",         "roles.delete", "ok",        "a role defined below their region"],
+    ["Admin of East Region",                  "west",           "roles.edit",   "forbidden", "a sibling region's role"],
+    ["Admin at Boston",                       "east",           "roles.edit",   "forbidden", "a practice admin can't edit the region's roles"],
+    ["Admin at Boston",                       "boston",         "roles.edit",   "ok",        "their own practice's roles"],
+    ["Admin at Boston without manage_roles",  "boston",         "roles.edit",   "ok",        "roles.edit is not members.manage_roles"],
+    ["Manager at Boston",                     "boston",         "roles.edit",   "forbidden", "managers read roles but don't edit them"],
+    ["expired Admin at Boston",               "boston",         "roles.edit",   "forbidden", "an expired binding changes nothing"],
+    ["Owner at Boston",                       "acme",           "roles.edit",   "forbidden", "a practice owner is not an enterprise owner"],
+    ["Owner at Boston",                       "other-clinic",   "roles.edit",   "forbidden", "never in another tenant"],
+    ["Owner of Rob's Care",                   "robs-care",      "roles.delete", "ok",        "a care profile owner"],
+    ["Member of Rob's Care",                  "robs-care",      "roles.edit",   "forbidden", "members don't manage roles"],
+  ])("%s, role defined at %s, %s: %s (%s)", (name, definedAt, permission, expected) => {
+    expect(outcome(canChangeRole(actor(name), { nodeId: definedAt }, permission, NOW))).toBe(expected);
+  });
+
+  it("says where the role was defined", () => {
+    expect(canChangeRole(actor("Admin of East Region"), { nodeId: "acme", nodeName: "Acme Health" }, "roles.edit", NOW)).toEqual({
+      ok: false, code: "forbidden", reason: "This role was defined at Acme Health; only someone who can edit roles there can change it.",
+    });
+    expect(canChangeRole(actor("Admin of East Region"), { nodeId: "acme" }, "roles.delete", NOW)).toEqual({
+      ok: false, code: "forbidden", reason: "This role was defined higher up in the organisation; only someone who can delete roles there can delete it.",
+    });
   });
 });

@@ -105,3 +105,22 @@ export function canActOnMember(actor: Subject, placeId: string, target: MemberFa
   }
   return OK;
 }
+
+/** Where a custom role was defined, as the rule below reads it (names only make the reason readable). */
+export interface RoleDefinition {
+  /** The node the role was defined at (its tenant root for roles that predate recording it). */
+  nodeId: string;
+  nodeName?: string;
+}
+
+/**
+ * Who may change (edit or delete) a custom role: only someone who may manage roles — `roles.edit` or
+ * `roles.delete` — at the node where the role was defined, or above it. A region admin can read an
+ * enterprise-level role from their region but not change it. Grants in the saved role are checked
+ * separately, with canGrant at that same node.
+ */
+export function canChangeRole(actor: Subject, role: RoleDefinition, permission: "roles.edit" | "roles.delete", now = Date.now()): RuleResult {
+  if (isOwnerAt(actor, role.nodeId, now) || decide(actor, permission, { nodeId: role.nodeId }, { now })) return OK;
+  const where = role.nodeName ? `at ${role.nodeName}` : "higher up in the organisation";
+  return no("forbidden", `This role was defined ${where}; only someone who can ${permission === "roles.edit" ? "edit" : "delete"} roles there can ${permission === "roles.edit" ? "change" : "delete"} it.`);
+}

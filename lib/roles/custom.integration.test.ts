@@ -22,6 +22,7 @@ import {
   listRoles,
   tenantRoleRows,
   updateCustomRole,
+  STALE_ROLE_MESSAGE,
   type Actor,
 } from "./custom";
 
@@ -68,6 +69,12 @@ describe.each(TEST_DATABASES)("custom roles ($name)", (kind) => {
   };
   const tx = <T>(fn: (tx: Parameters<Parameters<TestDatabase["prisma"]["$transaction"]>[0]>[0]) => Promise<T>) => db.prisma.$transaction(fn);
   const rootVersion = async () => (await db.prisma.orgNode.findUniqueOrThrow({ where: { id: nodes.get("Northwind Dental Group")! }, select: { authzVersion: true } })).authzVersion;
+  const versionOf = async (id: string) => (await db.prisma.role.findUniqueOrThrow({ where: { id }, select: { version: true } })).version;
+  /** An edit as the editor makes it: from the role's current version. */
+  const save = async (who: Actor, placeId: string, id: string, fields: Parameters<typeof updateCustomRole>[4]) => {
+    const version = await versionOf(id);
+    return tx((t) => updateCustomRole(t, who, placeId, id, fields, version));
+  };
   const refusal = async (p: Promise<unknown>) => {
     const err = await p.then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
@@ -160,7 +167,7 @@ describe.each(TEST_DATABASES)("custom roles ($name)", (kind) => {
 
     let patel = await actor("dr.patel@northwind.test");
     expect(decide(patel.subject, "products.read", { nodeId: nodes.get("Portland Practice")! })).toBe(false);
-    const result = await tx((t) => updateCustomRole(t, owner, place, parent.id, { name: "Lead Hygienist", description: "Now reads products", parentId: builtinRoleId("provider"), grants: [...template("provider"), g("products.read")] }));
+    const result = await save(owner, place, parent.id, { name: "Lead Hygienist", description: "Now reads products", parentId: builtinRoleId("provider"), grants: [...template("provider"), g("products.read")] });
     expect(result.affected).toBe(1);
     const roles = await tenantRoleRows(db.prisma, place);
     expect(resolveRoleGrants(child.id, roles).map((x) => x.permission)).toEqual(expect.arrayContaining(["products.read", "stock.read"]));
@@ -182,28 +189,165 @@ describe.each(TEST_DATABASES)("custom roles ($name)", (kind) => {
     expect(await db.prisma.auditEvent.count({ where: { action: "role.deleted", targetId: { in: [parent.id, child.id] } } })).toBe(2);
   });
 
-  test("an edit may narrow what the actor doesn't hold, but not widen it; it can't reach people outside the actor's reach", async () => {
+  test("a saved role grants only what the editor holds where it is defined: on edit too, not only what the edit adds; it can't reach people outside the actor's reach", async () => {
     const owner = await actor("owner@northwind.test");
     const west = await actor("west.admin@northwind.test");
     const root = nodes.get("Northwind Dental Group")!;
     const westId = nodes.get("West Region")!;
-    const { id } = await tx((t) => createCustomRole(t, owner, root, { name: "Practice Steward", description: "", parentId: builtinRoleId("manager"), grants: [...template("manager"), g("tenant.transfer_ownership")] }));
-    // West admin removes something (fine), keeping the owner-only permission the owner put there.
-    const narrowed = [...template("manager").filter((x) => x.permission !== "calls.read"), g("tenant.transfer_ownership")];
-    await tx((t) => updateCustomRole(t, west, westId, id, { name: "Practice Steward", description: "", parentId: builtinRoleId("manager"), grants: narrowed }));
-    // … but can't widen it.
-    const widen = await refusal(tx((t) => updateCustomRole(t, west, westId, id, { name: "Practice Steward", description: "", parentId: builtinRoleId("manager"), grants: [...narrowed, g("tenant.delete")] })));
+    // The owner defines a role at West Region carrying an owner-only permission.
+    const { id } = await tx((t) => createCustomRole(t, owner, westId, { name: "Practice Steward", description: "", parentId: builtinRoleId("manager"), grants: [...template("manager"), g("tenant.transfer_ownership")] }));
+    expect((await db.prisma.role.findUniqueOrThrow({ where: { id } })).nodeId).toBe(westId);
+    // West's admin may manage roles there, but can't save it while it still grants what they don't hold.
+    const keeps = [...template("manager").filter((x) => x.permission !== "calls.read"), g("tenant.transfer_ownership")];
+    const kept = await refusal(save(west, westId, id, { name: "Practice Steward", description: "", parentId: builtinRoleId("manager"), grants: keeps }));
+    expect(kept).toMatchObject({ code: "forbidden", message: expect.stringMatching(/tenant\.transfer_ownership/) });
+    // Dropping it, the edit is theirs to make.
+    const narrowed = template("manager").filter((x) => x.permission !== "calls.read");
+    await save(west, westId, id, { name: "Practice Steward", description: "", parentId: builtinRoleId("manager"), grants: narrowed });
+    // … but they can't widen it.
+    const widen = await refusal(save(west, westId, id, { name: "Practice Steward", description: "", parentId: builtinRoleId("manager"), grants: [...narrowed, g("tenant.delete")] }));
     expect(widen.code).toBe("forbidden");
     // Once someone in East Region holds it, West's admin can't change it at all.
     await tx((t) => setMemberRoles(t, owner, root, users.get("frontdesk@northwind.test")!, [{ nodeId: nodes.get("New York Practice")!, roleId: id }]));
-    const outside = await refusal(tx((t) => updateCustomRole(t, west, westId, id, { name: "Renamed", description: "", parentId: builtinRoleId("manager"), grants: narrowed })));
+    const outside = await refusal(save(west, westId, id, { name: "Renamed", description: "", parentId: builtinRoleId("manager"), grants: narrowed }));
     expect(outside).toMatchObject({ code: "forbidden", message: expect.stringMatching(/New York Practice/) });
+    await tx((t) => setMemberRoles(t, owner, root, users.get("frontdesk@northwind.test")!, [{ nodeId: nodes.get("New York Practice")!, roleId: null }]));
+  });
+
+  test("a region admin can read but not edit or delete a role defined at the enterprise (403), and it is unchanged; the enterprise owner can", async () => {
+    const owner = await actor("owner@northwind.test");
+    const west = await actor("west.admin@northwind.test");
+    const root = nodes.get("Northwind Dental Group")!;
+    const westId = nodes.get("West Region")!;
+    const { id } = await tx((t) => createCustomRole(t, owner, root, { name: "Enterprise Closer", description: "may close the tenant", parentId: builtinRoleId("manager"), grants: [...template("manager"), g("tenant.delete")] }));
+    const snapshot = () => db.prisma.role.findUniqueOrThrow({ where: { id }, select: { name: true, description: true, parentId: true, grants: true, removals: true, nodeId: true, updatedAt: true } });
+    const before = await snapshot();
+    expect(before.nodeId).toBe(root);
+    const version = await rootVersion();
+    // They see it from their region …
+    const seen = (await getRole(db.prisma, westId, id))!;
+    expect(seen.definedAt).toEqual({ nodeId: root, nodeName: "Northwind Dental Group" });
+    // … but can't change it: not by narrowing, not by keeping it as it is, not by deleting it.
+    for (const grants of [template("manager"), [...template("manager"), g("tenant.delete")]]) {
+      const edit = await refusal(save(west, westId, id, { name: "Enterprise Closer", description: "tampered", parentId: builtinRoleId("manager"), grants }));
+      expect(edit).toMatchObject({ code: "forbidden", message: "This role was defined at Northwind Dental Group; only someone who can edit roles there can change it." });
+    }
+    const del = await refusal(tx((t) => deleteCustomRole(t, west, westId, id)));
+    expect(del).toMatchObject({ code: "forbidden", message: expect.stringMatching(/defined at Northwind Dental Group/) });
+    expect(await snapshot()).toEqual(before);
+    expect(await rootVersion()).toBe(version);
+    expect(await db.prisma.auditEvent.count({ where: { targetId: id, action: { in: ["role.updated", "role.deleted"] } } })).toBe(0);
+
+    // A role that predates recording where it was defined counts as defined at the tenant root.
+    await db.prisma.role.update({ where: { id }, data: { nodeId: null } });
+    expect((await refusal(tx((t) => deleteCustomRole(t, west, westId, id)))).code).toBe("forbidden");
+
+    // The enterprise owner edits and deletes it (from any place in the tenant).
+    await save(owner, westId, id, { name: "Enterprise Closer", description: "owner's edit", parentId: builtinRoleId("manager"), grants: template("manager") });
+    expect((await snapshot()).description).toBe("owner's edit");
+    await tx((t) => deleteCustomRole(t, owner, root, id));
+    expect(await db.prisma.role.count({ where: { id } })).toBe(0);
+  });
+
+  test("an edit can't reach a role defined above the editor through inheritance", async () => {
+    const owner = await actor("owner@northwind.test");
+    const west = await actor("west.admin@northwind.test");
+    const root = nodes.get("Northwind Dental Group")!;
+    const westId = nodes.get("West Region")!;
+    // West's admin defines a role at West; the owner builds an enterprise role on top of it.
+    const base = await tx((t) => createCustomRole(t, west, westId, { name: "West Base", description: "", parentId: builtinRoleId("front_desk"), grants: template("front_desk") }));
+    const top = await tx((t) => createCustomRole(t, owner, root, { name: "Enterprise Desk", description: "", parentId: base.id, grants: template("front_desk") }));
+    const err = await refusal(save(west, westId, base.id, { name: "West Base", description: "", parentId: builtinRoleId("front_desk"), grants: [...template("front_desk"), g("charges.read")] }));
+    expect(err).toMatchObject({ code: "forbidden", message: expect.stringMatching(/Enterprise Desk/) });
+    expect(resolveRoleGrants(top.id, await tenantRoleRows(db.prisma, root)).map((x) => x.permission)).not.toContain("charges.read");
+    await tx((t) => deleteCustomRole(t, owner, root, top.id));
+    await tx((t) => deleteCustomRole(t, west, westId, base.id));
+  });
+
+  describe("optimistic concurrency: an edit saves only over the version it started from", () => {
+    const fields = (name: string, extra: Permission) => ({ name, description: "", parentId: builtinRoleId("front_desk"), grants: [...template("front_desk"), g(extra)] });
+    const state = async (id: string) => ({
+      role: await db.prisma.role.findUniqueOrThrow({ where: { id }, select: { name: true, grants: true, version: true } }),
+      audits: await db.prisma.auditEvent.count({ where: { action: "role.updated", targetId: id } }),
+      authz: await rootVersion(),
+    });
+
+    test("a save from an old version answers 409 with nothing written; from the current one it works", async () => {
+      const owner = await actor("owner@northwind.test");
+      const root = nodes.get("Northwind Dental Group")!;
+      const { id } = await tx((t) => createCustomRole(t, owner, root, fields("Desk Lead One", "stock.read")));
+      const opened = (await getRole(db.prisma, root, id))!.version;
+      expect(opened).toBe(0);
+      const first = await tx((t) => updateCustomRole(t, owner, root, id, fields("Desk Lead One A", "stock.read"), opened));
+      expect(first.version).toBe(1);
+      const after = await state(id);
+      const stale = await refusal(tx((t) => updateCustomRole(t, owner, root, id, fields("Desk Lead One B", "products.read"), opened)));
+      expect(stale).toMatchObject({ code: "conflict", message: STALE_ROLE_MESSAGE });
+      expect(await state(id)).toEqual(after);
+      // Reloaded, the second editor saves over the current version.
+      await tx((t) => updateCustomRole(t, owner, root, id, fields("Desk Lead One B", "products.read"), after.role.version));
+      expect((await state(id)).role).toMatchObject({ name: "Desk Lead One B", version: 2 });
+    });
+
+    test("two concurrent saves from the same version: exactly one succeeds, the other gets 409", async () => {
+      const owner = await actor("owner@northwind.test");
+      const root = nodes.get("Northwind Dental Group")!;
+      const { id } = await tx((t) => createCustomRole(t, owner, root, fields("Desk Lead Two", "stock.read")));
+      const before = await state(id);
+      const results = await Promise.allSettled([
+        tx((t) => updateCustomRole(t, owner, root, id, fields("Desk Lead Two A", "stock.read"), before.role.version)),
+        tx((t) => updateCustomRole(t, owner, root, id, fields("Desk Lead Two B", "products.read"), before.role.version)),
+      ]);
+      const won = results.flatMap((r, i) => (r.status === "fulfilled" ? [i] : []));
+      const lost = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(1);
+      expect(lost[0]).toBeInstanceOf(AppError);
+      expect(lost[0]).toMatchObject({ code: "conflict", message: STALE_ROLE_MESSAGE });
+      const after = await state(id);
+      expect(after.role).toMatchObject({ name: won[0] === 0 ? "Desk Lead Two A" : "Desk Lead Two B", version: before.role.version + 1 });
+      expect(after.audits).toBe(before.audits + 1);
+      expect(after.authz).toBe(before.authz + 1);
+    });
+
+    test("the check is in the UPDATE: a save that read the old version while another was uncommitted still gets 409", async () => {
+      const owner = await actor("owner@northwind.test");
+      const root = nodes.get("Northwind Dental Group")!;
+      const { id } = await tx((t) => createCustomRole(t, owner, root, fields("Desk Lead Three", "stock.read")));
+      const before = await state(id);
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let saved!: () => void;
+      const firstSaved = new Promise<void>((r) => (saved = r));
+      // The first save is written but not committed …
+      const first = tx(async (t) => {
+        const r = await updateCustomRole(t, owner, root, id, fields("Desk Lead Three A", "stock.read"), before.role.version);
+        saved();
+        await held;
+        return r;
+      });
+      await firstSaved;
+      // … when the second one starts from the same version. On PostgreSQL it reads the old version,
+      // passes the early check and waits on the row lock in the UPDATE; on PGlite (one connection)
+      // it runs after the first commits.
+      const second = tx((t) => updateCustomRole(t, owner, root, id, fields("Desk Lead Three B", "products.read"), before.role.version)).then(() => null, (e: unknown) => e);
+      if (kind.url) {
+        const waiting = async () => (await db.prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))[0].n;
+        await expect.poll(waiting, { timeout: 4_000, interval: 20 }).toBe(1);
+      }
+      release();
+      await first;
+      expect(await second).toMatchObject({ code: "conflict", message: STALE_ROLE_MESSAGE });
+      const after = await state(id);
+      expect(after.role).toMatchObject({ name: "Desk Lead Three A", version: before.role.version + 1 });
+      expect(after.audits).toBe(before.audits + 1);
+    });
   });
 
   test("built-in roles are read-only; another tenant's role is not found", async () => {
     const owner = await actor("owner@northwind.test");
     const root = nodes.get("Northwind Dental Group")!;
-    const builtin = await refusal(tx((t) => updateCustomRole(t, owner, root, builtinRoleId("manager"), { name: "Manager", description: "", parentId: builtinRoleId("front_desk"), grants: template("front_desk") })));
+    const builtin = await refusal(save(owner, root, builtinRoleId("manager"), { name: "Manager", description: "", parentId: builtinRoleId("front_desk"), grants: template("front_desk") }));
     expect(builtin.code).toBe("forbidden");
     expect((await refusal(tx((t) => deleteCustomRole(t, owner, root, builtinRoleId("manager"))))).code).toBe("forbidden");
     const lakeside = await actor("owner@lakeside.test");
@@ -220,7 +364,7 @@ describe.each(TEST_DATABASES)("custom roles ($name)", (kind) => {
     const root = nodes.get("Northwind Dental Group")!;
     const a = await tx((t) => createCustomRole(t, owner, root, { name: "Loop A", description: "", parentId: builtinRoleId("billing"), grants: template("billing") }));
     const b = await tx((t) => createCustomRole(t, owner, root, { name: "Loop B", description: "", parentId: a.id, grants: template("billing") }));
-    const err = await refusal(tx((t) => updateCustomRole(t, owner, root, a.id, { name: "Loop A", description: "", parentId: b.id, grants: template("billing") })));
+    const err = await refusal(save(owner, root, a.id, { name: "Loop A", description: "", parentId: b.id, grants: template("billing") }));
     expect(err).toMatchObject({ code: "invalid", fields: { parentId: [expect.any(String)] } });
   });
 });

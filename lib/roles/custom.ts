@@ -3,6 +3,7 @@ import { z } from "zod";
 import { AppError, fromZodError, notFound } from "../api/errors";
 import { recordAudit } from "../audit/audit";
 import { PERMISSIONS, SCOPES, TEMPLATES_BY_ID, canGrant, decide, resolveRoleGrants, type Grant, type Permission, type Scope, type Subject } from "../authz";
+import { canChangeRole, type RoleDefinition } from "../authz/rules";
 import { bumpAuthzVersion } from "../authz/load";
 import type { RoleRow } from "../authz/subject";
 import type { Db, Tx } from "../db/client";
@@ -18,10 +19,15 @@ export * from "./spec";
  * version in the caller's transaction.
  *
  * Rules enforced here (the caller has checked roles.create / roles.edit / roles.delete at the place):
- * - nobody grants what they don't hold (canGrant at the place): on create, every permission of the
- *   role; on edit, every permission the edit adds or widens;
+ * - a role is defined at the place it was created (`nodeId`); only someone who may edit / delete
+ *   roles there, or above it, may change it (canChangeRole), nor the roles inheriting from it;
+ * - nobody saves a role granting what they don't hold where it is defined (canGrant there): every
+ *   permission of the role, on create and on edit alike;
  * - an edit or delete must not reach people where the editor can't edit roles;
- * - built-in roles are read-only; a role in use or with children can't be deleted (409).
+ * - built-in roles are read-only; a role in use or with children can't be deleted (409);
+ * - an edit carries the version it started from; a save from an older version is refused (409) and
+ *   writes nothing: the version is checked and incremented in the same UPDATE, so of two concurrent
+ *   saves from one version exactly one succeeds.
  */
 
 export interface Actor {
@@ -31,7 +37,14 @@ export interface Actor {
 }
 
 export const createRoleInput = roleFieldsSchema.extend({ placeId: z.uuid({ error: "Unknown place." }) });
-export const updateRoleInput = roleFieldsSchema.extend({ placeId: z.uuid({ error: "Unknown place." }), roleId: z.string().min(1).max(100) });
+export const updateRoleInput = roleFieldsSchema.extend({
+  placeId: z.uuid({ error: "Unknown place." }),
+  roleId: z.string().min(1).max(100),
+  /** The role's version when the editor opened it (getRole); a save from an older one answers 409. */
+  version: z.number().int().min(0),
+});
+
+export const STALE_ROLE_MESSAGE = "Someone else changed this role since you opened it; reload to see their changes.";
 export const deleteRoleInput = z.object({ placeId: z.uuid({ error: "Unknown place." }), roleId: z.string().min(1).max(100) });
 
 const familyOfKind = (kind: string) => (kind === "CARE_PROFILE" ? "care" : "clinic");
@@ -115,7 +128,7 @@ export async function listRoles(db: Db | Tx, placeId: string) {
 /** One role as seen from a place: its effective grants, parent chain and who holds it there. Null when it isn't this tenant's. */
 export async function getRole(db: Db | Tx, placeId: string, roleId: string) {
   const { rootId, family } = await placeTenant(db, placeId);
-  const role = await db.role.findUnique({ where: { id: roleId }, select: { id: true, name: true, description: true, tenantId: true, parentId: true, family: true, grants: true, removals: true, updatedAt: true } });
+  const role = await db.role.findUnique({ where: { id: roleId }, select: { id: true, name: true, description: true, tenantId: true, nodeId: true, parentId: true, family: true, grants: true, removals: true, version: true, updatedAt: true } });
   if (!role) return null;
   if (role.tenantId === null ? role.family !== family && role.family !== "platform" : role.tenantId !== rootId) return null;
   const roles = await tenantRoleRows(db, rootId);
@@ -137,6 +150,10 @@ export async function getRole(db: Db | Tx, placeId: string, roleId: string) {
     builtin: role.tenantId === null,
     family: role.tenantId === null ? role.family : family,
     rootId,
+    /** Custom roles: where the role was defined (only people who manage roles there may change it). */
+    definedAt: role.tenantId === null ? null : await definedAt(db, rootId, role.nodeId),
+    /** Sent back by an edit (updateCustomRole's expectedVersion). */
+    version: role.version,
     parentId: role.parentId,
     chain,
     children,
@@ -232,6 +249,7 @@ export async function createCustomRole(tx: Tx, actor: Actor, placeId: string, ra
       description: input.description,
       family,
       tenantId: rootId,
+      nodeId: placeId,
       parentId: input.parentId,
       grants: diff.grants as object[],
       removals: diff.removals,
@@ -243,10 +261,37 @@ export async function createCustomRole(tx: Tx, actor: Actor, placeId: string, ra
 }
 
 async function loadCustom(tx: Tx, rootId: string, roleId: string) {
-  const role = await tx.role.findUnique({ where: { id: roleId }, select: { id: true, name: true, tenantId: true, parentId: true, family: true } });
+  const role = await tx.role.findUnique({ where: { id: roleId }, select: { id: true, name: true, tenantId: true, nodeId: true, parentId: true, family: true, version: true } });
   if (!role || (role.tenantId !== null && role.tenantId !== rootId)) throw notFound("That role");
   if (role.tenantId === null) throw new AppError("forbidden", "Built-in roles are read-only. Create a custom role that starts from this one instead.");
-  return role;
+  return { ...role, definedAt: await definedAt(tx, rootId, role.nodeId) };
+}
+
+/**
+ * Where a custom role was defined: its node, or the tenant root for roles that predate recording it
+ * and for a node that has since been archived or left the tenant (the root is the strictest answer).
+ */
+export async function definedAt(db: Db | Tx, rootId: string, nodeId: string | null): Promise<RoleDefinition> {
+  const node = nodeId ? await db.orgNode.findUnique({ where: { id: nodeId }, select: { id: true, name: true, rootId: true, archivedAt: true } }) : null;
+  if (node && node.rootId === rootId && !node.archivedAt) return { nodeId: node.id, nodeName: node.name };
+  const root = await db.orgNode.findUniqueOrThrow({ where: { id: rootId }, select: { id: true, name: true } });
+  return { nodeId: root.id, nodeName: root.name };
+}
+
+/**
+ * canChangeRole for the role itself and, for an edit, for every custom role inheriting from it
+ * (their rights change with it): all must be defined where the actor may manage roles.
+ */
+async function refuseRoleChange(tx: Tx, actor: Actor, rootId: string, role: { id: string; definedAt: RoleDefinition }, permission: "roles.edit" | "roles.delete", roles?: ReadonlyMap<string, RoleRow>) {
+  const verdict = canChangeRole(actor.subject, role.definedAt, permission);
+  if (!verdict.ok) throw new AppError(verdict.code, verdict.reason);
+  if (!roles) return;
+  const below = descendantRoleIds(role.id, roles).slice(1);
+  if (!below.length) return;
+  const rows = await tx.role.findMany({ where: { id: { in: below } }, select: { name: true, nodeId: true }, orderBy: { name: "asc" } });
+  const blocked: string[] = [];
+  for (const r of rows) if (!canChangeRole(actor.subject, await definedAt(tx, rootId, r.nodeId), permission).ok) blocked.push(r.name);
+  if (blocked.length) throw new AppError("forbidden", `Roles defined where you can't edit roles inherit from this one (${blocked.join(", ")}); ask someone who manages roles there.`);
 }
 
 /** An edit must not change the rights of people where the actor can't edit roles. */
@@ -259,22 +304,33 @@ async function refuseOutsideReach(tx: Tx, actor: Actor, rootId: string, roleId: 
   }
 }
 
-export async function updateCustomRole(tx: Tx, actor: Actor, placeId: string, roleId: string, raw: RoleFields) {
+/**
+ * Saves an edit made from `expectedVersion` of the role (what getRole returned when the editor
+ * opened it). 409 with nothing written when the role was saved by someone else since.
+ */
+export async function updateCustomRole(tx: Tx, actor: Actor, placeId: string, roleId: string, raw: RoleFields, expectedVersion: number) {
   const input = parseFields(raw);
   const { rootId, family } = await placeTenant(tx, placeId);
   const role = await loadCustom(tx, rootId, roleId);
   const roles = await tenantRoleRows(tx, rootId);
+  await refuseRoleChange(tx, actor, rootId, role, "roles.edit", roles);
   await checkParent(tx, rootId, family, input.parentId, roles, roleId);
   await checkName(tx, rootId, family, input.name, roleId);
   await refuseOutsideReach(tx, actor, rootId, roleId, roles, "roles.edit");
   const before = effectiveGrants(roleId, roles);
   const desired = input.grants.map(cleanGrant);
-  // Only what the edit adds or widens must be held by the actor; narrowing is always allowed.
   const change = diffAgainstParent(before, desired);
-  refuseUngrantable(actor, placeId, change.grants);
+  // The saved role, not only what the edit adds, must be held by the actor where the role is defined.
+  refuseUngrantable(actor, role.definedAt.nodeId, desired);
   const diff = diffAgainstParent(effectiveGrants(input.parentId, roles), desired);
   const affected = await affectedPeople(tx, rootId, roleId, roles);
-  await tx.role.update({ where: { id: roleId }, data: { name: input.name, description: input.description, parentId: input.parentId, grants: diff.grants as object[], removals: diff.removals } });
+  if (role.version !== expectedVersion) throw new AppError("conflict", STALE_ROLE_MESSAGE);
+  // Checked again in the UPDATE itself: a concurrent save that got there first leaves 0 rows here.
+  const saved = await tx.role.updateMany({
+    where: { id: roleId, version: expectedVersion },
+    data: { name: input.name, description: input.description, parentId: input.parentId, grants: diff.grants as object[], removals: diff.removals, version: { increment: 1 } },
+  });
+  if (saved.count !== 1) throw new AppError("conflict", STALE_ROLE_MESSAGE);
   await recordAudit(tx, {
     tenantId: rootId,
     actorId: actor.userId,
@@ -285,12 +341,13 @@ export async function updateCustomRole(tx: Tx, actor: Actor, placeId: string, ro
     ip: actor.ip,
   });
   await bumpAuthzVersion(tx, rootId);
-  return { id: roleId, change, affected: affected.people };
+  return { id: roleId, change, affected: affected.people, version: expectedVersion + 1 };
 }
 
 export async function deleteCustomRole(tx: Tx, actor: Actor, placeId: string, roleId: string) {
   const { rootId } = await placeTenant(tx, placeId);
   const role = await loadCustom(tx, rootId, roleId);
+  await refuseRoleChange(tx, actor, rootId, role, "roles.delete");
   const [holders, children] = await Promise.all([
     tx.roleBinding.findMany({ where: { roleId }, select: { userId: true } }),
     tx.role.findMany({ where: { parentId: roleId }, select: { name: true } }),

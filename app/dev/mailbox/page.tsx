@@ -1,14 +1,17 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { readMailbox } from "@/lib/email/mailbox";
-import { securityEnv } from "@/lib/security/env";
+import { mailboxForRequest } from "@/lib/email/mailbox-request";
 
 export const metadata: Metadata = { title: "Development mailbox" };
 export const dynamic = "force-dynamic";
 
-/** Development only: every email the app sent to the development SMTP server, newest first. */
+/**
+ * Development only: every email the app sent to the development SMTP server, newest first.
+ * 404 for anyone but signed-in platform staff on this machine or the e2e run (lib/email/mailbox-access.ts).
+ */
 export default async function MailboxPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
-  const dir = securityEnv().devMailboxDir;
+  const dir = await mailboxForRequest();
   if (!dir) notFound();
   const { to } = await searchParams;
   const messages = readMailbox(dir, to).slice(0, 100);

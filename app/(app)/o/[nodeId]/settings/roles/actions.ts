@@ -18,8 +18,8 @@ export const updateRoleAction = action({
   access: { permission: "roles.edit", resource: (input) => ({ nodeId: input.placeId }) },
   input: updateRoleInput,
   handler: async ({ input, tx, subject, user, ip }) => {
-    const result = await updateCustomRole(tx, { subject: subject!, userId: user!.id, ip }, input.placeId, input.roleId, input);
-    return { id: result.id, affected: result.affected };
+    const result = await updateCustomRole(tx, { subject: subject!, userId: user!.id, ip }, input.placeId, input.roleId, input, input.version);
+    return { id: result.id, affected: result.affected, version: result.version };
   },
 });
 

@@ -6,6 +6,7 @@ import { PermissionMatrix } from "@/components/roles/permission-matrix";
 import { DeleteRoleButton } from "@/components/roles/delete-role-button";
 import { prisma } from "@/lib/db";
 import { can } from "@/lib/context/enterable";
+import { canChangeRole } from "@/lib/authz/rules";
 import { requirePagePermission } from "@/lib/context/server";
 import { decodeRoleId, getRole, permissionLabel } from "@/lib/roles/custom";
 
@@ -19,8 +20,9 @@ export default async function RolePage({ params }: { params: Promise<{ nodeId: s
   const role = await getRole(await prisma(), node.id, decodeRoleId(roleId));
   if (!role) notFound();
   const base = `/o/${node.id}/settings/roles`;
-  const canEdit = !role.builtin && can(subject, "roles.edit", node.id);
-  const canDelete = !role.builtin && can(subject, "roles.delete", node.id);
+  // A custom role is changed only by someone who manages roles where it was defined (or above).
+  const canEdit = Boolean(role.definedAt) && can(subject, "roles.edit", node.id) && canChangeRole(subject, role.definedAt!, "roles.edit").ok;
+  const canDelete = Boolean(role.definedAt) && can(subject, "roles.delete", node.id) && canChangeRole(subject, role.definedAt!, "roles.delete").ok;
   const showPeople = can(subject, "members.read_contact", node.id);
   const diff = role.parentId
     ? { added: role.grants.filter((g) => !role.parentGrants.some((p) => p.permission === g.permission)), removed: role.stored.removals.filter((p) => !role.grants.some((g) => g.permission === p)) }
@@ -39,6 +41,12 @@ export default async function RolePage({ params }: { params: Promise<{ nodeId: s
             <p className="mt-1 text-sm text-slate-600">
               {role.builtin ? "Built-in role · read-only. Create a custom role to change it." : role.chain.length ? <>Custom role · inherits from {role.chain.map((c) => c.name).join(" › ")}</> : "Custom role"}
             </p>
+            {role.definedAt && (
+              <p className="mt-1 text-sm text-slate-600" data-testid="role-defined-at">
+                Defined at {role.definedAt.nodeName}
+                {!canEdit && can(subject, "roles.edit", node.id) && " · only people who manage roles there can change it"}
+              </p>
+            )}
             {role.description && <p className="mt-2 max-w-2xl text-sm text-slate-700">{role.description}</p>}
             {role.children.length > 0 && <p className="mt-2 text-sm text-slate-600">Roles inheriting from it: {role.children.map((c) => c.name).join(", ")}</p>}
           </div>

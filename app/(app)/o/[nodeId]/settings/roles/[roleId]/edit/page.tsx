@@ -4,6 +4,7 @@ import { notFound, redirect } from "next/navigation";
 import { RoleEditor } from "@/components/roles/role-editor";
 import { prisma } from "@/lib/db";
 import { can } from "@/lib/context/enterable";
+import { canChangeRole } from "@/lib/authz/rules";
 import { requirePagePermission } from "@/lib/context/server";
 import { decodeRoleId, descendantRoleIds, getRole, grantableScopes, parentChoices, tenantRoleRows } from "@/lib/roles/custom";
 
@@ -16,7 +17,7 @@ export default async function EditRolePage({ params }: { params: Promise<{ nodeI
   const role = await getRole(db, node.id, decodeRoleId(roleId));
   if (!role) notFound();
   const back = `/o/${node.id}/settings/roles/${encodeURIComponent(role.id)}`;
-  if (role.builtin || !can(subject, "roles.edit", node.id)) redirect(back);
+  if (!role.definedAt || !can(subject, "roles.edit", node.id) || !canChangeRole(subject, role.definedAt, "roles.edit").ok) redirect(back);
   const [parents, roles] = await Promise.all([parentChoices(db, node.id), tenantRoleRows(db, role.rootId)]);
   const excluded = new Set(descendantRoleIds(role.id, roles));
   return (
@@ -27,8 +28,8 @@ export default async function EditRolePage({ params }: { params: Promise<{ nodeI
         placeId={node.id}
         family={role.family}
         parents={parents.filter((p) => !excluded.has(p.id) && p.depth < 6).map(({ id, name, builtin, grants }) => ({ id, name, builtin, grants }))}
-        grantable={grantableScopes(subject, node.id)}
-        initial={{ roleId: role.id, name: role.name, description: role.description, parentId: role.parentId ?? "", grants: role.grants, affectedPeople: role.affected.people, affectedRoles: role.affected.roles }}
+        grantable={grantableScopes(subject, role.definedAt.nodeId)}
+        initial={{ roleId: role.id, version: role.version, name: role.name, description: role.description, parentId: role.parentId ?? "", grants: role.grants, affectedPeople: role.affected.people, affectedRoles: role.affected.roles }}
       />
     </div>
   );
