@@ -138,18 +138,33 @@ function DetailsCard({ nodeId, member, editable }: { nodeId: string; member: Mem
         }}
       >
         <Message m={message} />
-        <Field id="detail-name" label="Name" error={fieldErrors(fields, "name")}>
-          <input id="detail-name" name="name" defaultValue={member.name} disabled={!editable} className={inputClass} />
-        </Field>
-        <Field id="detail-phone" label="Phone" error={fieldErrors(fields, "phone")}>
-          <input id="detail-phone" name="phone" type="tel" defaultValue={member.phone ?? ""} disabled={!editable} className={inputClass} />
-        </Field>
+        {editable ? (
+          <>
+            <Field id="detail-name" label="Name" error={fieldErrors(fields, "name")}>
+              <input id="detail-name" name="name" defaultValue={member.name} className={inputClass} />
+            </Field>
+            <Field id="detail-phone" label="Phone" error={fieldErrors(fields, "phone")}>
+              <input id="detail-phone" name="phone" type="tel" defaultValue={member.phone ?? ""} className={inputClass} />
+            </Field>
+          </>
+        ) : (
+          <dl className="space-y-2 text-sm">
+            <div>
+              <dt className="text-slate-500">Name</dt>
+              <dd className="text-slate-900">{member.name}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">Phone</dt>
+              <dd className="text-slate-900">{member.phone || "—"}</dd>
+            </div>
+          </dl>
+        )}
         {!member.managed && (
           <p className="text-xs text-slate-600" data-testid="not-managed">
             {member.name} manages their own account (it wasn&apos;t created by your organization), so only they can change their name, phone and password.
           </p>
         )}
-        <p className="text-xs text-slate-500">Member since {new Date(member.createdAt).toLocaleDateString("en-US", { dateStyle: "medium" })}</p>
+        <p className="text-xs text-slate-500">Here since {new Date(member.createdAt).toLocaleDateString("en-US", { dateStyle: "medium" })}</p>
         {editable && (
           <button type="submit" className={buttonClass.primary} disabled={pending}>
             {pending ? "Saving…" : "Save details"}
@@ -338,29 +353,33 @@ function AccountCard({ nodeId, member, can }: { nodeId: string; member: Member; 
           {can.disable && member.status !== "INVITED" && <StatusButton ids={ids} member={member} pending={pending} run={run} />}
           {can.remove && (
             <button type="button" className={buttonClass.danger} onClick={() => setConfirming(true)}>
-              Delete…
+              {member.managed ? "Delete…" : "Remove…"}
             </button>
           )}
         </div>
         <p className="text-xs text-slate-500">
-          {member.managed
+          {member.status === "INVITED"
+            ? "Their roles here start when they accept the invitation."
+            : member.managed
             ? "Disabling keeps the account and its records; the person can't sign in anywhere until re-enabled."
             : "Suspending removes their access here only; their own account and other organizations are untouched."}
         </p>
       </div>
-      <Dialog open={confirming} onClose={() => setConfirming(false)} title={`Delete ${member.name}?`}>
+      <Dialog open={confirming} onClose={() => setConfirming(false)} title={`${member.managed ? "Delete" : "Remove"} ${member.name}?`}>
         <form
           className="space-y-4"
           noValidate
           onSubmit={async (e) => {
             e.preventDefault();
             const confirmation = String(new FormData(e.currentTarget).get("confirmation") ?? "");
-            const ok = await run(() => removeUser({ ...ids, confirmation }), `${member.name} was deleted.`);
+            const ok = await run(() => removeUser({ ...ids, confirmation }), member.managed ? `${member.name} was deleted.` : `${member.name} was removed.`);
             if (ok) router.push(`/o/${nodeId}/settings/users`);
           }}
         >
           <p className="text-sm text-slate-700">
-            Their roles here are removed at once. If they belong to no other practice or profile, their account is deleted too; the notes, appointments and audit entries they made stay attributed to them.
+            {member.managed
+              ? "Their roles here are removed at once. If they belong to no other practice or profile, their account is deleted too; the notes, appointments and audit entries they made stay attributed to them."
+              : "Their roles here are removed at once. Their own account and other organizations are untouched; the records they made stay attributed to them."}
           </p>
           <Field id="confirm-delete" label={`Type ${member.email} to confirm`} error={fieldErrors(fields, "confirmation")}>
             <input id="confirm-delete" name="confirmation" autoComplete="off" className={inputClass} />

@@ -157,7 +157,7 @@ export async function findMember(db: Db | Tx, nodeId: string, userId: string) {
       providerProfile: { select: { credentials: true, specialties: true, licenseNumber: true, bio: true, photoType: true } },
       bindings: {
         where: { node: { rootId: place.rootId } },
-        select: { id: true, nodeId: true, roleId: true, expiresAt: true, pending: true, adjustments: true, node: { select: { name: true, kind: true, rootId: true } }, role: { select: { name: true } } },
+        select: { id: true, nodeId: true, roleId: true, expiresAt: true, pending: true, adjustments: true, createdAt: true, node: { select: { name: true, kind: true, rootId: true } }, role: { select: { name: true } } },
       },
     },
   });

@@ -44,7 +44,8 @@ export default async function MemberPage({ params }: { params: Promise<{ nodeId:
           status: member.memberStatus,
           managed: facts.managedHere || subject.isPlatformStaff,
           locked: Boolean(member.lockedUntil && member.lockedUntil > new Date()),
-          createdAt: member.createdAt.toISOString(),
+          // When they joined this organization, not when their account was made (that's the person's).
+          createdAt: new Date(Math.min(...member.bindings.map((b) => b.createdAt.getTime()))).toISOString(),
           roles: member.bindings.filter((b) => here.has(b.nodeId)).map((b) => ({ nodeId: b.nodeId, roleId: b.roleId })),
           provider: member.providerProfile
             ? { ...member.providerProfile, hasPhoto: Boolean(member.providerProfile.photoType) }
