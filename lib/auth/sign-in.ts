@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { recordAudit } from "../audit/audit";
+import { recordAuditNow } from "../audit/audit";
 import type { Db, Tx } from "../db/client";
 import { enqueueEmail } from "../email/outbox";
 import { securityAlertEmail, signInCodeEmail } from "../email/templates";
 import { tenantAdmins } from "../security/account-admin";
-import { auditForUser } from "../security/audit";
+import { auditForUser, auditForUserNow } from "../security/audit";
 import { decryptSecret, encryptSecret, safeEqual, sha256 } from "../security/crypto";
 import { securityEnv } from "../security/env";
 import { ipInAny } from "../security/ip";
@@ -60,7 +60,7 @@ export async function signInWithPassword(db: Db, raw: unknown, meta: Meta, polic
   const passwordOk = await verifyPassword(user?.passwordHash, password);
   const now = new Date();
   if ((user?.lockedUntil && user.lockedUntil > now) || !accountLimit.ok) {
-    if (user) await auditForUser(db, user.id, { actorId: null, action: "auth.sign_in_refused", ip: meta.ip, details: { reason: "locked" } });
+    if (user) await auditForUserNow(db, user.id, { actorId: null, action: "auth.sign_in_refused", ip: meta.ip, details: { reason: "locked" } });
     return { ok: false, message: LOCKED };
   }
   if (!user || !passwordOk || user.status !== "ACTIVE") {
@@ -69,7 +69,7 @@ export async function signInWithPassword(db: Db, raw: unknown, meta: Meta, polic
       const locked = await db.$transaction(async (tx) => recordFailure(tx, user, meta));
       if (locked) return { ok: false, message: LOCKED };
     } else {
-      await recordAudit(db, { tenantId: null, actorId: user?.id ?? null, action: "auth.sign_in_failed", targetType: "email", targetId: email, ip: meta.ip ?? null, details: { reason: user ? "inactive" : "unknown" } });
+      await recordAuditNow(db, { tenantId: null, actorId: user?.id ?? null, action: "auth.sign_in_failed", targetType: "email", targetId: email, ip: meta.ip ?? null, details: { reason: user ? "inactive" : "unknown" } });
     }
     return { ok: false, message: after.ok && after.remaining > 0 ? BAD_CREDENTIALS : LOCKED };
   }
@@ -77,7 +77,7 @@ export async function signInWithPassword(db: Db, raw: unknown, meta: Meta, polic
   const pol = await userPolicy(db, user.id);
   const ipCheck = ipAllowed(pol, meta.ip, (ip, cidrs) => ipInAny(ip, cidrs));
   if (!ipCheck.ok) {
-    await recordAudit(db, { tenantId: ipCheck.tenantId, actorId: user.id, action: "auth.ip_blocked", targetType: "user", targetId: user.id, ip: meta.ip ?? null, details: { stage: "sign_in" } });
+    await recordAuditNow(db, { tenantId: ipCheck.tenantId, actorId: user.id, action: "auth.ip_blocked", targetType: "user", targetId: user.id, ip: meta.ip ?? null, details: { stage: "sign_in" } });
     return { ok: false, message: IP_BLOCKED };
   }
   if (user.failedLoginCount > 0) await db.user.update({ where: { id: user.id }, data: { failedLoginCount: 0 } });
@@ -204,7 +204,7 @@ export async function completeSignInChallenge(db: Db, raw: unknown, meta: Meta, 
   }
   if (!ok) {
     const updated = await db.accountToken.update({ where: { id: row.id }, data: { attempts: { increment: 1 } }, select: { attempts: true } });
-    await auditForUser(db, userId, { actorId: null, action: "auth.2fa_failed", ip: meta.ip, details: { method } });
+    await auditForUserNow(db, userId, { actorId: null, action: "auth.2fa_failed", ip: meta.ip, details: { method } });
     return { ok: false, message: updated.attempts >= MAX_CODE_ATTEMPTS ? TOO_MANY_CODES : wrong };
   }
   if (!(await useToken(db, row.id))) return { ok: false, message: CHALLENGE_USED };
@@ -215,7 +215,7 @@ export async function completeSignInChallenge(db: Db, raw: unknown, meta: Meta, 
   if (!ipCheck.ok) return { ok: false, message: IP_BLOCKED };
   if (method === "recovery") {
     const left = await recoveryCodesLeft(db, userId);
-    await auditForUser(db, userId, { actorId: userId, action: "auth.recovery_code_used", ip: meta.ip, details: { left } });
+    await auditForUserNow(db, userId, { actorId: userId, action: "auth.recovery_code_used", ip: meta.ip, details: { left } });
     await enqueueEmail(db, user.email, "security_alert", securityAlertEmail({
       name: user.name,
       title: "a recovery code was used",
