@@ -38,8 +38,8 @@ const EMAIL_CODE_TTL_MINUTES = 10;
 type ChallengeDetails = { enrol?: boolean; pendingSecret?: string; verified?: boolean; emailCodeHash?: string; emailCodeExpiresAt?: string; method?: string };
 
 /**
- * Step 1 of signing in: email and password. Unknown email, wrong password and a disabled account
- * all answer the same message in the same time. Counts failures (account lockout after the
+ * Step 1 of signing in: email and password. Unknown email, wrong password, a disabled account and
+ * a locked one all answer the same message in the same time. Counts failures (account lockout after the
  * tenant's limit, default 5, with an alert to the person and their admins), applies per-IP and
  * per-account rate limits, checks the tenant IP ranges, and then either opens a session or asks
  * for the second factor (or for enrolment when the tenant requires 2FA).
@@ -59,15 +59,21 @@ export async function signInWithPassword(db: Db, raw: unknown, meta: Meta, polic
   });
   const passwordOk = await verifyPassword(user?.passwordHash, password);
   const now = new Date();
-  if ((user?.lockedUntil && user.lockedUntil > now) || !accountLimit.ok) {
-    if (user) await auditForUserNow(db, user.id, { actorId: null, action: "auth.sign_in_refused", ip: meta.ip, details: { reason: "locked" } });
+  if (!accountLimit.ok) {
+    if (user) await auditForUserNow(db, user.id, { actorId: null, action: "auth.sign_in_refused", ip: meta.ip, details: { reason: "rate_limited" } });
     return { ok: false, message: LOCKED };
   }
-  if (!user || !passwordOk || user.status !== "ACTIVE") {
+  const locked = !!user?.lockedUntil && user.lockedUntil > now;
+  if (!user || !passwordOk || user.status !== "ACTIVE" || locked) {
+    // The answer depends only on this email's failure count (the per-account rate limit), which an
+    // unknown email has too: the tenant's lockout (limit 3 to 20) locks the account, alerts the
+    // person and their admins, and refuses even the right password, but never changes the message,
+    // or it would tell a stranger that the email has an account.
     const after = await consume("signInAccount", email);
-    if (user && user.status === "ACTIVE") {
-      const locked = await db.$transaction(async (tx) => recordFailure(tx, user, meta));
-      if (locked) return { ok: false, message: LOCKED };
+    if (locked) {
+      await auditForUserNow(db, user.id, { actorId: null, action: "auth.sign_in_refused", ip: meta.ip, details: { reason: "locked" } });
+    } else if (user && user.status === "ACTIVE") {
+      await db.$transaction(async (tx) => recordFailure(tx, user, meta));
     } else {
       await recordAuditNow(db, { tenantId: null, actorId: user?.id ?? null, action: "auth.sign_in_failed", targetType: "email", targetId: email, ip: meta.ip ?? null, details: { reason: user ? "inactive" : "unknown" } });
     }
@@ -92,7 +98,7 @@ export async function signInWithPassword(db: Db, raw: unknown, meta: Meta, polic
 }
 
 /** A wrong password for an active account: count it, and lock the account at the tenant's limit. */
-async function recordFailure(tx: Tx, user: { id: string; email: string; name: string; failedLoginCount: number }, meta: Meta): Promise<boolean> {
+async function recordFailure(tx: Tx, user: { id: string; email: string; name: string; failedLoginCount: number }, meta: Meta): Promise<void> {
   const pol = await userPolicy(tx, user.id);
   const count = user.failedLoginCount + 1;
   const lock = count >= pol.lockout.maxAttempts;
@@ -124,7 +130,6 @@ async function recordFailure(tx: Tx, user: { id: string; email: string; name: st
       }
     }
   }
-  return lock;
 }
 
 /** Opens the server-side session, applying the concurrent-session limit and the tenant's timeouts. */
