@@ -8,7 +8,7 @@ import { currentSession, type SignedIn } from "../auth/session";
 import { config } from "../config";
 import { prisma } from "../db";
 import type { Db, Tx } from "../db/client";
-import { AppError, fromZodError, toErrorBody } from "./errors";
+import { AppError, errorHeaders, fromZodError, toErrorBody } from "./errors";
 
 /**
  * The one wrapper every route handler and server action goes through:
@@ -46,6 +46,14 @@ export interface HandlerContext<I> {
   tx: Tx;
   /** The client's address, for the audit log (see lib/auth/request-meta.ts). */
   ip: string | null;
+  /**
+   * Runs `fn` with the pool once the handler has thrown and its transaction has rolled back: for
+   * what must stay recorded although the request failed, e.g. the audit row of a wrong password
+   * (auditForUserNow(db, …) commits in its own transaction). Never runs when the handler succeeds.
+   * Writing it during the handler instead would roll back with it, or (in a second transaction
+   * while this one holds the audit lock, or on single-connection PGlite) wait forever.
+   */
+  afterRollback: (fn: (db: Db) => Promise<void>) => void;
 }
 
 export interface Spec<S extends z.ZodType, R> {
@@ -83,9 +91,15 @@ export async function run<S extends z.ZodType, R>(spec: Spec<S, R>, raw: unknown
     if (!decide(subject!, access.permission, ref)) throw new AppError("forbidden", "You don't have permission to do that.");
   }
   const ip = clientIp(await headers(), config().trustProxy);
-  const context = { input, user: session?.user ?? null, subject, sessionId: session?.session.id ?? null, ip };
-  if (spec.transaction === false) return spec.handler({ ...context, tx: db });
-  return db.$transaction((tx) => spec.handler({ ...context, tx }));
+  const rolledBack: ((db: Db) => Promise<void>)[] = [];
+  const context = { input, user: session?.user ?? null, subject, sessionId: session?.session.id ?? null, ip, afterRollback: (fn: (db: Db) => Promise<void>) => void rolledBack.push(fn) };
+  try {
+    if (spec.transaction === false) return await spec.handler({ ...context, tx: db });
+    return await db.$transaction((tx) => spec.handler({ ...context, tx }));
+  } catch (err) {
+    for (const fn of rolledBack) await fn(db).catch((e) => console.error("afterRollback failed", e));
+    throw err;
+  }
 }
 
 const isUuid = (value: unknown) => typeof value === "string" && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
@@ -116,7 +130,7 @@ export function route<S extends z.ZodType, R>(spec: Spec<S, R>, options: { statu
       return Response.json(result ?? null, { status: options.status ?? 200 });
     } catch (err) {
       const { status, body } = toErrorBody(err);
-      return Response.json(body, { status });
+      return Response.json(body, { status, headers: errorHeaders(err) });
     }
   };
 }

@@ -3,11 +3,11 @@ import { recordAuditNow } from "../audit/audit";
 import type { Db, Tx } from "../db/client";
 import { enqueueEmail } from "../email/outbox";
 import { securityAlertEmail, signInCodeEmail } from "../email/templates";
-import { tenantAdmins } from "../security/account-admin";
 import { auditForUser, auditForUserNow } from "../security/audit";
 import { decryptSecret, encryptSecret, safeEqual, sha256 } from "../security/crypto";
 import { securityEnv } from "../security/env";
 import { ipInAny } from "../security/ip";
+import { recordPasswordFailure } from "../security/lockout";
 import { passwordExpired } from "../security/password-policy";
 import { consume, isLimited, waitMessage } from "../security/rate-limit";
 import { ipAllowed, userPolicy, type UserPolicy } from "../security/settings";
@@ -73,7 +73,7 @@ export async function signInWithPassword(db: Db, raw: unknown, meta: Meta, polic
     if (locked) {
       await auditForUserNow(db, user.id, { actorId: null, action: "auth.sign_in_refused", ip: meta.ip, details: { reason: "locked" } });
     } else if (user && user.status === "ACTIVE") {
-      await db.$transaction(async (tx) => recordFailure(tx, user, meta));
+      await db.$transaction((tx: Tx) => recordPasswordFailure(tx, user, meta, { action: "auth.sign_in_failed", details: { reason: "password" }, attempts: "failed sign-in attempts" }));
     } else {
       await recordAuditNow(db, { tenantId: null, actorId: user?.id ?? null, action: "auth.sign_in_failed", targetType: "email", targetId: email, ip: meta.ip ?? null, details: { reason: user ? "inactive" : "unknown" } });
     }
@@ -95,41 +95,6 @@ export async function signInWithPassword(db: Db, raw: unknown, meta: Meta, polic
     return { ok: false, message: enrol ? "Set up two-factor authentication to continue." : "Enter your two-factor code to continue.", next: enrol ? "enrol" : "two_factor", challenge: challenge.token };
   }
   return openSession(db, user, meta, policy, pol, "password");
-}
-
-/** A wrong password for an active account: count it, and lock the account at the tenant's limit. */
-async function recordFailure(tx: Tx, user: { id: string; email: string; name: string; failedLoginCount: number }, meta: Meta): Promise<void> {
-  const pol = await userPolicy(tx, user.id);
-  const count = user.failedLoginCount + 1;
-  const lock = count >= pol.lockout.maxAttempts;
-  await tx.user.update({
-    where: { id: user.id },
-    data: lock ? { failedLoginCount: 0, lockedUntil: new Date(Date.now() + pol.lockout.lockMinutes * 60_000) } : { failedLoginCount: count },
-  });
-  await auditForUser(tx, user.id, { actorId: null, action: "auth.sign_in_failed", ip: meta.ip, details: { reason: "password", attempt: count } });
-  if (lock) {
-    await auditForUser(tx, user.id, { actorId: null, action: "auth.account_locked", ip: meta.ip, details: { attempts: count, minutes: pol.lockout.lockMinutes } });
-    const url = `${securityEnv().appUrl}/login`;
-    await enqueueEmail(tx, user.email, "security_alert", securityAlertEmail({
-      name: user.name,
-      title: "your account was locked",
-      lines: [`After ${count} failed sign-in attempts, your CareAccess account is locked for ${pol.lockout.lockMinutes} minutes.`, "If this wasn't you, reset your password or tell your administrator."],
-      url,
-    }));
-    const notified = new Set<string>([user.id]);
-    for (const tenantId of pol.tenantIds) {
-      for (const admin of await tenantAdmins(tx, tenantId)) {
-        if (notified.has(admin.id)) continue;
-        notified.add(admin.id);
-        await enqueueEmail(tx, admin.email, "security_alert", securityAlertEmail({
-          name: admin.name,
-          title: `${user.email} was locked out`,
-          lines: [`${user.name} (${user.email}) was locked out after ${count} failed sign-in attempts${meta.ip ? ` from ${meta.ip}` : ""}.`, "You can unlock the account in Settings > Users."],
-          url: `${securityEnv().appUrl}/settings/users`,
-        }));
-      }
-    }
-  }
 }
 
 /** Opens the server-side session, applying the concurrent-session limit and the tenant's timeouts. */
