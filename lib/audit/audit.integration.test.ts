@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { TEST_DATABASES, createTestDatabase, type TestDatabase } from "../db/testing";
+import { auditForUserNow } from "../security/audit";
 import { recordAudit, recordAuditNow, verifyChain } from "./audit";
 
 describe.each(TEST_DATABASES)("the audit log ($name)", (kind) => {
@@ -52,11 +53,20 @@ describe.each(TEST_DATABASES)("the audit log ($name)", (kind) => {
     expect(forks).toEqual([]);
   });
 
+  test("events about a person in two tenants, written at once in either order, take the chain locks in one order (no deadlock)", async () => {
+    const a = "00000000-0000-4000-8000-00000000000a";
+    const b = "00000000-0000-4000-8000-00000000000b";
+    const user = "00000000-0000-4000-8000-0000000000ff";
+    await Promise.all(Array.from({ length: 40 }, (_, i) => auditForUserNow(db.prisma, user, { actorId: null, action: "auth.sign_in_failed", tenantIds: i % 2 ? [a, b] : [b, a] })));
+    expect(await verifyChain(db.prisma, a)).toEqual({ ok: true, count: 40 });
+    expect(await verifyChain(db.prisma, b)).toEqual({ ok: true, count: 40 });
+  });
+
   test("the database refuses to change or delete an event", async () => {
     await expect(db.sql.exec(`UPDATE audit_events SET action = 'nothing.happened'`)).rejects.toThrow(/append-only/);
     await expect(db.sql.exec(`DELETE FROM audit_events`)).rejects.toThrow(/append-only/);
     await expect(db.sql.exec(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
-    expect(await db.prisma.auditEvent.count()).toBe(60);
+    expect(await db.prisma.auditEvent.count()).toBe(140);
   });
 
   test("an edit made around the trigger (by a superuser) is found by the chain check", async () => {

@@ -10,7 +10,9 @@ type UserEvent = { actorId: string | null; action: string; details?: Record<stri
  * In the caller's transaction; code without one uses auditForUserNow().
  */
 export async function auditForUser(tx: AuditTx, userId: string, event: UserEvent): Promise<void> {
-  const tenants = event.tenantIds ?? [...(await tenantRolesOf(tx, userId)).keys()];
+  // Sorted: each chain's lock is held until commit, so every writer takes them in the same order
+  // (two people in tenants A and B failing at once would otherwise deadlock).
+  const tenants = [...(event.tenantIds ?? (await tenantRolesOf(tx, userId)).keys())].sort();
   const targets = tenants.length ? tenants : [null];
   for (const tenantId of targets) {
     await recordAudit(tx, { tenantId, actorId: event.actorId, action: event.action, targetType: "user", targetId: userId, details: event.details, ip: event.ip ?? null });
