@@ -39,10 +39,10 @@ type ChallengeDetails = { enrol?: boolean; pendingSecret?: string; verified?: bo
 
 /**
  * Step 1 of signing in: email and password. Unknown email, wrong password, a disabled account and
- * a locked one all answer the same message in the same time. Counts failures (account lockout after the
- * tenant's limit, default 5, with an alert to the person and their admins), applies per-IP and
- * per-account rate limits, checks the tenant IP ranges, and then either opens a session or asks
- * for the second factor (or for enrolment when the tenant requires 2FA).
+ * a locked one all answer the same message in the same time. Counts failures (account lockout
+ * after the tenant's limit, default 5, with an alert to the person and their admins), applies
+ * per-IP and per-account rate limits, checks the tenant IP ranges, and then either opens a session
+ * or asks for the second factor (or for enrolment when the tenant requires 2FA).
  */
 export async function signInWithPassword(db: Db, raw: unknown, meta: Meta, policy: SessionPolicy): Promise<SignInResult> {
   const parsed = signInSchema.safeParse(raw);
