@@ -239,7 +239,11 @@ test.describe("account security", () => {
     await expect(page.locator("#form-error")).toContainText("isn't in the allowed ranges, so saving would sign you out of this organisation");
     await page.getByRole("button", { name: "Save anyway, I understand I may lose access" }).click();
     await expect(page.getByRole("status")).toHaveText("Security settings saved.");
-    await page.waitForTimeout(500);
+    // The status stays: the page must not refresh itself into the "blocked" page after saving (it
+    // used to router.refresh(), which replaced the form and its status within a few hundred ms).
+    await page.waitForTimeout(1_500);
+    await expect(page.getByRole("status")).toHaveText("Security settings saved.");
+    await expect(page.getByRole("heading", { name: "Security settings" })).toBeVisible();
     await page.goto("/");
     await expect(page.getByRole("heading", { name: "Access from this network isn't allowed" })).toBeVisible();
     await expectAccessible(page);

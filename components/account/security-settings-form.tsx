@@ -1,6 +1,5 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { SecuritySettings } from "@/lib/security/settings";
 import { ReauthPrompt } from "./forms";
@@ -8,11 +7,12 @@ import { FormError, Notice, callJson, inputClass, primaryButton, type FieldError
 
 type Role = { id: string; name: string };
 
+const rangesText = (settings: SecuritySettings) => settings.ipAllowlist.ranges.map((r) => `${r.cidr}${r.label ? ` ${r.label}` : ""}`).join("\n");
+
 /** Settings > Security for one tenant: password policy, 2FA, sessions, lockout, IP ranges. */
 export function SecuritySettingsForm({ tenantId, initial, roles, canEdit, myIp }: { tenantId: string; initial: SecuritySettings; roles: Role[]; canEdit: boolean; myIp: string | null }) {
-  const router = useRouter();
   const [s, setS] = useState<SecuritySettings>(initial);
-  const [ranges, setRanges] = useState(initial.ipAllowlist.ranges.map((r) => `${r.cidr}${r.label ? ` ${r.label}` : ""}`).join("\n"));
+  const [ranges, setRanges] = useState(rangesText(initial));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
@@ -42,8 +42,11 @@ export function SecuritySettingsForm({ tenantId, initial, roles, canEdit, myIp }
     if (r.ok) {
       setErrors({});
       setConfirmLockout(false);
+      // The form shows what the server stored; no router.refresh(): when the new allowlist excludes
+      // this address, the refreshed page would be the "blocked" page and the status would vanish.
+      setS(r.data.settings);
+      setRanges(rangesText(r.data.settings));
       setSaved("Security settings saved.");
-      router.refresh();
       return;
     }
     setErrors(r.fields);

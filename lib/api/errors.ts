@@ -21,6 +21,8 @@ export class AppError extends Error {
     message: string,
     /** Per-field messages for invalid input. */
     readonly fields?: Record<string, string[]>,
+    /** For rate_limited: seconds until a retry can succeed (sent as `Retry-After`). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = "AppError";
@@ -42,6 +44,14 @@ export function fromZodError(error: z.ZodError): AppError {
     (fields[key] ??= []).push(issue.message);
   }
   return new AppError("invalid", "Some fields need attention.", fields);
+}
+
+/** A 429 with the wait in its message and in `Retry-After`. */
+export const rateLimited = (message: string, retryAfterSeconds: number) => new AppError("rate_limited", message, undefined, Math.max(1, Math.ceil(retryAfterSeconds)));
+
+/** Response headers an error asks for (`Retry-After` on a 429). */
+export function errorHeaders(err: unknown): Record<string, string> {
+  return err instanceof AppError && err.retryAfterSeconds !== undefined ? { "Retry-After": String(err.retryAfterSeconds) } : {};
 }
 
 export interface ErrorBody {

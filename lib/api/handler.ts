@@ -9,7 +9,7 @@ import { config } from "../config";
 import { prisma } from "../db";
 import type { Db, Tx } from "../db/client";
 import { loadMemberTarget, lockTenant, type MemberTarget } from "../members/accounts";
-import { AppError, fromZodError, notFound, toErrorBody } from "./errors";
+import { AppError, errorHeaders, fromZodError, notFound, toErrorBody } from "./errors";
 import { assertSafeText } from "./input";
 
 /**
@@ -59,6 +59,14 @@ export interface HandlerContext<I> {
   ip: string | null;
   /** The member the action is about, when the access declares `member`. */
   member: MemberTarget | null;
+  /**
+   * Runs `fn` with the pool once the handler has thrown and its transaction has rolled back: for
+   * what must stay recorded although the request failed, e.g. the audit row of a wrong password
+   * (auditForUserNow(db, …) commits in its own transaction). Never runs when the handler succeeds.
+   * Writing it during the handler instead would roll back with it, or (in a second transaction
+   * while this one holds the audit lock, or on single-connection PGlite) wait forever.
+   */
+  afterRollback: (fn: (db: Db) => Promise<void>) => void;
 }
 
 export interface Spec<S extends z.ZodType, R> {
@@ -117,8 +125,27 @@ export async function runAs<S extends z.ZodType, R>(spec: Spec<S, R>, raw: unkno
     if (!ref) throw new AppError("not_found", "Not found.");
     if ("permission" in access && !decide(subject!, access.permission, ref)) throw new AppError("forbidden", "You don't have permission to do that.");
   }
-  const context = { input, user: session?.user ?? null, subject, sessionId: session?.session.id ?? null, ip: caller.ip };
-  if (spec.transaction === false) return spec.handler({ ...context, tx: db, member: null });
+  const rolledBack: ((db: Db) => Promise<void>)[] = [];
+  const context = { input, user: session?.user ?? null, subject, sessionId: session?.session.id ?? null, ip: caller.ip, afterRollback: (fn: (db: Db) => Promise<void>) => void rolledBack.push(fn) };
+  try {
+    if (spec.transaction === false) return await spec.handler({ ...context, tx: db, member: null });
+    return await inTransaction(db, spec, access, input, subject, ref, context);
+  } catch (err) {
+    for (const fn of rolledBack) await fn(db).catch((e) => console.error("afterRollback failed", e));
+    throw err;
+  }
+}
+
+/** The handler in a transaction; for member actions, the tenant locked and the member rules applied first. */
+async function inTransaction<S extends z.ZodType, R>(
+  db: Db,
+  spec: Spec<S, R>,
+  access: Access<unknown>,
+  input: z.output<S>,
+  subject: Subject | null,
+  ref: ResourceRef | null,
+  context: Omit<HandlerContext<z.output<S>>, "tx" | "member">,
+): Promise<R> {
   return db.$transaction(async (tx: Tx) => {
     let member: MemberTarget | null = null;
     if ("permission" in access && access.member && ref) {
@@ -193,7 +220,7 @@ export function route<S extends z.ZodType, R>(spec: Spec<S, R>, options: { statu
       return Response.json(result ?? null, { status: options.status ?? 200 });
     } catch (err) {
       const { status, body } = toErrorBody(err);
-      return Response.json(body, { status });
+      return Response.json(body, { status, headers: errorHeaders(err) });
     }
   });
 }

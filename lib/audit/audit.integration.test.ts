@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { TEST_DATABASES, createTestDatabase, type TestDatabase } from "../db/testing";
-import { recordAudit, verifyChain } from "./audit";
+import { auditForUserNow } from "../security/audit";
+import { recordAudit, recordAuditNow, verifyChain } from "./audit";
 
 describe.each(TEST_DATABASES)("the audit log ($name)", (kind) => {
   let db: TestDatabase;
@@ -10,7 +11,7 @@ describe.each(TEST_DATABASES)("the audit log ($name)", (kind) => {
     db = await createTestDatabase(kind);
     for (let i = 0; i < 5; i++) {
       await db.prisma.$transaction((tx) => recordAudit(tx, { tenantId: tenant, actorId: null, action: "member.invited", targetType: "user", targetId: `u${i}`, details: { b: i, a: [1, { z: 1, y: 2 }] } }));
-      await recordAudit(db.prisma, { tenantId: other, actorId: null, action: "patient.viewed", targetId: `p${i}` });
+      await recordAuditNow(db.prisma, { tenantId: other, actorId: null, action: "patient.viewed", targetId: `p${i}` });
     }
   });
   afterAll(async () => db?.destroy());
@@ -20,11 +21,52 @@ describe.each(TEST_DATABASES)("the audit log ($name)", (kind) => {
     expect(await verifyChain(db.prisma, other)).toEqual({ ok: true, count: 5 });
   });
 
+  test("50 concurrent writers, through the pool and in transactions, on one tenant and on the platform chain, never fork the chain", async () => {
+    const shared = "00000000-0000-4000-8000-000000000003";
+    const before = await db.prisma.auditEvent.count();
+    const writers = Array.from({ length: 50 }, (_, i) => {
+      const input = { tenantId: i % 2 ? shared : null, actorId: null, action: "auth.sign_in_failed", targetId: `w${i}` };
+      switch (i % 4) {
+        case 0:
+          return recordAuditNow(db.prisma, input);
+        case 1:
+          // A transaction that does other work around its audit row.
+          return db.prisma.$transaction(async (tx) => {
+            await tx.$executeRaw`SELECT pg_sleep(0.002)`;
+            await recordAudit(tx, input);
+            await tx.$executeRaw`SELECT pg_sleep(0.002)`;
+          });
+        case 2:
+          // The pool passed where a transaction belongs (only possible with a cast): still chained.
+          return recordAudit(db.prisma as never, input);
+        default:
+          return db.prisma.$transaction((tx) => recordAudit(tx, { ...input, details: { i } }));
+      }
+    });
+    // @ts-expect-error the pool is not a transaction: recordAudit() doesn't accept it (recordAuditNow() does)
+    void (() => recordAudit(db.prisma, { tenantId: null, actorId: null, action: "never.written" }));
+    await Promise.all(writers);
+    expect(await db.prisma.auditEvent.count()).toBe(before + 50);
+    expect(await verifyChain(db.prisma, shared)).toEqual({ ok: true, count: 25 });
+    expect(await verifyChain(db.prisma, null)).toEqual({ ok: true, count: 25 });
+    const forks = await db.sql.query(`SELECT tenant_id, prev_hash, count(*)::int AS n FROM audit_events GROUP BY tenant_id, prev_hash HAVING count(*) > 1`);
+    expect(forks).toEqual([]);
+  });
+
+  test("events about a person in two tenants, written at once in either order, take the chain locks in one order (no deadlock)", async () => {
+    const a = "00000000-0000-4000-8000-00000000000a";
+    const b = "00000000-0000-4000-8000-00000000000b";
+    const user = "00000000-0000-4000-8000-0000000000ff";
+    await Promise.all(Array.from({ length: 40 }, (_, i) => auditForUserNow(db.prisma, user, { actorId: null, action: "auth.sign_in_failed", tenantIds: i % 2 ? [a, b] : [b, a] })));
+    expect(await verifyChain(db.prisma, a)).toEqual({ ok: true, count: 40 });
+    expect(await verifyChain(db.prisma, b)).toEqual({ ok: true, count: 40 });
+  });
+
   test("the database refuses to change or delete an event", async () => {
     await expect(db.sql.exec(`UPDATE audit_events SET action = 'nothing.happened'`)).rejects.toThrow(/append-only/);
     await expect(db.sql.exec(`DELETE FROM audit_events`)).rejects.toThrow(/append-only/);
     await expect(db.sql.exec(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
-    expect(await db.prisma.auditEvent.count()).toBe(10);
+    expect(await db.prisma.auditEvent.count()).toBe(140);
   });
 
   test("an edit made around the trigger (by a superuser) is found by the chain check", async () => {

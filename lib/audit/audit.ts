@@ -34,8 +34,28 @@ export function hashEvent(prevHash: string, e: { tenantId: string | null; actorI
   return createHash("sha256").update(prevHash).update("\n").update(body).digest("hex");
 }
 
-/** Appends one event. Takes a per-tenant transaction lock so concurrent writers chain in order. */
-export async function recordAudit(tx: Tx | Db, input: AuditInput): Promise<void> {
+/**
+ * A transaction client and nothing else. The pool client (`Db`) has `$connect`, a transaction
+ * client doesn't, so passing the pool to recordAudit() doesn't compile: the per-tenant lock below
+ * is transaction-scoped, and on the pool it would be released before the row is written, letting
+ * two writers read the same previous hash and fork the chain. Code without a transaction (sign-in
+ * failures, the IP gate) uses recordAuditNow().
+ */
+export type AuditTx = Tx & { $connect?: never };
+
+/** Prisma marks the client it passes to `$transaction(fn)` with this; the pool client has none. */
+const TX_SCOPE = Symbol.for("prisma.client.transaction.scope_context");
+const inTransaction = (client: object) => (client as Record<symbol, unknown>)[TX_SCOPE] !== undefined;
+
+/**
+ * Appends one event inside the caller's transaction. Takes the tenant's transaction-scoped
+ * advisory lock first, so the read of the previous hash and the insert are serialized with every
+ * other writer of that chain until this transaction ends. (Relies on READ COMMITTED, the default:
+ * the read after the lock sees rows committed while waiting for it.)
+ */
+export async function recordAudit(tx: AuditTx, input: AuditInput): Promise<void> {
+  // Defence in depth for a caller that casts its way past the type: never append on the pool.
+  if (!inTransaction(tx)) return recordAuditNow(tx as unknown as Db, input);
   const chain = input.tenantId ?? "global";
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${chain}))`;
   const last = await tx.auditEvent.findFirst({
@@ -55,6 +75,15 @@ export async function recordAudit(tx: Tx | Db, input: AuditInput): Promise<void>
     createdAt: new Date(Math.floor(Date.now())),
   };
   await tx.auditEvent.create({ data: { ...row, prevHash, hash: hashEvent(prevHash, row) } });
+}
+
+/**
+ * Appends one event in its own short transaction, committed when this returns: for code that has
+ * no transaction, and for failures that must stay recorded although the request's transaction
+ * rolls back (a wrong password on re-authentication).
+ */
+export async function recordAuditNow(db: Db, input: AuditInput): Promise<void> {
+  await db.$transaction((tx: Tx) => recordAudit(tx, input));
 }
 
 /** Walks a tenant's chain; returns the id of the first row that doesn't verify, or null if all do. */

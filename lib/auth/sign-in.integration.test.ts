@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { TEST_DATABASES, createTestDatabase, type TestDatabase } from "../db/testing";
+import { resetAllLimits } from "../security/rate-limit";
 import { checkSession, revokeSession } from "../sessions/sessions";
 import { DEMO_PASSWORD } from "../../prisma/demo-accounts";
 import { seedDemoData } from "../../prisma/seed";
 import { BAD_CREDENTIALS } from "./credentials";
-import { signInWithPassword } from "./sign-in";
+import { LOCKED, signInWithPassword } from "./sign-in";
 
 const policy = { idleMinutes: 30, absoluteHours: 12 };
 const meta = { ip: "203.0.113.7", userAgent: "Vitest" };
@@ -42,6 +43,49 @@ describe.each(TEST_DATABASES)("signing in with email and password ($name)", (kin
     await db.prisma.user.update({ where: { email: "jim@family.test" }, data: { status: "DISABLED" } });
     expect(await signInWithPassword(db.prisma, { email: "jim@family.test", password: DEMO_PASSWORD }, meta, policy)).toEqual({ ok: false, message: BAD_CREDENTIALS });
     await db.prisma.user.update({ where: { email: "jim@family.test" }, data: { status: "ACTIVE" } });
+  });
+
+  test.each([
+    // Wrong passwords up to the lockout, then (once locked) the right password and more wrong ones.
+    { limit: "the default lockout (5)", email: "billing@northwind.test", ghost: "ghost@northwind.test", maxAttempts: null, lockedAt: 5, passwords: "wwwwwRR" },
+    { limit: "a tenant lockout of 3", email: "therapist@lakeside.test", ghost: "ghost@lakeside.test", maxAttempts: 3, lockedAt: 3, passwords: "wwwRwwR" },
+  ])("with $limit, a real email's answers can't be told from an unknown email's, while the account still locks", async ({ email, ghost, maxAttempts, lockedAt, passwords: pattern }) => {
+    const passwords = [...pattern].map((p, i) => (p === "R" ? DEMO_PASSWORD : `wrong-password-${i}`));
+    resetAllLimits();
+    const user = await db.prisma.user.findUniqueOrThrow({ where: { email }, include: { bindings: { include: { node: true } } } });
+    if (maxAttempts) {
+      const tenantId = user.bindings[0].node.rootId;
+      const settings = { lockout: { maxAttempts, lockMinutes: 60 } };
+      await db.prisma.securitySettings.upsert({ where: { tenantId }, create: { tenantId, settings }, update: { settings } });
+    }
+    const mailsBefore = await db.prisma.emailOutbox.count({ where: { kind: "security_alert" } });
+    // The real account's answers, then an unknown email's for the same passwords.
+    const answers = async (who: string) => {
+      const out: string[] = [];
+      for (const password of passwords) {
+        const r = await signInWithPassword(db.prisma, { email: who, password }, meta, policy);
+        out.push(r.ok ? "signed in" : r.message);
+      }
+      return out;
+    };
+    const real = await answers(email);
+    const unknown = await answers(ghost);
+    expect(real).toEqual(unknown);
+    expect(real).toEqual([BAD_CREDENTIALS, BAD_CREDENTIALS, BAD_CREDENTIALS, BAD_CREDENTIALS, LOCKED, LOCKED, LOCKED]);
+    // The lock itself happened at the tenant's limit, with the audit row and the alerts.
+    const locked = await db.prisma.user.findUniqueOrThrow({ where: { email } });
+    expect(locked.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    const lockRow = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: "auth.account_locked", targetId: user.id } });
+    expect(lockRow.details).toMatchObject({ attempts: lockedAt });
+    expect(await db.prisma.emailOutbox.count({ where: { kind: "security_alert" } })).toBeGreaterThan(mailsBefore);
+    // Once the per-email window has passed the locked account still refuses the right password,
+    // with the unknown email's answer again.
+    resetAllLimits();
+    const afterWindow = await signInWithPassword(db.prisma, { email, password: DEMO_PASSWORD }, meta, policy);
+    expect(afterWindow).toEqual(await signInWithPassword(db.prisma, { email: ghost, password: DEMO_PASSWORD }, meta, policy));
+    expect(afterWindow).toEqual({ ok: false, message: BAD_CREDENTIALS });
+    await db.prisma.user.update({ where: { email }, data: { lockedUntil: null, failedLoginCount: 0 } });
+    resetAllLimits();
   });
 
   test("every request checks the session row: revoked, idle, expired and disabled sessions end", async () => {

@@ -1,13 +1,13 @@
 import { z } from "zod";
-import { recordAudit } from "../audit/audit";
+import { recordAuditNow } from "../audit/audit";
 import type { Db, Tx } from "../db/client";
 import { enqueueEmail } from "../email/outbox";
 import { securityAlertEmail, signInCodeEmail } from "../email/templates";
-import { tenantAdmins } from "../security/account-admin";
-import { auditForUser } from "../security/audit";
+import { auditForUser, auditForUserNow } from "../security/audit";
 import { decryptSecret, encryptSecret, safeEqual, sha256 } from "../security/crypto";
 import { securityEnv } from "../security/env";
 import { ipInAny } from "../security/ip";
+import { recordPasswordFailure } from "../security/lockout";
 import { passwordExpired } from "../security/password-policy";
 import { consume, isLimited, waitMessage } from "../security/rate-limit";
 import { ipAllowed, userPolicy, type UserPolicy } from "../security/settings";
@@ -38,11 +38,11 @@ const EMAIL_CODE_TTL_MINUTES = 10;
 type ChallengeDetails = { enrol?: boolean; pendingSecret?: string; verified?: boolean; emailCodeHash?: string; emailCodeExpiresAt?: string; method?: string };
 
 /**
- * Step 1 of signing in: email and password. Unknown email, wrong password and a disabled account
- * all answer the same message in the same time. Counts failures (account lockout after the
- * tenant's limit, default 5, with an alert to the person and their admins), applies per-IP and
- * per-account rate limits, checks the tenant IP ranges, and then either opens a session or asks
- * for the second factor (or for enrolment when the tenant requires 2FA).
+ * Step 1 of signing in: email and password. Unknown email, wrong password, a disabled account and
+ * a locked one all answer the same message in the same time. Counts failures (account lockout
+ * after the tenant's limit, default 5, with an alert to the person and their admins), applies
+ * per-IP and per-account rate limits, checks the tenant IP ranges, and then either opens a session
+ * or asks for the second factor (or for enrolment when the tenant requires 2FA).
  */
 export async function signInWithPassword(db: Db, raw: unknown, meta: Meta, policy: SessionPolicy): Promise<SignInResult> {
   const parsed = signInSchema.safeParse(raw);
@@ -59,17 +59,23 @@ export async function signInWithPassword(db: Db, raw: unknown, meta: Meta, polic
   });
   const passwordOk = await verifyPassword(user?.passwordHash, password);
   const now = new Date();
-  if ((user?.lockedUntil && user.lockedUntil > now) || !accountLimit.ok) {
-    if (user) await auditForUser(db, user.id, { actorId: null, action: "auth.sign_in_refused", ip: meta.ip, details: { reason: "locked" } });
+  if (!accountLimit.ok) {
+    if (user) await auditForUserNow(db, user.id, { actorId: null, action: "auth.sign_in_refused", ip: meta.ip, details: { reason: "rate_limited" } });
     return { ok: false, message: LOCKED };
   }
-  if (!user || !passwordOk || user.status !== "ACTIVE") {
+  const locked = !!user?.lockedUntil && user.lockedUntil > now;
+  if (!user || !passwordOk || user.status !== "ACTIVE" || locked) {
+    // The answer depends only on this email's failure count (the per-account rate limit), which an
+    // unknown email has too: the tenant's lockout (limit 3 to 20) locks the account, alerts the
+    // person and their admins, and refuses even the right password, but never changes the message,
+    // or it would tell a stranger that the email has an account.
     const after = await consume("signInAccount", email);
-    if (user && user.status === "ACTIVE") {
-      const locked = await db.$transaction(async (tx) => recordFailure(tx, user, meta));
-      if (locked) return { ok: false, message: LOCKED };
+    if (locked) {
+      await auditForUserNow(db, user.id, { actorId: null, action: "auth.sign_in_refused", ip: meta.ip, details: { reason: "locked" } });
+    } else if (user && user.status === "ACTIVE") {
+      await db.$transaction((tx: Tx) => recordPasswordFailure(tx, user, meta, { action: "auth.sign_in_failed", details: { reason: "password" }, attempts: "failed sign-in attempts" }));
     } else {
-      await recordAudit(db, { tenantId: null, actorId: user?.id ?? null, action: "auth.sign_in_failed", targetType: "email", targetId: email, ip: meta.ip ?? null, details: { reason: user ? "inactive" : "unknown" } });
+      await recordAuditNow(db, { tenantId: null, actorId: user?.id ?? null, action: "auth.sign_in_failed", targetType: "email", targetId: email, ip: meta.ip ?? null, details: { reason: user ? "inactive" : "unknown" } });
     }
     return { ok: false, message: after.ok && after.remaining > 0 ? BAD_CREDENTIALS : LOCKED };
   }
@@ -77,7 +83,7 @@ export async function signInWithPassword(db: Db, raw: unknown, meta: Meta, polic
   const pol = await userPolicy(db, user.id);
   const ipCheck = ipAllowed(pol, meta.ip, (ip, cidrs) => ipInAny(ip, cidrs));
   if (!ipCheck.ok) {
-    await recordAudit(db, { tenantId: ipCheck.tenantId, actorId: user.id, action: "auth.ip_blocked", targetType: "user", targetId: user.id, ip: meta.ip ?? null, details: { stage: "sign_in" } });
+    await recordAuditNow(db, { tenantId: ipCheck.tenantId, actorId: user.id, action: "auth.ip_blocked", targetType: "user", targetId: user.id, ip: meta.ip ?? null, details: { stage: "sign_in" } });
     return { ok: false, message: IP_BLOCKED };
   }
   if (user.failedLoginCount > 0) await db.user.update({ where: { id: user.id }, data: { failedLoginCount: 0 } });
@@ -89,42 +95,6 @@ export async function signInWithPassword(db: Db, raw: unknown, meta: Meta, polic
     return { ok: false, message: enrol ? "Set up two-factor authentication to continue." : "Enter your two-factor code to continue.", next: enrol ? "enrol" : "two_factor", challenge: challenge.token };
   }
   return openSession(db, user, meta, policy, pol, "password");
-}
-
-/** A wrong password for an active account: count it, and lock the account at the tenant's limit. */
-async function recordFailure(tx: Tx, user: { id: string; email: string; name: string; failedLoginCount: number }, meta: Meta): Promise<boolean> {
-  const pol = await userPolicy(tx, user.id);
-  const count = user.failedLoginCount + 1;
-  const lock = count >= pol.lockout.maxAttempts;
-  await tx.user.update({
-    where: { id: user.id },
-    data: lock ? { failedLoginCount: 0, lockedUntil: new Date(Date.now() + pol.lockout.lockMinutes * 60_000) } : { failedLoginCount: count },
-  });
-  await auditForUser(tx, user.id, { actorId: null, action: "auth.sign_in_failed", ip: meta.ip, details: { reason: "password", attempt: count } });
-  if (lock) {
-    await auditForUser(tx, user.id, { actorId: null, action: "auth.account_locked", ip: meta.ip, details: { attempts: count, minutes: pol.lockout.lockMinutes } });
-    const url = `${securityEnv().appUrl}/login`;
-    await enqueueEmail(tx, user.email, "security_alert", securityAlertEmail({
-      name: user.name,
-      title: "your account was locked",
-      lines: [`After ${count} failed sign-in attempts, your CareAccess account is locked for ${pol.lockout.lockMinutes} minutes.`, "If this wasn't you, reset your password or tell your administrator."],
-      url,
-    }));
-    const notified = new Set<string>([user.id]);
-    for (const tenantId of pol.tenantIds) {
-      for (const admin of await tenantAdmins(tx, tenantId)) {
-        if (notified.has(admin.id)) continue;
-        notified.add(admin.id);
-        await enqueueEmail(tx, admin.email, "security_alert", securityAlertEmail({
-          name: admin.name,
-          title: `${user.email} was locked out`,
-          lines: [`${user.name} (${user.email}) was locked out after ${count} failed sign-in attempts${meta.ip ? ` from ${meta.ip}` : ""}.`, "You can unlock the account in Settings > Users."],
-          url: `${securityEnv().appUrl}/settings/users`,
-        }));
-      }
-    }
-  }
-  return lock;
 }
 
 /** Opens the server-side session, applying the concurrent-session limit and the tenant's timeouts. */
@@ -204,7 +174,7 @@ export async function completeSignInChallenge(db: Db, raw: unknown, meta: Meta, 
   }
   if (!ok) {
     const updated = await db.accountToken.update({ where: { id: row.id }, data: { attempts: { increment: 1 } }, select: { attempts: true } });
-    await auditForUser(db, userId, { actorId: null, action: "auth.2fa_failed", ip: meta.ip, details: { method } });
+    await auditForUserNow(db, userId, { actorId: null, action: "auth.2fa_failed", ip: meta.ip, details: { method } });
     return { ok: false, message: updated.attempts >= MAX_CODE_ATTEMPTS ? TOO_MANY_CODES : wrong };
   }
   if (!(await useToken(db, row.id))) return { ok: false, message: CHALLENGE_USED };
@@ -215,7 +185,7 @@ export async function completeSignInChallenge(db: Db, raw: unknown, meta: Meta, 
   if (!ipCheck.ok) return { ok: false, message: IP_BLOCKED };
   if (method === "recovery") {
     const left = await recoveryCodesLeft(db, userId);
-    await auditForUser(db, userId, { actorId: userId, action: "auth.recovery_code_used", ip: meta.ip, details: { left } });
+    await auditForUserNow(db, userId, { actorId: userId, action: "auth.recovery_code_used", ip: meta.ip, details: { left } });
     await enqueueEmail(db, user.email, "security_alert", securityAlertEmail({
       name: user.name,
       title: "a recovery code was used",

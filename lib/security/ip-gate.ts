@@ -1,4 +1,4 @@
-import { recordAudit } from "../audit/audit";
+import { recordAuditNow } from "../audit/audit";
 import { prisma } from "../db";
 import { ipInAny } from "./ip";
 import { ipAllowed, userPolicy, type UserPolicy } from "./settings";
@@ -31,7 +31,7 @@ export async function ipBlockFor(userId: string, ip: string | null): Promise<{ m
   if (now - (cache.audited.get(key) ?? 0) > 5 * 60_000) {
     cache.audited.set(key, now);
     const db = await prisma();
-    await recordAudit(db, { tenantId: result.tenantId, actorId: userId, action: "auth.ip_blocked", targetType: "user", targetId: userId, ip, details: { stage: "request" } }).catch(() => {});
+    await recordAuditNow(db, { tenantId: result.tenantId, actorId: userId, action: "auth.ip_blocked", targetType: "user", targetId: userId, ip, details: { stage: "request" } }).catch(() => {});
   }
   return { message: IP_REFUSED };
 }

@@ -21,6 +21,11 @@ export const LIMITS = {
   codeSend: { points: 5, duration: 15 * 60 },
   /** Opening invitation / reset links from one address. */
   tokenIp: { points: 60, duration: 15 * 60 },
+  /**
+   * Wrong passwords or codes from a signed-in person confirming it's them (re-authentication,
+   * password change), per person: every session of theirs counts together.
+   */
+  reauth: { points: 5, duration: 15 * 60 },
 } as const;
 export type LimitName = keyof typeof LIMITS;
 

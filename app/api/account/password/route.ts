@@ -7,11 +7,15 @@ import { securityAlertEmail } from "@/lib/email/templates";
 import { assertAcceptablePassword, endSessions } from "@/lib/security/account-admin";
 import { auditForUser } from "@/lib/security/audit";
 import { requestMeta } from "@/lib/security/http";
+import { assertConfirmAllowed, confirmFailed } from "@/lib/security/reauth";
 import { storePassword } from "@/lib/security/password-policy";
 
 export const dynamic = "force-dynamic";
 
-/** Change your own password: the current one, and the new one twice. Other devices are signed out. */
+/**
+ * Change your own password: the current one, and the new one twice. Other devices are signed out.
+ * A wrong current password counts like a wrong re-authentication (lib/security/reauth.ts).
+ */
 export const POST = route({
   access: { signedIn: true },
   input: z
@@ -22,11 +26,12 @@ export const POST = route({
     })
     .strict()
     .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two passwords don't match." }),
-  handler: async ({ input, user, sessionId, tx }) => {
+  handler: async ({ input, user, sessionId, tx, afterRollback }) => {
     const meta = await requestMeta();
+    await assertConfirmAllowed(tx, user!.id);
     const row = await tx.user.findUniqueOrThrow({ where: { id: user!.id }, select: { passwordHash: true, email: true, name: true } });
     if (!(await verifyPassword(row.passwordHash, input.current))) {
-      await auditForUser(tx, user!.id, { actorId: user!.id, action: "auth.password_change_failed", ip: meta.ip });
+      await confirmFailed(afterRollback, { userId: user!.id, action: "auth.password_change_failed", method: "password", ip: meta.ip });
       throw new AppError("invalid", "Some fields need attention.", { current: ["Your current password is incorrect."] });
     }
     await assertAcceptablePassword(tx, user!.id, input.password);
