@@ -172,32 +172,32 @@ test.describe("account security", () => {
 
   test("five failed sign-ins lock the account, an admin alert is emailed, and an admin unlocks it", async ({ page, request, browser }) => {
     for (let i = 0; i < 4; i++) {
-      await signIn(page, "therapist@lakeside.test", "wrong-password-123");
+      await signIn(page, "inventory@northwind.test", "wrong-password-123");
       await expect(page.locator("#form-error")).toHaveText("Email or password is incorrect.");
     }
-    await signIn(page, "therapist@lakeside.test", "wrong-password-123");
+    await signIn(page, "inventory@northwind.test", "wrong-password-123");
     const locked = "This account is locked after too many failed sign-in attempts. Try again later, or ask an administrator to unlock it.";
     await expect(page.locator("#form-error")).toHaveText(locked);
-    await signIn(page, "therapist@lakeside.test");
+    await signIn(page, "inventory@northwind.test");
     await expect(page.locator("#form-error")).toHaveText(locked);
     await screenshot(page, "account-locked");
-    const alert = await latestMail(request, "owner@lakeside.test", "security_alert");
-    expect(alert.subject).toBe("Security alert: therapist@lakeside.test was locked out");
+    const alert = await latestMail(request, "owner@northwind.test", "security_alert");
+    expect(alert.subject).toBe("Security alert: inventory@northwind.test was locked out");
 
     const admin = await browser.newPage();
-    await signIn(admin, "owner@lakeside.test");
+    await signIn(admin, "owner@northwind.test");
     await expect(admin).toHaveURL(/\/$/);
-    // Lakeside manages the therapist's account (it verified lakeside.test): its owner unlocks it.
+    // Northwind manages Ivan's account (it verified northwind.test): its owner unlocks it.
     const profiles: { id: string; name: string }[] = await (await admin.request.get("/api/profiles")).json();
-    await admin.goto(`/o/${profiles.find((p) => p.name === "Lakeside Physio")!.id}/settings/users`);
-    const row = admin.getByTestId("user-row").filter({ hasText: "Tara Therapist" });
+    await admin.goto(`/o/${profiles.find((p) => p.name === "Seattle Practice")!.id}/settings/users`);
+    const row = admin.getByTestId("user-row").filter({ hasText: "Ivan Inventory" });
     await expect(row).toContainText("Locked");
     await row.getByRole("link", { name: /Manage/ }).click();
     await admin.getByRole("button", { name: "Unlock account" }).click();
     await expect(admin.getByRole("status").filter({ hasText: "can sign in again" })).toBeVisible();
     await admin.close();
 
-    await signIn(page, "therapist@lakeside.test");
+    await signIn(page, "inventory@northwind.test");
     await expect(page).toHaveURL(/\/$/);
   });
 

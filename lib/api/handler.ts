@@ -154,7 +154,7 @@ async function inTransaction<S extends z.ZodType, R>(
       await lockTenant(tx, place.rootId);
       member = await loadMemberTarget(tx, ref.nodeId, access.member.userId(input));
       if (!member) throw notFound("That person");
-      const verdict = canActOnMember(subject!, ref.nodeId, { userId: member.id, isOwnerHere: member.isOwnerHere, managedHere: member.managedHere }, access.member.reach);
+      const verdict = canActOnMember(subject!, ref.nodeId, { userId: member.id, isOwnerHere: member.isOwnerHere, managedHere: member.managedHere, pendingHere: member.pendingHere }, access.member.reach);
       if (!verdict.ok) throw new AppError(verdict.code, verdict.reason);
     }
     return spec.handler({ ...context, tx, member });

@@ -84,6 +84,8 @@ export interface MemberFacts {
   isOwnerHere: boolean;
   /** The place's tenant manages the target's account (created it or verified its email domain). */
   managedHere: boolean;
+  /** Every role they have here is an invitation they haven't accepted. */
+  pendingHere?: boolean;
 }
 
 /**
@@ -97,6 +99,7 @@ export function canActOnMember(actor: Subject, placeId: string, target: MemberFa
   if (reach === "read" || reach === "roles") return OK;
   if (target.userId === actor.userId) return no("conflict", "You can't do that to your own account here; use Your account, or ask another admin.");
   if (target.isOwnerHere && !isOwnerAt(actor, placeId, now)) return no("forbidden", "Only an owner can do that to an owner.");
+  if (reach === "account" && target.pendingHere) return no("conflict", "This person hasn't accepted the invitation yet; until then their account isn't yours to change.");
   if (reach === "account" && !target.managedHere && !actor.isPlatformStaff) {
     return no(
       "forbidden",

@@ -37,7 +37,8 @@ export interface TeamMember {
 /** The people with a role in the care profile, with that role: who a shift can be assigned to. */
 export async function careTeam(db: Db | Tx, profileId: string): Promise<TeamMember[]> {
   const users = await db.user.findMany({
-    where: memberWhere(profileId),
+    // Accepted members only: someone invited but not yet in can't be given shifts or appear in reports.
+    where: { ...memberWhere(profileId), bindings: { some: { nodeId: profileId, pending: false } }, suspensions: { none: { tenantId: profileId } } },
     orderBy: [{ name: "asc" }, { id: "asc" }],
     select: { id: true, name: true, email: true, bindings: { where: { nodeId: profileId }, select: { role: { select: { name: true } } } } },
   });

@@ -11,6 +11,7 @@ import { describePolicy, passwordProblems, storePassword } from "../security/pas
 import { getSecuritySettingsMany, combinePolicies, userPolicy } from "../security/settings";
 import { TOKEN_MESSAGES, checkToken, issueToken, useToken, type TokenFailure } from "../security/tokens";
 import { recordAudit } from "../audit/audit";
+import { domainVerifiedElsewhere } from "../members/accounts";
 
 /**
  * Invitations: an admin invites someone by email with a role at one or more places. The roles are
@@ -95,9 +96,10 @@ export async function inviteMember(
   const tenantId = roots[0];
   let user = await tx.user.findUnique({ where: { email: input.email }, select: { id: true, name: true, status: true } });
   if (!user) {
-    // A new person: the account is created by, and so managed by, the inviting tenant.
+    // A new person: no one manages the account until they activate it through a tenant's link
+    // (acceptInvitation); otherwise a stranger could claim any address before its real employer.
     user = await tx.user.create({
-      data: { email: input.email, name: input.name || input.email.split("@")[0], status: "INVITED", managedByTenantId: tenantId },
+      data: { email: input.email, name: input.name || input.email.split("@")[0], status: "INVITED" },
       select: { id: true, name: true, status: true },
     });
   }
@@ -200,6 +202,11 @@ export async function acceptInvitation(tx: Tx, raw: unknown, meta: { ip?: string
   if (setsPassword) {
     await storePassword(tx, user.id, input.password!, { activate: true });
     if (input.name && input.name !== user.name) await tx.user.update({ where: { id: user.id }, data: { name: input.name } });
+    // Activated through this tenant's link: it created the account, so it manages it, unless
+    // another tenant has verified the email's domain (then that tenant does).
+    if (check.row.tenantId && !(await domainVerifiedElsewhere(tx, user.email, check.row.tenantId))) {
+      await tx.user.updateMany({ where: { id: user.id, managedByTenantId: null }, data: { managedByTenantId: check.row.tenantId } });
+    }
   }
   const places = await settleOffered(tx, check.row, "accept");
   await auditForUser(tx, user.id, { actorId: user.id, action: "member.invitation_accepted", ip: meta.ip, details: { kind: check.row.kind, places }, tenantIds: check.row.tenantId ? [check.row.tenantId] : undefined });

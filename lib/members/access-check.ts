@@ -9,6 +9,13 @@ import { findMember } from "./directory";
  * one change that would allow it. The admin must be able to see the record themselves; the person
  * must belong to the place.
  */
+/** Why someone may have no access at all, as this place sees them (an invitee's account stays private). */
+const ACCESS_NOTES: Partial<Record<string, string>> = {
+  INVITED: "They haven't accepted their invitation, so they have no access here yet.",
+  SUSPENDED: "They are suspended here, so their roles here grant nothing.",
+  DISABLED: "Their account is disabled, so they can't sign in at all.",
+};
+
 export type AccessTarget = { kind: "place"; nodeId: string } | { kind: "patient"; patientId: string };
 
 export async function checkAccess(tx: Tx, admin: Subject, placeId: string, input: { userId: string; permission: Permission; target: AccessTarget }) {
@@ -33,10 +40,10 @@ export async function checkAccess(tx: Tx, admin: Subject, placeId: string, input
   const subject = await new SubjectLoader(tx).load(person.id);
   const explanation: Explanation = explain(subject, input.permission, ref);
   return {
-    person: { id: person.id, name: person.name, email: person.email, status: person.status },
+    person: { id: person.id, name: person.name, email: person.email, status: person.memberStatus },
     target: label,
     action: `${CATALOGUE[resourceOf(input.permission)].label}: ${input.permission.split(".")[1].replace(/_/g, " ")}`,
     explanation,
-    note: person.status !== "ACTIVE" ? `Their account is ${person.status.toLowerCase()}, so they can't sign in at all.` : null,
+    note: ACCESS_NOTES[person.memberStatus] ?? null,
   };
 }

@@ -35,6 +35,16 @@ export async function tenantManagesAccount(db: Db | Tx, tenantId: string, accoun
   return domain !== null;
 }
 
+/** Has a tenant other than this one verified the email's domain? Then that tenant manages such accounts. */
+export async function domainVerifiedElsewhere(db: Db | Tx, email: string, tenantId: string): Promise<boolean> {
+  return (await db.tenantDomain.count({ where: { domain: emailDomain(email), verifiedAt: { not: null }, tenantId: { not: tenantId } } })) > 0;
+}
+
+/** Has this tenant verified the email's domain? */
+export async function domainVerifiedHere(db: Db | Tx, email: string, tenantId: string): Promise<boolean> {
+  return (await db.tenantDomain.count({ where: { domain: emailDomain(email), verifiedAt: { not: null }, tenantId } })) > 0;
+}
+
 /** The person as a member of the place (a role, live or invited, at it or below it); null for anyone else. */
 export async function loadMemberTarget(db: Db | Tx, placeId: string, userId: string, now = new Date()): Promise<MemberTarget | null> {
   if (!z.uuid().safeParse(userId).success) return null;
@@ -60,7 +70,8 @@ export async function loadMemberTarget(db: Db | Tx, placeId: string, userId: str
     status: user.status,
     rootId: place.rootId,
     isOwnerHere: user.bindings.some((b) => OWNER_ROLE_IDS.has(b.roleId) && !b.pending && (!b.expiresAt || b.expiresAt > now)),
-    managedHere: await tenantManagesAccount(db, place.rootId, user),
+    // Until they accept, nobody here manages anything of theirs, whoever created the account.
+    managedHere: user.bindings.some((b) => !b.pending) && (await tenantManagesAccount(db, place.rootId, user)),
     suspendedHere: user.suspensions.length > 0,
     pendingHere: user.bindings.every((b) => b.pending),
   };
@@ -88,4 +99,12 @@ export async function permanentOwnerCount(db: Db | Tx, rootId: string): Promise<
       user: { status: "ACTIVE", deletedAt: null, suspensions: { none: { tenantId: rootId } } },
     },
   });
+}
+
+/**
+ * A binding that grants something now: accepted (not a pending invitation), not expired, at a
+ * place that isn't archived. Suspensions are per tenant: callers exclude those tenants as well.
+ */
+export function liveBinding(now = new Date()) {
+  return { pending: false, node: { archivedAt: null }, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
 }

@@ -52,6 +52,8 @@ export async function setMemberRoles(tx: Tx, actor: Actor, placeId: string, user
   const place = await tenantOf(tx, placeId);
   await lockTenant(tx, place.rootId);
   if (options.requireExisting !== false && !(await findMember(tx, placeId, userId))) throw notFound("That person");
+  // Someone who hasn't accepted an invitation here only ever gets offers: new roles stay pending.
+  const joined = (await tx.roleBinding.count({ where: { userId, pending: false, node: { rootId: place.rootId } } })) > 0;
   const roles = new Map((await assignableRoles(tx, place.rootId)).map((r) => [r.id, r]));
   const roleRows = new Map<string, RoleRow>([...roles.values()].map((r) => [r.id, r]));
   for (const a of assignments) {
@@ -75,7 +77,7 @@ export async function setMemberRoles(tx: Tx, actor: Actor, placeId: string, user
     if (!verdict.ok) throw new AppError(verdict.code, verdict.reason);
     if (a.roleId === null) await tx.roleBinding.delete({ where: { id: current!.id } });
     else if (current) await tx.roleBinding.update({ where: { id: current.id }, data: { roleId: a.roleId, expiresAt: nextExpiresAt, grantedById: actor.userId } });
-    else await tx.roleBinding.create({ data: { userId, nodeId: a.nodeId, roleId: a.roleId, expiresAt: nextExpiresAt, grantedById: actor.userId } });
+    else await tx.roleBinding.create({ data: { userId, nodeId: a.nodeId, roleId: a.roleId, expiresAt: nextExpiresAt, grantedById: actor.userId, pending: !joined } });
     await recordAudit(tx, {
       tenantId: place.rootId,
       actorId: actor.userId,

@@ -29,15 +29,17 @@ export type MemberStatus = "ACTIVE" | "INVITED" | "SUSPENDED" | "DISABLED";
 function statusWhere(status: MemberListQuery["status"], rootId: string, now: Date): Prisma.UserWhereInput {
   const suspended: Prisma.UserWhereInput = { suspensions: { some: { tenantId: rootId } } };
   const invited: Prisma.UserWhereInput = { OR: [{ status: "INVITED" }, { bindings: { some: { node: { rootId } }, every: { OR: [{ pending: true }, { node: { rootId: { not: rootId } } }] } } }] };
+  // The account's own state (locked, disabled) is shown only for people who joined; see inviteeView().
+  const joined: Prisma.UserWhereInput = { bindings: { some: { pending: false, node: { rootId } } } };
   switch (status) {
     case "LOCKED":
-      return { lockedUntil: { gt: now } };
+      return { lockedUntil: { gt: now }, ...joined };
     case "DISABLED":
-      return { status: "DISABLED" };
+      return { status: "DISABLED", ...joined };
     case "SUSPENDED":
       return { status: { not: "DISABLED" }, ...suspended };
     case "INVITED":
-      return { AND: [{ status: { not: "DISABLED" } }, { NOT: suspended }, invited] };
+      return { AND: [{ OR: [{ status: { not: "DISABLED" } }, { NOT: joined }] }, { NOT: suspended }, invited] };
     case "ACTIVE":
       return { AND: [{ status: "ACTIVE" }, { NOT: suspended }, { NOT: invited }] };
     default:
@@ -46,10 +48,20 @@ function statusWhere(status: MemberListQuery["status"], rootId: string, now: Dat
 }
 
 export function memberStatus(user: { status: "ACTIVE" | "INVITED" | "DISABLED"; suspensions: unknown[]; bindings: { pending: boolean }[] }): MemberStatus {
+  if (user.bindings.every((b) => b.pending)) return user.suspensions.length > 0 ? "SUSPENDED" : "INVITED";
   if (user.status === "DISABLED") return "DISABLED";
   if (user.suspensions.length > 0) return "SUSPENDED";
-  if (user.status === "INVITED" || user.bindings.every((b) => b.pending)) return "INVITED";
+  if (user.status === "INVITED") return "INVITED";
   return "ACTIVE";
+}
+
+/**
+ * What a tenant sees of someone it invited who hasn't joined: only the email it typed. Their
+ * account (name, phone, lock, whether it existed at all) is theirs until they accept, so an
+ * invitation can't be used to look anyone up.
+ */
+export function inviteeView<T extends { email: string; name: string; phone: string | null; lockedUntil: Date | null }>(user: T, joined: boolean): T {
+  return joined ? user : { ...user, name: user.email, phone: null, lockedUntil: null };
 }
 
 export function memberWhere(nodeId: string, query: Partial<MemberListQuery> = {}, now = new Date(), rootId?: string): Prisma.UserWhereInput {
@@ -63,7 +75,10 @@ export function memberWhere(nodeId: string, query: Partial<MemberListQuery> = {}
       },
     },
     ...(query.status ? statusWhere(query.status, rootId ?? nodeId, now) : {}),
-    ...(q ? { OR: [{ name: { contains: escapeLike(q), mode: "insensitive" } }, { email: { contains: escapeLike(q.toLowerCase()) } }] } : {}),
+    // A name is searchable only once the person has joined: an invitee is known here by the email typed.
+    ...(q
+      ? { OR: [{ name: { contains: escapeLike(q), mode: "insensitive" }, bindings: { some: { pending: false, node: { rootId: rootId ?? nodeId } } } }, { email: { contains: escapeLike(q.toLowerCase()) } }] }
+      : {}),
   };
 }
 
@@ -98,6 +113,7 @@ export async function listMembers(db: Db | Tx, nodeId: string, query: MemberList
         lockedUntil: true,
         managedByTenantId: true,
         suspensions: { where: { tenantId: rootId }, select: { tenantId: true } },
+        _count: { select: { bindings: { where: { pending: false, node: { rootId } } } } },
         bindings: {
           where: { node: inSubtree(nodeId) },
           orderBy: { node: { depth: "asc" } },
@@ -108,13 +124,16 @@ export async function listMembers(db: Db | Tx, nodeId: string, query: MemberList
     db.tenantDomain.findMany({ where: { tenantId: rootId, verifiedAt: { not: null } }, select: { domain: true } }),
   ]);
   const verified = new Set(domains.map((d) => d.domain));
-  const rows: MemberRow[] = users.map((u) => ({
+  const rows: MemberRow[] = users.map((raw) => {
+    const joined = raw._count.bindings > 0;
+    const u = inviteeView(raw, joined);
+    return {
     id: u.id,
     name: u.name,
     email: u.email,
     phone: u.phone,
-    status: memberStatus(u),
-    managed: u.managedByTenantId === rootId || verified.has(emailDomain(u.email)),
+    status: joined ? memberStatus(u) : u.suspensions.length > 0 ? "SUSPENDED" : "INVITED",
+    managed: joined && (u.managedByTenantId === rootId || verified.has(emailDomain(u.email))),
     locked: Boolean(u.lockedUntil && u.lockedUntil > now),
     roles: u.bindings.map((b) => ({
       bindingId: b.id,
@@ -126,7 +145,8 @@ export async function listMembers(db: Db | Tx, nodeId: string, query: MemberList
       expiresAt: b.expiresAt?.toISOString() ?? null,
       pending: b.pending,
     })),
-  }));
+    };
+  });
   return { total, page: query.page, pageSize: query.pageSize, rows };
 }
 
@@ -161,5 +181,7 @@ export async function findMember(db: Db | Tx, nodeId: string, userId: string) {
       },
     },
   });
-  return user && { ...user, rootId: place.rootId, memberStatus: memberStatus(user) };
+  if (!user) return null;
+  const joined = user.bindings.some((b) => !b.pending);
+  return { ...inviteeView(user, joined), providerProfile: joined ? user.providerProfile : null, joined, rootId: place.rootId, memberStatus: memberStatus(user) };
 }

@@ -1,4 +1,5 @@
 import { AppError } from "../api/errors";
+import { consume, waitMessage } from "../security/rate-limit";
 import { canChangeBinding, resolveRoleGrants } from "../authz";
 import type { RoleRow } from "../authz/subject";
 import type { Tx } from "../db/client";
@@ -19,7 +20,14 @@ export async function inviteToPlace(
 ) {
   const place = await checkNewAssignments(tx, actor, placeId, input.assignments);
   await refuseIfAlreadyHere(tx, input.email, place.rootId);
+  await limitInvites(actor);
   return inviteMember(tx, { email: input.email, name: input.name, assignments: input.assignments, invitedById: actor.userId, ip: actor.ip });
+}
+
+/** Each invitation or added person sends an email: at most LIMITS.invites an hour per sender. */
+export async function limitInvites(actor: Actor) {
+  const limit = await consume("invites", actor.userId);
+  if (!limit.ok) throw new AppError("rate_limited", waitMessage(limit.retryAfterSeconds), undefined, limit.retryAfterSeconds);
 }
 
 /** Only this tenant's own people are named: a member or an open invitation here is a conflict. */
@@ -41,6 +49,7 @@ export async function addUserToPlace(
 ): Promise<InvitationSent> {
   const place = await checkNewAssignments(tx, actor, placeId, input.assignments);
   await refuseIfAlreadyHere(tx, input.email, place.rootId);
+  await limitInvites(actor);
   if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) {
     await inviteMember(tx, { email: input.email, name: input.name, assignments: input.assignments, invitedById: actor.userId, ip: actor.ip });
   } else {

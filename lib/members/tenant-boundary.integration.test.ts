@@ -14,6 +14,11 @@ import { AppError } from "../api/errors";
 import { sharedLoader } from "../authz/load";
 import { TEST_DATABASES, createTestDatabase, type TestDatabase } from "../db/testing";
 import { callerFor, useDatabase } from "../testing/callers";
+import * as passwordRoute from "../../app/api/account/password/route";
+import { DEFAULT_SECURITY_SETTINGS, tenantRolesOf, userPolicy } from "../security/settings";
+import { tenantAdmins } from "../security/account-admin";
+import { acceptInvitation } from "../invitations/invitations";
+import { issueToken } from "../security/tokens";
 import { seedDemoData } from "../../prisma/seed";
 
 type AnySpec = Spec<never, unknown>;
@@ -82,7 +87,9 @@ describe.each(TEST_DATABASES)("the tenant boundary for accounts ($name)", (kind)
     ];
     for (const [what, entry, input] of attempts) {
       const r = await call(entry, input, jim);
-      expect(r, what).toMatchObject({ ok: false, code: "forbidden" });
+      // Refused: she hasn't accepted (409), and even then the account isn't Jim's tenant's (403).
+      expect(r, what).toMatchObject({ ok: false });
+      expect(["forbidden", "conflict"], what).toContain((r as { code: string }).code);
     }
     // "Disable" from a tenant that doesn't manage the account suspends the membership here only.
     expect(await call(usersActions.setStatus, { ...target, status: "DISABLED" }, jim)).toEqual({ ok: true, data: { scope: "membership" } });
@@ -104,7 +111,7 @@ describe.each(TEST_DATABASES)("the tenant boundary for accounts ($name)", (kind)
     // Still pending: Marta's profile has no live hold on the account, whatever she does with the role.
     expect(await call(memberRoute.PUT, { id: trap, userId: owner, assignments: [{ nodeId: trap, roleId: "builtin:care_viewer", expiresAt: null }] }, marta)).toEqual({ ok: true, data: { ok: true } });
     expect(await db.prisma.roleBinding.findFirst({ where: { userId: owner, nodeId: trap }, select: { pending: true } })).toEqual({ pending: true });
-    expect(await call(usersActions.resetPassword, { nodeId: trap, userId: owner }, marta)).toMatchObject({ ok: false, code: "forbidden" });
+    expect(await call(usersActions.resetPassword, { nodeId: trap, userId: owner }, marta)).toMatchObject({ ok: false, code: "conflict" });
     expect(await accountState("owner@lakeside.test")).toEqual(before);
     // Lakeside can still sign its owner in: nothing about the account changed, and Marta's offer grants nothing.
     const subject = await sharedLoader(db.prisma).load(owner);
@@ -245,5 +252,88 @@ describe.each(TEST_DATABASES)("the tenant boundary for accounts ($name)", (kind)
     // Inside, the same broken body is a 400 with the field named.
     const owner = await as("owner@lakeside.test");
     expect(await call(membersRoute.POST, { id: lakeside, email: "not-an-email", roleId: "builtin:front_desk" }, owner)).toMatchObject({ ok: false, code: "invalid", fields: { email: expect.any(Array) } });
+  });
+
+  test("review: an unaccepted invitation lets the stranger impose nothing (IP ranges, 2FA, lockout, alerts)", async () => {
+    const jim = await as("jim@family.test");
+    const trap = ((await call(profilesRoute.POST, { kind: "CARE_PROFILE", name: "Policy trap", timeZone: "UTC" }, jim)) as { data: { id: string } }).data.id;
+    const therapist = ids.get("therapist@lakeside.test")!;
+    const before = await userPolicy(db.prisma, therapist);
+    await call(membersRoute.POST, { id: trap, email: "therapist@lakeside.test", roleId: "builtin:care_admin" }, jim);
+    const settings = {
+      ...DEFAULT_SECURITY_SETTINGS,
+      ipAllowlist: { enabled: true, ranges: [{ cidr: "203.0.113.5/32" }] },
+      lockout: { ...DEFAULT_SECURITY_SETTINGS.lockout, maxAttempts: 3, lockMinutes: 1440 },
+    };
+    // What PUT /api/settings/security would store (it needs a request for the caller's IP).
+    await db.prisma.securitySettings.create({ data: { tenantId: trap, settings } });
+    expect([...(await tenantRolesOf(db.prisma, therapist)).keys()]).not.toContain(trap);
+    expect(await userPolicy(db.prisma, therapist)).toEqual(before);
+    // Alerts about the tenant's people go only to admins who joined and aren't suspended.
+    const lakeside = nodes.get("Lakeside Physio")!;
+    await call(usersActions.inviteUser, { nodeId: lakeside, email: "rob@family.test", assignments: [{ nodeId: lakeside, roleId: "builtin:admin" }] }, await as("owner@lakeside.test"));
+    expect((await tenantAdmins(db.prisma, lakeside)).map((a) => a.email)).toEqual(["owner@lakeside.test"]);
+  });
+
+  test("review: a role change never turns an invitation into live access without consent", async () => {
+    const marta = await as("marta@family.test");
+    const trap = ((await call(profilesRoute.POST, { kind: "CARE_PROFILE", name: "Role trap", timeZone: "UTC" }, marta)) as { data: { id: string } }).data.id;
+    const victim = ids.get("owner@northwind.test")!;
+    await call(membersRoute.POST, { id: trap, email: "owner@northwind.test", roleId: "builtin:care_viewer" }, marta);
+    const r = await call(memberRoute.PUT, { id: trap, userId: victim, assignments: [{ nodeId: trap, roleId: null }, { nodeId: trap, roleId: "builtin:care_admin" }] }, marta);
+    expect(r.ok).toBe(true);
+    expect(await db.prisma.roleBinding.findMany({ where: { userId: victim, nodeId: trap }, select: { roleId: true, pending: true } })).toEqual([{ roleId: "builtin:care_admin", pending: true }]);
+    const subject = await sharedLoader(db.prisma).load(victim);
+    expect(subject.bindings.some((b) => b.rootId === trap)).toBe(false);
+  });
+
+  test("review: inviting an email shows only that email until the person joins: no name, phone, lock, status or existence", async () => {
+    const jim = await as("jim@family.test");
+    const trap = ((await call(profilesRoute.POST, { kind: "CARE_PROFILE", name: "Lookup trap", timeZone: "UTC" }, jim)) as { data: { id: string } }).data.id;
+    await db.prisma.user.update({ where: { email: "dr.lee@northwind.test" }, data: { lockedUntil: new Date(Date.now() + 3_600_000) } });
+    for (const email of ["dr.lee@northwind.test", "nobody.yet@example.org"]) {
+      await call(membersRoute.POST, { id: trap, email, name: "Typed Name", roleId: "builtin:care_member" }, jim);
+    }
+    const page = (await call(membersRoute.GET, { id: trap, pageSize: 50 }, jim)) as { data: { rows: Record<string, unknown>[] } };
+    const shape = (row: Record<string, unknown>) => JSON.stringify({ ...row, id: "ID", email: "EMAIL", name: row.name === row.email ? "EMAIL" : row.name, roles: "ROLES" });
+    const invitees = page.data.rows.filter((r) => r.email !== "jim@family.test");
+    expect(invitees).toHaveLength(2);
+    expect(shape(invitees[0])).toBe(shape(invitees[1]));
+    expect(invitees[0]).toMatchObject({ status: "INVITED", managed: false, locked: false, phone: null });
+    // Neither the lock nor the real name can be searched for.
+    for (const query of [{ status: "LOCKED" }, { q: "Daniel" }, { status: "DISABLED" }]) {
+      const r = (await call(membersRoute.GET, { id: trap, ...query }, jim)) as { data: { total: number } };
+      expect(r.data.total, JSON.stringify(query)).toBe(0);
+    }
+    await db.prisma.user.update({ where: { email: "dr.lee@northwind.test" }, data: { lockedUntil: null } });
+  });
+
+  test("review: a stranger's invitation of a new address gives no hold on the account; its real employer's link does", async () => {
+    const jim = await as("jim@family.test");
+    const trap = ((await call(profilesRoute.POST, { kind: "CARE_PROFILE", name: "Claim trap", timeZone: "UTC" }, jim)) as { data: { id: string } }).data.id;
+    await call(membersRoute.POST, { id: trap, email: "new.hire@lakeside.test", roleId: "builtin:care_member" }, jim);
+    const hire = (await db.prisma.user.findUniqueOrThrow({ where: { email: "new.hire@lakeside.test" } })).id;
+    expect(await call(usersActions.setStatus, { nodeId: trap, userId: hire, status: "DISABLED" }, jim)).toEqual({ ok: true, data: { scope: "membership" } });
+    expect(await call(usersActions.updateDetails, { nodeId: trap, userId: hire, name: "Renamed" }, jim)).toMatchObject({ ok: false, code: "conflict" });
+    expect(await db.prisma.user.findUniqueOrThrow({ where: { id: hire }, select: { status: true, managedByTenantId: true } })).toEqual({ status: "INVITED", managedByTenantId: null });
+    // Lakeside invites the same address; the person activates through Lakeside's link: Lakeside manages the account.
+    const lakeside = nodes.get("Lakeside Physio")!;
+    await call(usersActions.inviteUser, { nodeId: lakeside, email: "new.hire@lakeside.test", assignments: [{ nodeId: lakeside, roleId: "builtin:front_desk" }] }, await as("owner@lakeside.test"));
+    const { token } = await issueToken(db.prisma, { userId: hire, kind: "INVITE", ttlMs: 3_600_000, tenantId: lakeside });
+    await db.prisma.$transaction((tx) => acceptInvitation(tx, { token, password: "A-long-enough-passphrase-42", confirm: "A-long-enough-passphrase-42" }));
+    expect(await db.prisma.user.findUniqueOrThrow({ where: { id: hire }, select: { status: true, managedByTenantId: true } })).toEqual({ status: "ACTIVE", managedByTenantId: lakeside });
+    expect(await call(usersActions.resetPassword, { nodeId: trap, userId: hire }, jim)).toMatchObject({ ok: false });
+  });
+
+  test("review: an admin-chosen password only for addresses in a domain the organization verified; the forced change is reachable", async () => {
+    const jim = await as("jim@family.test");
+    const trap = ((await call(profilesRoute.POST, { kind: "CARE_PROFILE", name: "Password trap", timeZone: "UTC" }, jim)) as { data: { id: string } }).data.id;
+    const add = (caller: Caller, nodeId: string, email: string) =>
+      call(usersActions.addUser, { nodeId, email, name: "New Person", password: "A-long-enough-passphrase-42", assignments: [{ nodeId, roleId: nodeId === trap ? "builtin:care_member" : "builtin:front_desk" }] }, caller);
+    expect(await add(jim, trap, "new.doc@northwind.test")).toMatchObject({ ok: false, code: "invalid", fields: { password: [expect.stringContaining("verified")] } });
+    expect(await db.prisma.user.count({ where: { email: "new.doc@northwind.test" } })).toBe(0);
+    const lakeside = nodes.get("Lakeside Physio")!;
+    expect(await add(await as("owner@lakeside.test"), lakeside, "new.desk@lakeside.test")).toMatchObject({ ok: true });
+    expect(specOf(passwordRoute.POST).allowDuringPasswordChange).toBe(true);
   });
 });

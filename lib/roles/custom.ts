@@ -89,7 +89,7 @@ export function descendantRoleIds(roleId: string, roles: ReadonlyMap<string, Rol
 export async function affectedPeople(db: Db | Tx, rootId: string, roleId: string, roles?: ReadonlyMap<string, RoleRow>) {
   const rows = roles ?? (await tenantRoleRows(db, rootId));
   const roleIds = descendantRoleIds(roleId, rows);
-  const bindings = await db.roleBinding.findMany({ where: { roleId: { in: roleIds }, node: { rootId } }, select: { userId: true, nodeId: true } });
+  const bindings = await db.roleBinding.findMany({ where: { roleId: { in: roleIds }, node: { rootId }, pending: false }, select: { userId: true, nodeId: true } });
   return { people: new Set(bindings.map((b) => b.userId)).size, roles: roleIds.length - 1, nodeIds: [...new Set(bindings.map((b) => b.nodeId))] };
 }
 
@@ -102,7 +102,7 @@ export async function listRoles(db: Db | Tx, placeId: string) {
       orderBy: [{ createdAt: "asc" }],
       select: { id: true, name: true, description: true, tenantId: true, parentId: true, updatedAt: true },
     }),
-    db.roleBinding.findMany({ where: { node: inSubtree(placeId), user: { deletedAt: null } }, select: { roleId: true, userId: true } }),
+    db.roleBinding.findMany({ where: { node: inSubtree(placeId), pending: false, user: { deletedAt: null } }, select: { roleId: true, userId: true } }),
   ]);
   const holders = new Map<string, Set<string>>();
   for (const b of bindings) (holders.get(b.roleId) ?? holders.set(b.roleId, new Set()).get(b.roleId)!).add(b.userId);
@@ -135,7 +135,7 @@ export async function getRole(db: Db | Tx, placeId: string, roleId: string) {
   const parentNames = new Map((await db.role.findMany({ where: { id: { in: chainOf(roleId, roles) } }, select: { id: true, name: true } })).map((r) => [r.id, r.name]));
   const [holders, affected] = await Promise.all([
     db.roleBinding.findMany({
-      where: { roleId, node: inSubtree(placeId), user: { deletedAt: null } },
+      where: { roleId, node: inSubtree(placeId), pending: false, user: { deletedAt: null } },
       orderBy: [{ user: { name: "asc" } }, { node: { depth: "asc" } }],
       select: { id: true, expiresAt: true, user: { select: { id: true, name: true, email: true } }, node: { select: { id: true, name: true, kind: true } } },
     }),

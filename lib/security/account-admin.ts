@@ -6,6 +6,7 @@ import { ADMIN_ROLE_IDS, OWNER_ROLE_IDS } from "../authz/roles";
 import type { Db, Tx } from "../db/client";
 import { enqueueEmail } from "../email/outbox";
 import { activationEmail, resetEmail, securityAlertEmail } from "../email/templates";
+import { domainVerifiedHere, liveBinding } from "../members/accounts";
 import { assignmentsSchema, createBindings, policyForAssignments, resolveAssignments } from "../invitations/invitations";
 import { recordAudit } from "../audit/audit";
 import { auditForUser } from "./audit";
@@ -145,6 +146,13 @@ export async function createUserWithPassword(
     rolesByRoot.set(root, (rolesByRoot.get(root) ?? new Set()).add(a.roleId));
   }
   if (input.password !== null) {
+    // A password chosen by an admin makes the account usable at once, before anyone proved they own
+    // the address: only for addresses in a domain this organization has verified.
+    if (!(await domainVerifiedHere(tx, input.email, roots[0]))) {
+      throw new AppError("invalid", "Some fields need attention.", {
+        password: ["You can set a password only for addresses in a domain your organization has verified. Send an activation email instead."],
+      });
+    }
     const policy = await policyForAssignments(tx, roots, rolesByRoot);
     const problems = passwordProblems(policy.password, input.password, { email: input.email, name: input.name });
     if (problems.length) throw new AppError("invalid", "Choose a stronger password.", { password: problems });
@@ -158,12 +166,13 @@ export async function createUserWithPassword(
       passwordHash: input.password === null ? null : await hashPassword(input.password),
       passwordChangedAt: input.password === null ? null : new Date(),
       mustChangePassword: input.password !== null,
-      // Created here, so managed here: this tenant's admins may reset, unlock or disable it.
-      managedByTenantId: roots[0],
+      // With a password (verified domain): managed here at once. With an activation link: once activated.
+      managedByTenantId: input.password === null ? null : roots[0],
     },
     select: { id: true },
   });
-  await createBindings(tx, user.id, input.email, input.assignments, input.createdById, "added by an administrator", nodeById);
+  // Without a password the roles wait for the activation link, like an invitation's.
+  await createBindings(tx, user.id, input.email, input.assignments, input.createdById, "added by an administrator", nodeById, { pending: input.password === null });
   if (input.password === null) {
     const env = securityEnv();
     const ttlMs = env.activationTtlHours * 3_600_000;
@@ -179,7 +188,13 @@ export async function createUserWithPassword(
 /** Admins (owners and admins at the tenant root) who get security alerts about a tenant. */
 export async function tenantAdmins(db: Db | Tx, tenantId: string): Promise<{ id: string; email: string; name: string }[]> {
   const rows = await db.roleBinding.findMany({
-    where: { roleId: { in: [...OWNER_ROLE_IDS, ...ADMIN_ROLE_IDS] }, node: { rootId: tenantId }, user: { status: "ACTIVE" }, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+    // Accepted, live and not suspended here: an invitee or a suspended admin gets no alerts about this tenant's people.
+    where: {
+      ...liveBinding(),
+      roleId: { in: [...OWNER_ROLE_IDS, ...ADMIN_ROLE_IDS] },
+      node: { rootId: tenantId, archivedAt: null },
+      user: { status: "ACTIVE", suspensions: { none: { tenantId } } },
+    },
     select: { user: { select: { id: true, email: true, name: true } } },
   });
   return [...new Map(rows.map((r) => [r.user.id, r.user])).values()];

@@ -26,6 +26,8 @@ export const LIMITS = {
    * password change), per person: every session of theirs counts together.
    */
   reauth: { points: 5, duration: 15 * 60 },
+  /** Invitations and added people sent by one person: a throwaway tenant can't spam every address. */
+  invites: { points: 50, duration: 60 * 60 },
 } as const;
 export type LimitName = keyof typeof LIMITS;
 

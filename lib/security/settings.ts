@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { liveBinding } from "../members/accounts";
 import type { Db, Tx } from "../db/client";
 import { isValidCidr } from "./ip";
 
@@ -106,12 +107,16 @@ export async function storeSecuritySettings(tx: Tx, tenantRootId: string, settin
 
 /** The tenants (roots) a person belongs to and the roles they hold in each (live bindings only). */
 export async function tenantRolesOf(db: Db | Tx, userId: string, now = new Date()): Promise<Map<string, Set<string>>> {
-  const bindings = await db.roleBinding.findMany({
-    where: { userId, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
-    select: { roleId: true, node: { select: { rootId: true } } },
-  });
+  // Only tenants the person really belongs to now: an invitation they haven't accepted, an expired
+  // role or a tenant that suspended them must not impose its policy (IP ranges, 2FA, lockout) on them.
+  const [bindings, suspensions] = await Promise.all([
+    db.roleBinding.findMany({ where: { userId, ...liveBinding(now) }, select: { roleId: true, node: { select: { rootId: true } } } }),
+    db.tenantSuspension.findMany({ where: { userId }, select: { tenantId: true } }),
+  ]);
+  const suspended = new Set(suspensions.map((s) => s.tenantId));
   const out = new Map<string, Set<string>>();
   for (const b of bindings) {
+    if (suspended.has(b.node.rootId)) continue;
     const set = out.get(b.node.rootId) ?? new Set<string>();
     set.add(b.roleId);
     out.set(b.node.rootId, set);

@@ -18,6 +18,8 @@ export const dynamic = "force-dynamic";
  */
 export const POST = route({
   access: { signedIn: true },
+  // The one thing a person who must change their password can do.
+  allowDuringPasswordChange: true,
   input: z
     .object({
       current: z.string({ error: "Enter your current password." }).min(1, "Enter your current password.").max(1024),

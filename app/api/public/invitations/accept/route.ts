@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 /** Sets the password from an invitation or activation link (validated by acceptInvitation's schema). */
 export const POST = route({
   access: { public: true },
-  input: z.strictObject({ token: z.unknown(), name: z.unknown().optional(), password: z.unknown(), confirm: z.unknown() }),
+  input: z.strictObject({ token: z.unknown(), name: z.unknown().optional(), password: z.unknown().optional(), confirm: z.unknown().optional() }),
   handler: async ({ input, tx }) => {
     const meta = await requestMeta();
     const limit = await consume("tokenIp", meta.ip ?? "unknown");

@@ -27,7 +27,12 @@ export default async function MemberPage({ params }: { params: Promise<{ nodeId:
   const showProvider = node.kind !== "CARE_PROFILE" && member.bindings.some((b) => isProviderRole(b.roleId));
   const self = member.id === user.id;
   // The member rules of the policy module, so the page offers only what the server would allow.
-  const facts = { userId: member.id, isOwnerHere: member.bindings.some((b) => OWNER_ROLE_IDS.has(b.roleId) && !b.pending), managedHere: await tenantManagesAccount(db, member.rootId, member) };
+  const facts = {
+    userId: member.id,
+    isOwnerHere: member.bindings.some((b) => OWNER_ROLE_IDS.has(b.roleId) && !b.pending),
+    managedHere: member.joined && (await tenantManagesAccount(db, member.rootId, member)),
+    pendingHere: !member.joined,
+  };
   const allowed = (reach: MemberReach) => canActOnMember(subject, node.id, facts, reach).ok;
   return (
     <div className="space-y-4">
