@@ -47,18 +47,13 @@ export type Access<I> =
    */
   | { permission: Permission; resource: (input: I, ctx: AccessContext) => Promise<ResourceRef | null> | ResourceRef | null; member?: MemberAccess<I> };
 
-export interface HandlerContext<I> {
+/** What every handler gets, whatever its access. */
+interface BaseContext<I> {
   input: I;
-  /** Null only for `public` access. */
-  user: SignedIn["user"] | null;
-  subject: Subject | null;
-  sessionId: string | null;
   /** The transaction the handler runs in. */
   tx: Tx;
   /** The client's address, for the audit log (see lib/auth/request-meta.ts). */
   ip: string | null;
-  /** The member the action is about, when the access declares `member`. */
-  member: MemberTarget | null;
   /**
    * Runs `fn` with the pool once the handler has thrown and its transaction has rolled back: for
    * what must stay recorded although the request failed, e.g. the audit row of a wrong password
@@ -69,10 +64,32 @@ export interface HandlerContext<I> {
   afterRollback: (fn: (db: Db) => Promise<void>) => void;
 }
 
-export interface Spec<S extends z.ZodType, R> {
-  access: Access<z.output<S>>;
+/** `public`: nobody is known, so there is no user, subject or session to read. */
+export type PublicContext<I> = BaseContext<I>;
+
+/** Every other access: the signed-in person, their compiled subject and their session. */
+export interface SignedInContext<I> extends BaseContext<I> {
+  user: SignedIn["user"];
+  subject: Subject;
+  sessionId: string;
+}
+
+/** A permission with `member`: the person the action is about, loaded and checked by the wrapper. */
+export interface MemberContext<I> extends SignedInContext<I> {
+  member: MemberTarget;
+}
+
+/**
+ * The handler's context for an access kind: `{ public: true }` → PublicContext; a permission with
+ * `member` → MemberContext; `signedIn`, `memberOf` and a permission without `member` → SignedInContext.
+ */
+export type HandlerContext<I, A = Access<I>> = A extends { public: true } ? PublicContext<I> : A extends { member: object } ? MemberContext<I> : SignedInContext<I>;
+
+/** An entry point's declaration; `A` is the literal access it declares, which picks its handler's context. */
+export interface Spec<S extends z.ZodType, R, A extends Access<z.output<S>> = Access<z.output<S>>> {
+  access: A;
   input: S;
-  handler: (ctx: HandlerContext<z.output<S>>) => Promise<R>;
+  handler: (ctx: HandlerContext<z.output<S>, A>) => Promise<R>;
   /** false: the handler manages the database itself (the e2e reset; the dev mailbox, which reads the session). */
   transaction?: false;
   /** Reachable while the person must change their password (the password change itself). */
@@ -86,7 +103,7 @@ export interface Caller {
 }
 
 /** Runs a spec on already-gathered raw input; shared by route() and action(). */
-export async function run<S extends z.ZodType, R>(spec: Spec<S, R>, raw: unknown): Promise<R> {
+export async function run<S extends z.ZodType, R, A extends Access<z.output<S>>>(spec: Spec<S, R, A>, raw: unknown): Promise<R> {
   const needsSession = !("public" in spec.access);
   return runAs(spec, raw, async () => ({ session: needsSession ? await currentSession() : null, ip: clientIp(await headers(), config().trustProxy) }));
 }
@@ -97,22 +114,23 @@ export async function run<S extends z.ZodType, R>(spec: Spec<S, R>, raw: unknown
  * in the transaction: the tenant locked and the member rules applied for member actions.
  * A public spec judges its input first, before the request or the database is touched.
  */
-export async function runAs<S extends z.ZodType, R>(spec: Spec<S, R>, raw: unknown, who: Caller | (() => Promise<Caller>)): Promise<R> {
+export async function runAs<S extends z.ZodType, R, A extends Access<z.output<S>>>(spec: Spec<S, R, A>, raw: unknown, who: Caller | (() => Promise<Caller>)): Promise<R> {
   const access = spec.access as Access<unknown>;
-  if ("public" in access) parseInput(spec, raw, true);
+  if ("public" in access) parseInput(spec.input, raw, true);
   const caller = typeof who === "function" ? await who() : who;
   const db = await prisma();
   const session = "public" in access ? null : caller.session;
-  let subject: Subject | null = null;
+  // Set for every access but `public`: the signed-in person, their session and compiled subject.
+  let accessContext: AccessContext | null = null;
   if (!("public" in access)) {
     if (!session) throw new AppError("unauthenticated", "Sign in to continue.");
     if (session.user.mustChangePassword && !spec.allowDuringPasswordChange) {
       throw new AppError("forbidden", "Change your password before doing anything else.", { _: ["password_change_required"] });
     }
-    subject = await sharedLoader(db).load(session.user.id, { isPlatformStaff: session.user.isPlatformStaff });
+    const subject = await sharedLoader(db).load(session.user.id, { isPlatformStaff: session.user.isPlatformStaff });
+    accessContext = { user: session.user, sessionId: session.session.id, subject, db };
   }
-  const accessContext = session && subject ? { user: session.user, sessionId: session.session.id, subject, db } : null;
-  const parsed = parseInput(spec, raw, false);
+  const parsed = parseInput(spec.input, raw, false);
   if (!parsed.ok) {
     // Outsiders learn nothing from how their input is judged: a place they can't reach is 404 first.
     if (accessContext && (await placeOf(access, raw, accessContext).catch(() => undefined)) === null) throw new AppError("not_found", "Not found.");
@@ -123,12 +141,13 @@ export async function runAs<S extends z.ZodType, R>(spec: Spec<S, R>, raw: unkno
   if (accessContext && ("memberOf" in access || "permission" in access)) {
     ref = (await placeOf(access, input, accessContext)) ?? null;
     if (!ref) throw new AppError("not_found", "Not found.");
-    if ("permission" in access && !decide(subject!, access.permission, ref)) throw new AppError("forbidden", "You don't have permission to do that.");
+    if ("permission" in access && !decide(accessContext.subject, access.permission, ref)) throw new AppError("forbidden", "You don't have permission to do that.");
   }
   const rolledBack: ((db: Db) => Promise<void>)[] = [];
-  const context = { input, user: session?.user ?? null, subject, sessionId: session?.session.id ?? null, ip: caller.ip, afterRollback: (fn: (db: Db) => Promise<void>) => void rolledBack.push(fn) };
+  const subject = accessContext?.subject ?? null;
+  const context = { input, user: accessContext?.user ?? null, subject, sessionId: accessContext?.sessionId ?? null, ip: caller.ip, afterRollback: (fn: (db: Db) => Promise<void>) => void rolledBack.push(fn) };
   try {
-    if (spec.transaction === false) return await spec.handler({ ...context, tx: db, member: null });
+    if (spec.transaction === false) return await callHandler(spec, { ...context, tx: db, member: null });
     return await inTransaction(db, spec, access, input, subject, ref, context);
   } catch (err) {
     for (const fn of rolledBack) await fn(db).catch((e) => console.error("afterRollback failed", e));
@@ -136,37 +155,49 @@ export async function runAs<S extends z.ZodType, R>(spec: Spec<S, R>, raw: unkno
   }
 }
 
+/** The context runAs() builds: every field, null where the access kind has none. */
+type BuiltContext<I> = BaseContext<I> & { user: SignedIn["user"] | null; subject: Subject | null; sessionId: string | null; member: MemberTarget | null };
+
+/**
+ * Where the types meet the checks: by the time runAs() calls the handler it has established what
+ * HandlerContext<I, A> promises (signed in unless `public`; the member loaded when A declares one).
+ */
+function callHandler<S extends z.ZodType, R, A extends Access<z.output<S>>>(spec: Spec<S, R, A>, ctx: BuiltContext<z.output<S>>): Promise<R> {
+  return spec.handler(ctx as HandlerContext<z.output<S>, A>);
+}
+
 /** The handler in a transaction; for member actions, the tenant locked and the member rules applied first. */
-async function inTransaction<S extends z.ZodType, R>(
+async function inTransaction<S extends z.ZodType, R, A extends Access<z.output<S>>>(
   db: Db,
-  spec: Spec<S, R>,
+  spec: Spec<S, R, A>,
   access: Access<unknown>,
   input: z.output<S>,
   subject: Subject | null,
   ref: ResourceRef | null,
-  context: Omit<HandlerContext<z.output<S>>, "tx" | "member">,
+  context: Omit<BuiltContext<z.output<S>>, "tx" | "member">,
 ): Promise<R> {
   return db.$transaction(async (tx: Tx) => {
     let member: MemberTarget | null = null;
-    if ("permission" in access && access.member && ref) {
+    // ref and subject are both set for every permission access (runAs checked them above).
+    if ("permission" in access && access.member && ref && subject) {
       const place = await tx.orgNode.findUniqueOrThrow({ where: { id: ref.nodeId }, select: { rootId: true } });
       // Before reading owners and memberships: concurrent changes to this tenant's people wait here.
       await lockTenant(tx, place.rootId);
       member = await loadMemberTarget(tx, ref.nodeId, access.member.userId(input));
       if (!member) throw notFound("That person");
-      const verdict = canActOnMember(subject!, ref.nodeId, { userId: member.id, isOwnerHere: member.isOwnerHere, managedHere: member.managedHere, pendingHere: member.pendingHere }, access.member.reach);
+      const verdict = canActOnMember(subject, ref.nodeId, { userId: member.id, isOwnerHere: member.isOwnerHere, managedHere: member.managedHere, pendingHere: member.pendingHere }, access.member.reach);
       if (!verdict.ok) throw new AppError(verdict.code, verdict.reason);
     }
-    return spec.handler({ ...context, tx, member });
+    return callHandler(spec, { ...context, tx, member });
   });
 }
 
-/** The spec's input, or the 400 it deserves; text PostgreSQL can't store is refused like any bad field. */
-function parseInput<S extends z.ZodType>(spec: Spec<S, unknown>, raw: unknown, throwIfInvalid: boolean): { ok: true; input: z.output<S> } | { ok: false; error: AppError } {
+/** The input, or the 400 it deserves; text PostgreSQL can't store is refused like any bad field. */
+function parseInput<S extends z.ZodType>(schema: S, raw: unknown, throwIfInvalid: boolean): { ok: true; input: z.output<S> } | { ok: false; error: AppError } {
   let error: AppError;
   try {
     assertSafeText(raw);
-    const result = spec.input.safeParse(raw);
+    const result = schema.safeParse(raw);
     if (result.success) return { ok: true, input: result.data };
     error = fromZodError(result.error);
   } catch (err) {
@@ -197,7 +228,7 @@ const isUuid = (value: unknown) => typeof value === "string" && /^[0-9a-f]{8}-[0
 type RouteParams = { params: Promise<Record<string, string | string[]>> };
 
 /** A Next route handler from a spec. Input = path params + query string + JSON body. */
-export function route<S extends z.ZodType, R>(spec: Spec<S, R>, options: { status?: number } = {}) {
+export function route<S extends z.ZodType, A extends Access<z.output<S>>, R>(spec: Spec<S, R, A>, options: { status?: number } = {}) {
   return withSpec(spec, async (request: Request, context?: RouteParams): Promise<Response> => {
     try {
       const params = (await context?.params) ?? {};
@@ -228,7 +259,7 @@ export function route<S extends z.ZodType, R>(spec: Spec<S, R>, options: { statu
 export type ActionResult<R> = { ok: true; data: R } | ({ ok: false } & ReturnType<typeof toErrorBody>["body"]);
 
 /** A server action from a spec: never throws to the client; returns data or a typed error. */
-export function action<S extends z.ZodType, R>(spec: Spec<S, R>) {
+export function action<S extends z.ZodType, A extends Access<z.output<S>>, R>(spec: Spec<S, R, A>) {
   return withSpec(spec, async (raw: z.input<S>): Promise<ActionResult<R>> => {
     try {
       return { ok: true, data: await run(spec, raw) };
@@ -239,6 +270,6 @@ export function action<S extends z.ZodType, R>(spec: Spec<S, R>) {
 }
 
 /** The spec stays reachable from the entry point, so tests can run it as any caller (runAs). */
-function withSpec<S extends z.ZodType, R, F extends (...args: never[]) => unknown>(spec: Spec<S, R>, fn: F): F & { spec: Spec<S, R> } {
+function withSpec<S extends z.ZodType, R, A extends Access<z.output<S>>, F extends (...args: never[]) => unknown>(spec: Spec<S, R, A>, fn: F): F & { spec: Spec<S, R, A> } {
   return Object.assign(fn, { spec });
 }

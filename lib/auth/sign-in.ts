@@ -132,10 +132,15 @@ export const challengeSchema = z.object({
   code: z.string().trim().max(40, "That code is too long.").default(""),
 });
 
+/** Why a challenge can't be used: `too_many_codes` is a rate limit; `used`, and `expired` (also unknown or replaced), a stale step. */
+type ChallengeRefusal = "used" | "expired" | "too_many_codes";
+
+const refused = (reason: ChallengeRefusal, message: string) => ({ ok: false as const, reason, message });
+
 async function loadChallenge(db: Db | Tx, token: string) {
   const check = await checkToken(db, ["SIGN_IN"], token);
-  if (!check.ok) return { ok: false as const, message: check.reason === "used" ? CHALLENGE_USED : CHALLENGE_EXPIRED };
-  if (check.row.attempts >= MAX_CODE_ATTEMPTS) return { ok: false as const, message: TOO_MANY_CODES };
+  if (!check.ok) return check.reason === "used" ? refused("used", CHALLENGE_USED) : refused("expired", CHALLENGE_EXPIRED);
+  if (check.row.attempts >= MAX_CODE_ATTEMPTS) return refused("too_many_codes", TOO_MANY_CODES);
   return { ok: true as const, row: check.row, details: (check.row.details ?? {}) as ChallengeDetails };
 }
 
@@ -147,7 +152,7 @@ export async function completeSignInChallenge(db: Db, raw: unknown, meta: Meta, 
   const ipLimit = await consume("codeIp", meta.ip ?? "unknown");
   if (!ipLimit.ok) return { ok: false, message: waitMessage(ipLimit.retryAfterSeconds) };
   const loaded = await loadChallenge(db, challenge);
-  if (!loaded.ok) return loaded;
+  if (!loaded.ok) return { ok: false, message: loaded.message };
   const { row, details } = loaded;
   const userId = row.userId;
 
@@ -198,7 +203,7 @@ export async function completeSignInChallenge(db: Db, raw: unknown, meta: Meta, 
 /** Enrolment during sign-in (the tenant requires 2FA): a new secret and its QR code. */
 export async function startChallengeEnrolment(db: Db, challenge: string): Promise<{ ok: true; qrDataUrl: string; secret: string; uri: string } | { ok: false; message: string }> {
   const loaded = await loadChallenge(db, challenge);
-  if (!loaded.ok) return loaded;
+  if (!loaded.ok) return { ok: false, message: loaded.message };
   if (!loaded.details.enrol) return { ok: false, message: "Two-factor authentication is already set up." };
   const user = await db.user.findUniqueOrThrow({ where: { id: loaded.row.userId }, select: { email: true } });
   const setup = loaded.details.pendingSecret ? await totpSetup(user.email, decryptSecret(loaded.details.pendingSecret)) : await totpSetup(user.email);
@@ -211,7 +216,7 @@ export async function startChallengeEnrolment(db: Db, challenge: string): Promis
 /** Confirms enrolment during sign-in with a code from the app; returns the recovery codes. */
 export async function confirmChallengeEnrolment(db: Db, challenge: string, code: string, meta: Meta): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; message: string }> {
   const loaded = await loadChallenge(db, challenge);
-  if (!loaded.ok) return loaded;
+  if (!loaded.ok) return { ok: false, message: loaded.message };
   const { row, details } = loaded;
   if (!details.enrol || !details.pendingSecret) return { ok: false, message: "Start the setup again: scan the QR code first." };
   if (!/^\d{6}$/.test(code.replace(/\s+/g, ""))) return { ok: false, message: TWO_FACTOR_MESSAGES.format };
@@ -227,12 +232,12 @@ export async function confirmChallengeEnrolment(db: Db, challenge: string, code:
 }
 
 /** Sends a 6-digit code by email for this sign-in (the alternative to the authenticator app). */
-export async function sendChallengeEmailCode(db: Db, challenge: string, meta: Meta): Promise<{ ok: true } | { ok: false; message: string }> {
+export async function sendChallengeEmailCode(db: Db, challenge: string, meta: Meta): Promise<{ ok: true } | { ok: false; code: "rate_limited" | "conflict"; message: string }> {
   const loaded = await loadChallenge(db, challenge);
-  if (!loaded.ok) return loaded;
-  if (loaded.details.enrol) return { ok: false, message: "Set up two-factor authentication to continue." };
+  if (!loaded.ok) return { ok: false, code: loaded.reason === "too_many_codes" ? "rate_limited" : "conflict", message: loaded.message };
+  if (loaded.details.enrol) return { ok: false, code: "conflict", message: "Set up two-factor authentication to continue." };
   const limit = await consume("codeSend", loaded.row.userId);
-  if (!limit.ok) return { ok: false, message: waitMessage(limit.retryAfterSeconds) };
+  if (!limit.ok) return { ok: false, code: "rate_limited", message: waitMessage(limit.retryAfterSeconds) };
   const user = await db.user.findUniqueOrThrow({ where: { id: loaded.row.userId }, select: { email: true, name: true } });
   const code = newEmailCode();
   await db.$transaction(async (tx) => {

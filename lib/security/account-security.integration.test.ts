@@ -212,6 +212,9 @@ describe.each(TEST_DATABASES)("account security ($name)", (kind) => {
     for (let i = 0; i < 4; i++) await completeSignInChallenge(db.prisma, { challenge: c5.challenge, method: "recovery", code: "aaaaa-bbbbb" }, meta, policy);
     expect(await completeSignInChallenge(db.prisma, { challenge: c5.challenge, method: "recovery", code: "aaaaa-bbbbb" }, meta, policy)).toEqual({ ok: false, message: TOO_MANY_CODES });
     expect(await completeSignInChallenge(db.prisma, { challenge: c5.challenge, method: "recovery", code: ok.recoveryCodes[1] }, meta, policy)).toEqual({ ok: false, message: TOO_MANY_CODES });
+    // Sending an email code answers with a typed code (the route's HTTP status), not a message to match.
+    expect(await sendChallengeEmailCode(db.prisma, c5.challenge, meta)).toEqual({ ok: false, code: "rate_limited", message: TOO_MANY_CODES });
+    expect(await sendChallengeEmailCode(db.prisma, c4.challenge, meta)).toEqual({ ok: false, code: "conflict", message: "This sign-in step was already completed. Sign in again." });
     const c6 = (await signInWithPassword(db.prisma, { email, password: DEMO_PASSWORD }, meta, policy)) as { challenge: string };
     await db.prisma.accountToken.updateMany({ where: { userId: jim.id, kind: "SIGN_IN", usedAt: null }, data: { expiresAt: new Date(Date.now() - 1) } });
     expect(await completeSignInChallenge(db.prisma, { challenge: c6.challenge, method: "totp", code: "123456" }, meta, policy)).toEqual({ ok: false, message: CHALLENGE_EXPIRED });

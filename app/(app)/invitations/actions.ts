@@ -8,5 +8,5 @@ import { answerInvitation } from "@/lib/invitations/invitations";
 export const answerInvite = action({
   access: { signedIn: true },
   input: z.object({ tenantId: z.uuid({ error: "That invitation was not found." }), answer: z.enum(["accept", "decline"]) }),
-  handler: async ({ input, user, tx, ip }) => answerInvitation(tx, user!.id, input.tenantId, input.answer, { ip }),
+  handler: async ({ input, user, tx, ip }) => answerInvitation(tx, user.id, input.tenantId, input.answer, { ip }),
 });

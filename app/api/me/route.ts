@@ -8,5 +8,5 @@ export const dynamic = "force-dynamic";
 export const GET = route({
   access: { signedIn: true },
   input: z.object({}),
-  handler: async ({ user, subject }) => ({ user, memberships: membershipsOf(subject!) }),
+  handler: async ({ user, subject }) => ({ user, memberships: membershipsOf(subject) }),
 });

@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 export const GET = route({
   access: { signedIn: true },
   input: z.object({}),
-  handler: async ({ subject }) => enterableNodes(subject!).map(({ via: _via, depth: _depth, ...p }) => p),
+  handler: async ({ subject }) => enterableNodes(subject).map(({ via: _via, depth: _depth, ...p }) => p),
 });
 
 /** Creates a care profile or a practice; the caller becomes its Owner. */
@@ -20,9 +20,9 @@ export const POST = route(
     access: { signedIn: true },
     input: CreateProfileBody,
     handler: async ({ input, user, subject, tx, ip }) => {
-      const node = await createProfile(tx, { subject: subject!, userId: user!.id, ip }, input);
+      const node = await createProfile(tx, { subject: subject, userId: user.id, ip }, input);
       // The new binding is only visible inside this transaction: compile the creator afresh from it.
-      const fresh = await new SubjectLoader(tx).load(user!.id);
+      const fresh = await new SubjectLoader(tx).load(user.id);
       return profileDetail(tx, fresh, node.id);
     },
   },

@@ -13,7 +13,7 @@ export const POST = route({
     .strict()
     .refine((v) => v.password || v.code, { path: ["password"], message: "Enter your password." }),
   handler: async ({ input, user, sessionId, tx, afterRollback }) => {
-    await reauthenticate(tx, { userId: user!.id, sessionId: sessionId!, password: input.password, code: input.code, ip: (await requestMeta()).ip }, afterRollback);
+    await reauthenticate(tx, { userId: user.id, sessionId: sessionId, password: input.password, code: input.code, ip: (await requestMeta()).ip }, afterRollback);
     return { ok: true };
   },
 });

@@ -10,7 +10,7 @@ export const GET = route({
   access: { signedIn: true },
   input: z.object({}),
   handler: async ({ user, sessionId, tx }) => ({
-    sessions: (await listSessions(tx, user!.id)).map((s) => ({ ...s, current: s.id === sessionId, id: s.id.slice(0, 12) })),
+    sessions: (await listSessions(tx, user.id)).map((s) => ({ ...s, current: s.id === sessionId, id: s.id.slice(0, 12) })),
   }),
 });
 
@@ -19,7 +19,7 @@ export const DELETE = route({
   access: { signedIn: true },
   input: z.strictObject({}),
   handler: async ({ user, sessionId, tx }) => {
-    const count = await endSessions(tx, { userId: user!.id, byUserId: user!.id, reason: "signed out everywhere", exceptSessionId: sessionId ?? undefined });
+    const count = await endSessions(tx, { userId: user.id, byUserId: user.id, reason: "signed out everywhere", exceptSessionId: sessionId });
     return { ended: count };
   },
 });

@@ -13,8 +13,8 @@ export const GET = route({
   access: { signedIn: true },
   input: z.object({}),
   handler: async ({ user, tx }) => {
-    const row = await tx.user.findUniqueOrThrow({ where: { id: user!.id }, select: { totpEnabledAt: true } });
-    return { enabled: !!row.totpEnabledAt, enabledAt: row.totpEnabledAt, recoveryCodesLeft: await recoveryCodesLeft(tx, user!.id), required: (await userPolicy(tx, user!.id)).twoFactorRequired };
+    const row = await tx.user.findUniqueOrThrow({ where: { id: user.id }, select: { totpEnabledAt: true } });
+    return { enabled: !!row.totpEnabledAt, enabledAt: row.totpEnabledAt, recoveryCodesLeft: await recoveryCodesLeft(tx, user.id), required: (await userPolicy(tx, user.id)).twoFactorRequired };
   },
 });
 
@@ -23,10 +23,10 @@ export const POST = route({
   access: { signedIn: true },
   input: z.strictObject({}),
   handler: async ({ user, tx }) => {
-    const row = await tx.user.findUniqueOrThrow({ where: { id: user!.id }, select: { totpEnabledAt: true, email: true } });
+    const row = await tx.user.findUniqueOrThrow({ where: { id: user.id }, select: { totpEnabledAt: true, email: true } });
     if (row.totpEnabledAt) throw new AppError("conflict", "Two-factor authentication is already on. Turn it off first to set up a new app.");
     const setup = await totpSetup(row.email);
-    await tx.user.update({ where: { id: user!.id }, data: { totpSecret: encryptSecret(setup.secret), totpLastStep: null } });
+    await tx.user.update({ where: { id: user.id }, data: { totpSecret: encryptSecret(setup.secret), totpLastStep: null } });
     return { qrDataUrl: setup.qrDataUrl, secret: setup.secret };
   },
 });
@@ -36,9 +36,9 @@ export const DELETE = route({
   access: { signedIn: true },
   input: z.strictObject({}),
   handler: async ({ user, sessionId, tx }) => {
-    await requireRecentAuth(tx, { userId: user!.id, sessionId });
-    if ((await userPolicy(tx, user!.id)).twoFactorRequired) throw new AppError("forbidden", "Your organisation requires two-factor authentication, so it can't be turned off.");
-    await disableTotp(tx, user!.id, user!.id, { ip: (await requestMeta()).ip });
+    await requireRecentAuth(tx, { userId: user.id, sessionId });
+    if ((await userPolicy(tx, user.id)).twoFactorRequired) throw new AppError("forbidden", "Your organisation requires two-factor authentication, so it can't be turned off.");
+    await disableTotp(tx, user.id, user.id, { ip: (await requestMeta()).ip });
     return { enabled: false };
   },
 });

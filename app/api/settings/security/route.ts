@@ -19,6 +19,6 @@ export const PUT = route({
   access: { permission: "settings.edit", resource: (input) => ({ nodeId: input.tenantId }) },
   input: tenant.extend({ settings: securitySettingsSchema, confirmLockout: z.boolean().default(false) }).strict(),
   handler: async ({ input, user, sessionId, tx }) => ({
-    settings: await saveTenantSecuritySettings(tx, { tenantId: input.tenantId, settings: input.settings, confirmLockout: input.confirmLockout, userId: user!.id, sessionId }),
+    settings: await saveTenantSecuritySettings(tx, { tenantId: input.tenantId, settings: input.settings, confirmLockout: input.confirmLockout, userId: user.id, sessionId }),
   }),
 });

@@ -14,7 +14,7 @@ export const GET = route({
   handler: async ({ input, tx, subject }) => {
     const page = await listMembers(tx, input.id, input);
     // Contact fields only for callers whose grants here show them (members.read_contact).
-    return { ...page, rows: page.rows.map((row) => mask(subject!, "members", { nodeId: input.id }, { ...row }).record) };
+    return { ...page, rows: page.rows.map((row) => mask(subject, "members", { nodeId: input.id }, { ...row }).record) };
   },
 });
 
@@ -24,8 +24,8 @@ export const POST = route(
     access: { permission: "members.create", resource: (i) => ({ nodeId: i.id }) },
     input: InviteBody.extend(ProfileIdParams.shape),
     handler: async ({ input, user, subject, tx, ip }) => {
-      if (input.email === user!.email) throw new AppError("conflict", "You are already a member.");
-      return inviteToPlace(tx, { subject: subject!, userId: user!.id, ip }, input.id, {
+      if (input.email === user.email) throw new AppError("conflict", "You are already a member.");
+      return inviteToPlace(tx, { subject: subject, userId: user.id, ip }, input.id, {
         email: input.email,
         name: input.name,
         assignments: (input.locations?.length ? input.locations : [input.id]).map((nodeId) => ({ nodeId, roleId: input.roleId })),

@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 export const GET = route({
   access: { memberOf: (i) => i.id },
   input: ProfileIdParams,
-  handler: async ({ input, subject }) => effectivePermissions(subject!, input.id),
+  handler: async ({ input, subject }) => effectivePermissions(subject, input.id),
 });
 
 /** Changes a member's grants here (the body names the member). */
@@ -17,7 +17,7 @@ export const PUT = route({
   access: { permission: "members.manage_roles", resource: (i) => ({ nodeId: i.id }) },
   input: UpdatePermissionsBody.extend(ProfileIdParams.shape),
   handler: async ({ input, user, subject, tx, ip }) => ({
-    adjustments: await updateMemberPermissions(tx, { subject: subject!, userId: user!.id, ip }, input.id, {
+    adjustments: await updateMemberPermissions(tx, { subject: subject, userId: user.id, ip }, input.id, {
       userId: input.userId,
       add: input.add as Grant[],
       remove: input.remove as Permission[],

@@ -13,7 +13,7 @@ export const POST = route({
   input: z.strictObject({ challenge: z.string().min(1).max(200) }),
   handler: async ({ input }) => {
     const result = await sendChallengeEmailCode(await prisma(), input.challenge, await requestMeta());
-    if (!result.ok) throw new AppError(result.message.startsWith("Too many") ? "rate_limited" : "conflict", result.message);
+    if (!result.ok) throw new AppError(result.code, result.message);
     return { message: "We emailed you a 6-digit code. It expires in 10 minutes." };
   },
 });

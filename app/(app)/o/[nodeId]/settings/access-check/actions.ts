@@ -16,5 +16,5 @@ export const explainAccess = action({
       z.object({ kind: z.literal("patient"), patientId: z.uuid({ error: "Choose a patient." }) }),
     ]),
   }),
-  handler: async ({ input, subject, tx }) => checkAccess(tx, subject!, input.nodeId, { userId: input.userId, permission: input.permission as Permission, target: input.target }),
+  handler: async ({ input, subject, tx }) => checkAccess(tx, subject, input.nodeId, { userId: input.userId, permission: input.permission as Permission, target: input.target }),
 });

@@ -13,25 +13,25 @@ import { archiveNode, archiveNodeInput, createChildNode, createNodeInput, moveNo
 export const createLocationAction = action({
   access: { permission: "locations.create", resource: (input) => ({ nodeId: input.parentId }) },
   input: createNodeInput,
-  handler: async ({ input, tx, subject, user, ip }) => createChildNode(tx, { subject: subject!, userId: user!.id, ip }, input),
+  handler: async ({ input, tx, subject, user, ip }) => createChildNode(tx, { subject: subject, userId: user.id, ip }, input),
 });
 
 export const renameLocationAction = action({
   access: { permission: "locations.edit", resource: (input) => ({ nodeId: input.nodeId }) },
   input: renameNodeInput,
-  handler: async ({ input, tx, subject, user, ip }) => renameNode(tx, { subject: subject!, userId: user!.id, ip }, input),
+  handler: async ({ input, tx, subject, user, ip }) => renameNode(tx, { subject: subject, userId: user.id, ip }, input),
 });
 
 export const moveLocationAction = action({
   access: { permission: "locations.edit", resource: (input) => ({ nodeId: input.nodeId }) },
   input: moveNodeInput,
-  handler: async ({ input, tx, subject, user, ip }) => moveNode(tx, { subject: subject!, userId: user!.id, ip }, input),
+  handler: async ({ input, tx, subject, user, ip }) => moveNode(tx, { subject: subject, userId: user.id, ip }, input),
 });
 
 export const archiveLocationAction = action({
   access: { permission: "locations.delete", resource: (input) => ({ nodeId: input.nodeId }) },
   input: archiveNodeInput,
-  handler: async ({ input, tx, subject, user, ip }) => archiveNode(tx, { subject: subject!, userId: user!.id, ip }, input),
+  handler: async ({ input, tx, subject, user, ip }) => archiveNode(tx, { subject: subject, userId: user.id, ip }, input),
 });
 
 /** A different role per location for one person (Manager at Seattle, Front Desk at Portland). */
@@ -43,7 +43,7 @@ export const assignLocationRolesAction = action({
     assignments: z.array(roleAssignmentSchema).min(1, "Change at least one location.").max(500),
   }),
   handler: async ({ input, tx, subject, user, ip }) => {
-    await setMemberRoles(tx, { subject: subject!, userId: user!.id, ip }, input.placeId, input.userId, input.assignments);
+    await setMemberRoles(tx, { subject: subject, userId: user.id, ip }, input.placeId, input.userId, input.assignments);
     return { userId: input.userId, changed: input.assignments.length };
   },
 });

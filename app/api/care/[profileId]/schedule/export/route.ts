@@ -11,7 +11,7 @@ export const GET = route({
   handler: async ({ input, user, subject, tx, ip }) => {
     const profile = exportProfile(subject, input.profileId);
     const week = weekOf(profile.timeZone, input.week);
-    const body = await exportSchedule(tx, { subject: subject!, userId: user!.id, ip }, profile, week);
+    const body = await exportSchedule(tx, { subject: subject, userId: user.id, ip }, profile, week);
     return csvResponse(`${fileSlug(profile.name)}-schedule-${week.monday}.csv`, body);
   },
 });

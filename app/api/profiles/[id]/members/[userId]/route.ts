@@ -19,7 +19,7 @@ export const GET = route({
   input: MemberParams,
   handler: async ({ input, tx, subject }) => {
     const member = (await findMember(tx, input.id, input.userId))!;
-    const { record } = mask(subject!, "members", { nodeId: input.id }, { name: member.name, email: member.email, phone: member.phone, status: member.memberStatus });
+    const { record } = mask(subject, "members", { nodeId: input.id }, { name: member.name, email: member.email, phone: member.phone, status: member.memberStatus });
     return {
       id: member.id,
       ...record,
@@ -33,7 +33,7 @@ export const PUT = route({
   access: onMember("members.manage_roles", "roles"),
   input: UpdateMemberBody.extend(MemberParams.shape),
   handler: async ({ input, user, subject, tx, ip }) => {
-    await setMemberRoles(tx, { subject: subject!, userId: user!.id, ip }, input.id, input.userId, input.assignments);
+    await setMemberRoles(tx, { subject: subject, userId: user.id, ip }, input.id, input.userId, input.assignments);
     return { ok: true };
   },
 });
@@ -43,7 +43,7 @@ export const DELETE = route({
   access: onMember("members.delete", "membership"),
   input: MemberParams.strict(),
   handler: async ({ input, user, subject, tx, ip }) => {
-    await removeMemberFromPlace(tx, { subject: subject!, userId: user!.id, ip }, input.id, input.userId);
+    await removeMemberFromPlace(tx, { subject: subject, userId: user.id, ip }, input.id, input.userId);
     return { ok: true };
   },
 });
