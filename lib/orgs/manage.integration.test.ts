@@ -139,6 +139,8 @@ describe.each(TEST_DATABASES)("managing the org tree ($name)", (kind) => {
     // Someone in both tenants still can't move across them.
     const both = users.get("owner@lakeside.test")!;
     await tx((t) => setMemberRoles(t, owner, root, both, [{ nodeId: root, roleId: "builtin:admin" }], { requireExisting: false }));
+    // Offered to someone not yet in the tenant, the role is pending until they accept: accept it here.
+    await db.prisma.roleBinding.updateMany({ where: { userId: both, nodeId: root }, data: { pending: false } });
     const lakesideOwner = await actor("owner@lakeside.test");
     const cross = await refusal(tx((t) => moveNode(t, lakesideOwner, { nodeId: nodes.get("Lakeside Downtown")!, newParentId: nodes.get("Seattle Practice")! })));
     expect(cross).toMatchObject({ code: "invalid", fields: { newParentId: ["Choose a place in this organisation."] } });
