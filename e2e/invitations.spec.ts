@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectAccessible, resetDemoData, screenshot, signInAs, signOut } from "./helpers";
+import { expectAccessible, readDevMailbox, resetDemoData, screenshot, signInAs, signOut } from "./helpers";
 
 /**
  * Consent for existing accounts: an invitation offers a role; only the person's "Accept" makes it
@@ -51,4 +51,32 @@ test("a stranger's own care profile can't touch another tenant's person", async 
   // The therapist still signs in and works at Lakeside.
   await signInAs(page, "therapist@lakeside.test");
   await expect(page.getByTestId("membership").filter({ hasText: "Lakeside Downtown" })).toBeVisible();
+});
+
+test("an existing person accepts from the email link, without a password; the link then says it was used", async ({ page, request }) => {
+  await signInAs(page, "owner@lakeside.test");
+  const lakeside = (await profileId(page, "Lakeside Physio"))!;
+  expect((await page.request.post(`/api/profiles/${lakeside}/members`, { data: { email: "marta@family.test", roleId: "builtin:front_desk" } })).status()).toBe(201);
+  await signOut(page);
+
+  let link: string | undefined;
+  await expect
+    .poll(async () => {
+      const { messages } = (await (await readDevMailbox(request, "marta@family.test")).json()) as { messages: { subject: string; links: string[] }[] };
+      link = messages.find((m) => m.subject === "You're invited to Lakeside Physio on CareAccess")?.links.find((l) => l.includes("/invite/"));
+      return Boolean(link);
+    }, { timeout: 15_000 })
+    .toBe(true);
+  await page.goto(link!);
+  await expect(page.getByRole("heading", { name: "You're invited" })).toBeVisible();
+  await expect(page.getByLabel("New password")).toHaveCount(0);
+  await expectAccessible(page);
+  await screenshot(page, "invite-existing-account");
+  await page.getByRole("button", { name: "Accept invitation" }).click();
+  await expect(page.getByRole("status")).toContainText("You joined Lakeside Physio");
+  await page.goto(link!);
+  await expect(page.getByText("This invitation has already been used.")).toBeVisible();
+
+  await signInAs(page, "marta@family.test");
+  await expect(page.getByTestId("membership").filter({ hasText: "Lakeside Physio" })).toContainText("Front Desk");
 });
