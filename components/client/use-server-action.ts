@@ -42,7 +42,11 @@ export function serverActionOptions<I, R>(
       options.onSuccess?.(data, input);
       options.afterSuccess?.();
     },
-    onSettled: () => Promise.all(keys.map((queryKey) => queryClient.invalidateQueries({ queryKey }))),
+    // An optimistic change stays pending until the refetch has replaced it; otherwise the refetch runs on its own.
+    onSettled: () => {
+      const refetch = Promise.all(keys.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
+      return options.optimistic ? refetch : undefined;
+    },
   };
 }
 
