@@ -27,7 +27,13 @@ test.describe("Settings > Users", () => {
     await page.getByLabel("Search").fill("");
     await page.getByLabel("Role").selectOption({ label: "Provider" });
     await expect(rows).toHaveCount(2);
+    // The filters live in the URL: a reload (or a shared link) shows the same list.
+    await expect(page).toHaveURL(/[?&]role=/);
+    await page.reload();
+    await expect(page.getByLabel("Role")).toHaveValue(/.+/);
+    await expect(rows).toHaveCount(2);
     await page.getByLabel("Role").selectOption({ label: "Any role" });
+    await expect(page).not.toHaveURL(/[?&]role=/);
     await page.getByLabel("Search").fill("nobody-like-this");
     await expect(page.getByText("No one matches these filters.")).toBeVisible();
     await page.setViewportSize({ width: 768, height: 1024 });

@@ -1,6 +1,5 @@
 import Link from "next/link";
 import { Logo } from "@/components/logo";
-import { Providers } from "@/components/providers";
 import { SignOutButton } from "@/components/sign-out-button";
 import { ProfileSwitcher } from "@/components/shell/profile-switcher";
 import { requireSubject } from "@/lib/auth/session";
@@ -11,7 +10,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   const nodes = enterableNodes(subject);
   const initials = user.name.split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0]).join("").toUpperCase();
   return (
-    <Providers>
+    <>
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
         Skip to content
       </a>
@@ -40,6 +39,6 @@ export default async function AppLayout({ children }: { children: React.ReactNod
       <main id="main" className="mx-auto max-w-6xl px-4 py-8 sm:px-6">
         {children}
       </main>
-    </Providers>
+    </>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { explainAccess } from "@/app/(app)/o/[nodeId]/settings/access-check/actions";
+import { useServerAction } from "@/components/client/use-server-action";
 import { Field, FormError, buttonClass, fieldErrors, inputClass } from "@/components/ui/form";
 import type { PlaceOption } from "@/components/users/users-panel";
 
@@ -23,9 +24,9 @@ export function AccessCheck({
 }) {
   const [kind, setKind] = useState<"patient" | "place">(patients.length ? "patient" : "place");
   const [result, setResult] = useState<Result | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [fields, setFields] = useState<Record<string, string[]>>();
-  const [pending, setPending] = useState(false);
+  const explain = useServerAction(explainAccess);
+  const { fields, pending } = explain;
+  const error = explain.error && !explain.error.fields ? explain.error.message : null;
   const groups = [...new Set(permissions.map((p) => p.group))];
   const relevant = kind === "patient" ? permissions.filter((p) => p.id.startsWith("patients.")) : permissions;
 
@@ -42,23 +43,13 @@ export function AccessCheck({
           onSubmit={async (e) => {
             e.preventDefault();
             const f = new FormData(e.currentTarget);
-            setPending(true);
-            setError(null);
-            const res = await explainAccess({
+            const res = await explain.run({
               nodeId,
               userId: String(f.get("userId") ?? ""),
               permission: String(f.get("permission") ?? ""),
               target: kind === "patient" ? { kind, patientId: String(f.get("patientId") ?? "") } : { kind, nodeId: String(f.get("targetNode") ?? "") },
             });
-            setPending(false);
-            if (!res.ok) {
-              setFields(res.error.fields);
-              setError(res.error.fields ? null : res.error.message);
-              setResult(null);
-              return;
-            }
-            setFields(undefined);
-            setResult(res.data);
+            setResult(res.ok ? res.data : null);
           }}
         >
           <FormError message={error} />

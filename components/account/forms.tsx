@@ -6,27 +6,37 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { safeNextPath } from "@/lib/security/next-path";
 import { useState } from "react";
-import { Field, FormError, Notice, RecoveryCodes, callJson, dangerButton, primaryButton, secondaryButton, useForm } from "./ui";
+import { fetchJson, formMessage, type ActionResult } from "@/components/client/result";
+import { useServerAction } from "@/components/client/use-server-action";
+import { FormError, Notice, TextField as Field, buttonClass } from "@/components/ui/form";
+
+const primaryButton = buttonClass.primaryLarge;
+const secondaryButton = buttonClass.secondaryRaised;
+const dangerButton = buttonClass.dangerOutline;
+
+/** POSTs a JSON body to a route handler through the one client hook. */
+const post = <T,>(url: string) => (body: unknown) => fetchJson<T>(url, { method: "POST", body });
 
 const val = (form: FormData, key: string) => String(form.get(key) ?? "");
 
 /** Invitation / activation / reset: choose a password (twice), checked against the tenant policy. */
 export function SetPasswordForm({ endpoint, token, hint, askName, defaultName, submitLabel, done }: { endpoint: string; token: string; hint: string; askName?: boolean; defaultName?: string; submitLabel: string; done: string }) {
   const router = useRouter();
-  const f = useForm();
+  const f = useServerAction(post<{ email: string }>(endpoint));
+  const errors = f.fields ?? {};
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const body = { token, password: val(form, "password"), confirm: val(form, "confirm"), ...(askName ? { name: val(form, "name") } : {}) };
-    const ok = await f.run(() => callJson<{ email: string }>(endpoint, "POST", body));
-    if (ok) router.replace(`${done}&email=${encodeURIComponent(ok.email)}`);
+    const r = await f.run(body);
+    if (r.ok) router.replace(`${done}&email=${encodeURIComponent(r.data.email)}`);
   }
   return (
     <form onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
-      <FormError message={f.formError ?? f.errors.token?.[0] ?? null} />
-      {askName && <Field id="name" label="Your name" autoComplete="name" defaultValue={defaultName} errors={f.errors.name} />}
-      <Field id="password" label="New password" type="password" autoComplete="new-password" hint={hint} errors={f.errors.password} />
-      <Field id="confirm" label="Type it again" type="password" autoComplete="new-password" errors={f.errors.confirm} />
+      <FormError id="form-error" message={formMessage(f.error) ?? errors.token?.[0] ?? null} />
+      {askName && <Field id="name" label="Your name" autoComplete="name" defaultValue={defaultName} errors={errors.name} />}
+      <Field id="password" label="New password" type="password" autoComplete="new-password" hint={hint} errors={errors.password} />
+      <Field id="confirm" label="Type it again" type="password" autoComplete="new-password" errors={errors.confirm} />
       <button type="submit" disabled={f.pending} className={`w-full ${primaryButton}`}>
         {f.pending ? "Saving…" : submitLabel}
       </button>
@@ -35,12 +45,12 @@ export function SetPasswordForm({ endpoint, token, hint, askName, defaultName, s
 }
 
 export function ForgotPasswordForm() {
-  const f = useForm();
+  const f = useServerAction(post<{ message: string }>("/api/public/password-reset"));
   const [sent, setSent] = useState<string | null>(null);
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const ok = await f.run(() => callJson<{ message: string }>("/api/public/password-reset", "POST", { email: val(new FormData(e.currentTarget), "email") }));
-    if (ok) setSent(ok.message);
+    const r = await f.run({ email: val(new FormData(e.currentTarget), "email") });
+    if (r.ok) setSent(r.data.message);
   }
   if (sent)
     return (
@@ -53,8 +63,8 @@ export function ForgotPasswordForm() {
     );
   return (
     <form onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
-      <FormError message={f.formError} />
-      <Field id="email" label="Email" type="email" autoComplete="username" errors={f.errors.email} />
+      <FormError id="form-error" message={formMessage(f.error)} />
+      <Field id="email" label="Email" type="email" autoComplete="username" errors={f.fields?.email} />
       <button type="submit" disabled={f.pending} className={`w-full ${primaryButton}`}>
         {f.pending ? "Sending…" : "Email me a reset link"}
       </button>
@@ -95,9 +105,9 @@ export function TwoFactorForm({ challenge, next }: { challenge: string; next: st
   }
   async function sendEmail() {
     setError(null);
-    const r = await callJson<{ message: string }>("/api/public/sign-in/email-code", "POST", { challenge });
+    const r = await fetchJson<{ message: string }>("/api/public/sign-in/email-code", { method: "POST", body: { challenge } });
     if (r.ok) setInfo(r.data.message);
-    else setError(r.message);
+    else setError(r.error.message);
   }
   return (
     <div className="mt-6 space-y-4">
@@ -121,7 +131,7 @@ export function TwoFactorForm({ challenge, next }: { challenge: string; next: st
         </div>
       )}
       <form onSubmit={onSubmit} noValidate className="space-y-4">
-        <FormError message={error} />
+        <FormError id="form-error" message={error} />
         <Field
           key={method}
           id="code"
@@ -143,8 +153,8 @@ export function EnrolDuringSignIn({ challenge, next }: { challenge: string; next
   const router = useRouter();
   return (
     <TotpEnrolment
-      start={() => callJson<{ qrDataUrl: string; secret: string }>("/api/public/sign-in/enrol", "POST", { challenge })}
-      confirm={(code) => callJson<{ recoveryCodes: string[] }>("/api/public/sign-in/enrol/confirm", "POST", { challenge, code })}
+      start={() => fetchJson<{ qrDataUrl: string; secret: string }>("/api/public/sign-in/enrol", { method: "POST", body: { challenge } })}
+      confirm={(code) => fetchJson<{ recoveryCodes: string[] }>("/api/public/sign-in/enrol/confirm", { method: "POST", body: { challenge, code } })}
       finishLabel="Continue to CareAccess"
       onFinish={async () => {
         const result = await signIn("two-factor", { challenge, method: "enrolled", redirect: false });
@@ -158,27 +168,28 @@ export function EnrolDuringSignIn({ challenge, next }: { challenge: string; next
 }
 
 export function TotpEnrolment({ start, confirm, onFinish, finishLabel }: {
-  start: () => Promise<{ ok: true; data: { qrDataUrl: string; secret: string } } | { ok: false; message: string }>;
-  confirm: (code: string) => ReturnType<typeof callJson<{ recoveryCodes: string[] }>>;
+  start: () => Promise<ActionResult<{ qrDataUrl: string; secret: string }>>;
+  confirm: (code: string) => Promise<ActionResult<{ recoveryCodes: string[] }>>;
   onFinish: () => Promise<string | null>;
   finishLabel: string;
 }) {
   const [setup, setSetup] = useState<{ qrDataUrl: string; secret: string } | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
   const [startError, setStartError] = useState<string | null>(null);
-  const f = useForm();
+  const [finishError, setFinishError] = useState<string | null>(null);
+  const f = useServerAction(confirm);
   async function begin() {
     const r = await start();
     if (r.ok) setSetup(r.data);
-    else setStartError(r.message);
+    else setStartError(r.error.message);
   }
   if (codes)
     return (
       <div className="mt-6 space-y-4">
         <Notice message="Two-factor authentication is on." />
         <RecoveryCodes codes={codes} />
-        <FormError message={f.formError} />
-        <button type="button" className={`w-full ${primaryButton}`} onClick={async () => f.setFormError(await onFinish())}>
+        <FormError id="form-error" message={finishError} />
+        <button type="button" className={`w-full ${primaryButton}`} onClick={async () => setFinishError(await onFinish())}>
           {finishLabel}
         </button>
       </div>
@@ -186,7 +197,7 @@ export function TotpEnrolment({ start, confirm, onFinish, finishLabel }: {
   if (!setup)
     return (
       <div className="mt-6 space-y-3">
-        <FormError message={startError} />
+        <FormError id="form-error" message={startError} />
         <p className="text-sm text-slate-700">You'll need an authenticator app such as Google Authenticator, Microsoft Authenticator or 1Password.</p>
         <button type="button" onClick={begin} className={primaryButton}>
           Set up authenticator app
@@ -199,8 +210,8 @@ export function TotpEnrolment({ start, confirm, onFinish, finishLabel }: {
       className="mt-6 space-y-4"
       onSubmit={async (e) => {
         e.preventDefault();
-        const r = await f.run(() => confirm(val(new FormData(e.currentTarget), "code")));
-        if (r) setCodes(r.recoveryCodes);
+        const r = await f.run(val(new FormData(e.currentTarget), "code"));
+        if (r.ok) setCodes(r.data.recoveryCodes);
       }}
     >
       <ol className="list-decimal space-y-2 pl-5 text-sm text-slate-700">
@@ -216,8 +227,8 @@ export function TotpEnrolment({ start, confirm, onFinish, finishLabel }: {
           </code>
         </div>
       </div>
-      <FormError message={f.formError} />
-      <Field id="code" label="6-digit code" inputMode="numeric" autoComplete="one-time-code" errors={f.errors.code} />
+      <FormError id="form-error" message={formMessage(f.error)} />
+      <Field id="code" label="6-digit code" inputMode="numeric" autoComplete="one-time-code" errors={f.fields?.code} />
       <button type="submit" disabled={f.pending} className={`w-full ${primaryButton}`}>
         {f.pending ? "Checking…" : "Turn on two-factor authentication"}
       </button>
@@ -228,16 +239,16 @@ export function TotpEnrolment({ start, confirm, onFinish, finishLabel }: {
 /** Change your own password: current, new, new again. */
 export function ChangePasswordForm({ hint, after }: { hint: string; after?: string }) {
   const router = useRouter();
-  const f = useForm();
+  const f = useServerAction(post<{ message: string }>("/api/account/password"));
   const [done, setDone] = useState<string | null>(null);
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const el = e.currentTarget;
     const form = new FormData(el);
-    const ok = await f.run(() => callJson<{ message: string }>("/api/account/password", "POST", { current: val(form, "current"), password: val(form, "password"), confirm: val(form, "confirm") }));
-    if (!ok) return;
+    const r = await f.run({ current: val(form, "current"), password: val(form, "password"), confirm: val(form, "confirm") });
+    if (!r.ok) return;
     el.reset();
-    setDone(ok.message);
+    setDone(r.data.message);
     if (after) {
       router.replace(after);
       router.refresh();
@@ -246,10 +257,10 @@ export function ChangePasswordForm({ hint, after }: { hint: string; after?: stri
   return (
     <form onSubmit={onSubmit} noValidate className="max-w-md space-y-4">
       <Notice message={done} />
-      <FormError message={f.formError} />
-      <Field id="current" label="Current password" type="password" autoComplete="current-password" errors={f.errors.current} />
-      <Field id="password" label="New password" type="password" autoComplete="new-password" hint={hint} errors={f.errors.password} />
-      <Field id="confirm" label="Type the new password again" type="password" autoComplete="new-password" errors={f.errors.confirm} />
+      <FormError id="form-error" message={formMessage(f.error)} />
+      <Field id="current" label="Current password" type="password" autoComplete="current-password" errors={f.fields?.current} />
+      <Field id="password" label="New password" type="password" autoComplete="new-password" hint={hint} errors={f.fields?.password} />
+      <Field id="confirm" label="Type the new password again" type="password" autoComplete="new-password" errors={f.fields?.confirm} />
       <button type="submit" disabled={f.pending} className={primaryButton}>
         {f.pending ? "Saving…" : "Change password"}
       </button>
@@ -259,20 +270,20 @@ export function ChangePasswordForm({ hint, after }: { hint: string; after?: stri
 
 /** Asks for the password again when the server answers that a sensitive action needs it. */
 export function ReauthPrompt({ onDone, onCancel }: { onDone: () => void; onCancel: () => void }) {
-  const f = useForm();
+  const f = useServerAction(post<unknown>("/api/account/reauth"));
   return (
     <form
       noValidate
       className="space-y-3 rounded-md border border-amber-200 bg-amber-50 p-4"
       onSubmit={async (e) => {
         e.preventDefault();
-        const ok = await f.run(() => callJson("/api/account/reauth", "POST", { password: val(new FormData(e.currentTarget), "reauth-password") }));
-        if (ok) onDone();
+        const r = await f.run({ password: val(new FormData(e.currentTarget), "reauth-password") });
+        if (r.ok) onDone();
       }}
     >
       <p className="text-sm text-amber-900">For your security, confirm your password to continue.</p>
-      <FormError message={f.formError} id="reauth-error" />
-      <Field id="reauth-password" label="Your password" type="password" autoComplete="current-password" errors={f.errors.password} />
+      <FormError message={formMessage(f.error)} id="reauth-error" />
+      <Field id="reauth-password" label="Your password" type="password" autoComplete="current-password" errors={f.fields?.password} />
       <div className="flex gap-2">
         <button type="submit" disabled={f.pending} className={primaryButton}>
           Confirm
@@ -290,10 +301,10 @@ export function TwoFactorSettings({ enabled, required, recoveryLeft }: { enabled
   const [reauth, setReauth] = useState(false);
   const [error, setError] = useState<string | null>(null);
   async function disable() {
-    const r = await callJson("/api/account/two-factor", "DELETE");
+    const r = await fetchJson("/api/account/two-factor", { method: "DELETE" });
     if (r.ok) return router.refresh();
-    if (r.fields.reauth) return setReauth(true);
-    setError(r.message);
+    if (r.error.fields?.reauth) return setReauth(true);
+    setError(r.error.message);
   }
   if (enabled)
     return (
@@ -302,7 +313,7 @@ export function TwoFactorSettings({ enabled, required, recoveryLeft }: { enabled
           <span className="mr-2 rounded-full bg-emerald-50 px-2.5 py-0.5 text-xs font-medium text-emerald-800 ring-1 ring-emerald-200">On</span>
           Authenticator app. {recoveryLeft} recovery {recoveryLeft === 1 ? "code" : "codes"} left.
         </p>
-        <FormError message={error} />
+        <FormError id="form-error" message={error} />
         {reauth ? (
           <ReauthPrompt onCancel={() => setReauth(false)} onDone={() => { setReauth(false); void disable(); }} />
         ) : required ? (
@@ -321,8 +332,8 @@ export function TwoFactorSettings({ enabled, required, recoveryLeft }: { enabled
         {required ? "Your organisation requires it: you'll be asked to set it up at your next sign-in." : "Add a second step to signing in with an authenticator app."}
       </p>
       <TotpEnrolment
-        start={() => callJson<{ qrDataUrl: string; secret: string }>("/api/account/two-factor", "POST", {})}
-        confirm={(code) => callJson<{ recoveryCodes: string[] }>("/api/account/two-factor/confirm", "POST", { code })}
+        start={() => fetchJson<{ qrDataUrl: string; secret: string }>("/api/account/two-factor", { method: "POST", body: {} })}
+        confirm={(code) => fetchJson<{ recoveryCodes: string[] }>("/api/account/two-factor/confirm", { method: "POST", body: { code } })}
         finishLabel="Done"
         onFinish={async () => {
           router.refresh();
@@ -341,22 +352,22 @@ export function DevicesList({ sessions }: { sessions: DeviceRow[] }) {
   const [error, setError] = useState<string | null>(null);
   const fmt = (iso: string) => new Date(iso).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short" });
   async function end(id: string) {
-    const r = await callJson<{ current: boolean }>(`/api/account/sessions/${id}`, "DELETE");
-    if (!r.ok) return setError(r.message);
+    const r = await fetchJson<{ current: boolean }>(`/api/account/sessions/${id}`, { method: "DELETE" });
+    if (!r.ok) return setError(r.error.message);
     if (r.data.current) return router.replace("/login?signedOut=1");
     setMessage("That device was signed out.");
     router.refresh();
   }
   async function endOthers() {
-    const r = await callJson<{ ended: number }>("/api/account/sessions", "DELETE");
-    if (!r.ok) return setError(r.message);
+    const r = await fetchJson<{ ended: number }>("/api/account/sessions", { method: "DELETE" });
+    if (!r.ok) return setError(r.error.message);
     setMessage(`Signed out ${r.data.ended} other ${r.data.ended === 1 ? "device" : "devices"}.`);
     router.refresh();
   }
   return (
     <div className="space-y-3">
       <Notice message={message} />
-      <FormError message={error} />
+      <FormError id="form-error" message={error} />
       <ul className="divide-y divide-slate-100 rounded-md border border-slate-200" data-testid="devices">
         {sessions.map((s) => (
           <li key={s.id} className="flex flex-wrap items-center justify-between gap-3 px-4 py-3" data-testid="device">
@@ -380,6 +391,21 @@ export function DevicesList({ sessions }: { sessions: DeviceRow[] }) {
           Sign out everywhere else
         </button>
       )}
+    </div>
+  );
+}
+
+function RecoveryCodes({ codes }: { codes: string[] }) {
+  return (
+    <div className="space-y-2">
+      <p className="text-sm text-slate-700">
+        Save these recovery codes somewhere safe. Each works once if you lose your phone. <strong>They won't be shown again.</strong>
+      </p>
+      <ul aria-label="Recovery codes" className="grid grid-cols-2 gap-2 rounded-md bg-slate-50 p-3 font-mono text-sm text-slate-900" data-testid="recovery-codes">
+        {codes.map((c) => (
+          <li key={c}>{c}</li>
+        ))}
+      </ul>
     </div>
   );
 }

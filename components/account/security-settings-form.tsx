@@ -3,7 +3,11 @@
 import { useState } from "react";
 import type { SecuritySettings } from "@/lib/security/settings";
 import { ReauthPrompt } from "./forms";
-import { FormError, Notice, callJson, inputClass, primaryButton, type FieldErrors } from "./ui";
+import { fetchJson } from "@/components/client/result";
+import { useServerAction } from "@/components/client/use-server-action";
+import { FormError, Notice, buttonClass, inputClassLarge as inputClass } from "@/components/ui/form";
+
+const primaryButton = buttonClass.primaryLarge;
 
 type Role = { id: string; name: string };
 
@@ -13,21 +17,19 @@ const rangesText = (settings: SecuritySettings) => settings.ipAllowlist.ranges.m
 export function SecuritySettingsForm({ tenantId, initial, roles, canEdit, myIp }: { tenantId: string; initial: SecuritySettings; roles: Role[]; canEdit: boolean; myIp: string | null }) {
   const [s, setS] = useState<SecuritySettings>(initial);
   const [ranges, setRanges] = useState(rangesText(initial));
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [reauth, setReauth] = useState(false);
   const [confirmLockout, setConfirmLockout] = useState(false);
-  const [pending, setPending] = useState(false);
+  const put = useServerAction((body: unknown) => fetchJson<{ settings: SecuritySettings }>("/api/settings/security", { method: "PUT", body }));
+  const errors = put.fields ?? {};
+  const pending = put.pending;
 
   const set = <K extends keyof SecuritySettings>(k: K, v: Partial<SecuritySettings[K]>) => setS((prev) => ({ ...prev, [k]: { ...prev[k], ...v } }));
   const num = (v: string) => (v === "" ? (NaN as number) : Number(v));
   const err = (key: string) => errors[`settings.${key}`]?.[0];
 
   async function save(confirm = confirmLockout) {
-    setPending(true);
     setSaved(null);
-    setFormError(null);
     const parsedRanges = ranges
       .split("\n")
       .map((l) => l.trim())
@@ -37,10 +39,8 @@ export function SecuritySettingsForm({ tenantId, initial, roles, canEdit, myIp }
         return { cidr, label: label.join(" "), roleIds: [] as string[] };
       });
     const body = { tenantId, confirmLockout: confirm, settings: { ...s, ipAllowlist: { ...s.ipAllowlist, ranges: parsedRanges } } };
-    const r = await callJson<{ settings: SecuritySettings }>("/api/settings/security", "PUT", body);
-    setPending(false);
+    const r = await put.run(body);
     if (r.ok) {
-      setErrors({});
       setConfirmLockout(false);
       // The form shows what the server stored; no router.refresh(): when the new allowlist excludes
       // this address, the refreshed page would be the "blocked" page and the status would vanish.
@@ -49,10 +49,10 @@ export function SecuritySettingsForm({ tenantId, initial, roles, canEdit, myIp }
       setSaved("Security settings saved.");
       return;
     }
-    setErrors(r.fields);
-    if (r.fields.reauth) return setReauth(true);
-    setFormError(r.fields.confirmLockout ? r.fields.confirmLockout[0] : r.message);
+    if (r.error.fields?.reauth) setReauth(true);
   }
+  // A reauth request opens the password prompt instead of an error; a lockout warning shows its own words.
+  const formError = !put.error || errors.reauth ? null : (errors.confirmLockout?.[0] ?? put.error.message);
 
   const box = "rounded-xl border border-slate-200 bg-white p-6 shadow-sm";
   const numberField = (id: string, label: string, value: number, onChange: (n: number) => void, hint: string, key: string) => (
@@ -179,7 +179,7 @@ export function SecuritySettingsForm({ tenantId, initial, roles, canEdit, myIp }
 
       <div className="space-y-3">
         <Notice message={saved} />
-        <FormError message={formError} />
+        <FormError id="form-error" message={formError} />
         {errors.confirmLockout && canEdit && (
           <button type="button" className="rounded-md border border-red-300 bg-red-50 px-4 py-2 text-sm font-medium text-red-800" onClick={() => { setConfirmLockout(true); void save(true); }}>
             Save anyway, I understand I may lose access

@@ -1,23 +1,21 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { saveAvailabilityAction } from "@/app/(app)/o/[nodeId]/care/actions";
 import { FormError, buttonClass, inputClass } from "@/components/ui/form";
 import { WEEKDAY_NAMES, WEEK_ORDER } from "@/lib/care/time";
-import { callAction, type ActionError } from "./call";
+import { useServerAction } from "@/components/client/use-server-action";
 
 type Slot = { key: number; weekday: number; start: string; end: string };
 const MAX_PER_DAY = 4;
 
 /** A member's weekly availability: any number of time slots per day (up to four), saved as a whole. */
 export function AvailabilityForm({ nodeId, initial }: { nodeId: string; initial: { weekday: number; start: string; end: string }[] }) {
-  const router = useRouter();
   const [slots, setSlots] = useState<Slot[]>(() => initial.map((s, i) => ({ ...s, key: i })));
   const [nextKey, setNextKey] = useState(initial.length);
-  const [error, setError] = useState<ActionError | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const save = useServerAction(saveAvailabilityAction, { refresh: true });
+  const { error, pending } = save;
 
   const add = (weekday: number) => {
     setSlots([...slots, { key: nextKey, weekday, start: "09:00", end: "17:00" }]);
@@ -35,15 +33,10 @@ export function AvailabilityForm({ nodeId, initial }: { nodeId: string; initial:
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    setPending(true);
     setSaved(null);
-    const ordered = slots;
-    const result = await callAction(saveAvailabilityAction, { nodeId, slots: ordered.map(({ weekday, start, end }) => ({ weekday, start, end })) });
-    setPending(false);
-    if (!result.ok) return setError(result.error);
-    setError(null);
+    const result = await save.run({ nodeId, slots: slots.map(({ weekday, start, end }) => ({ weekday, start, end })) });
+    if (!result.ok) return;
     setSaved(result.data.slots === 0 ? "Saved: you are not available on any day." : `Saved: ${result.data.slots} time ${result.data.slots === 1 ? "slot" : "slots"} a week.`);
-    router.refresh();
   }
 
   /** Messages for one slot, from "slots.<index>.start|end" (index into the submitted list). */

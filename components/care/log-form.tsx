@@ -1,10 +1,9 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { logCareAction } from "@/app/(app)/o/[nodeId]/care/actions";
 import { Field, FormError, buttonClass, fieldErrors, inputClass } from "@/components/ui/form";
-import { callAction, type ActionError } from "./call";
+import { useServerAction } from "@/components/client/use-server-action";
 
 const KINDS = [
   ["meal", "Meal"],
@@ -15,27 +14,22 @@ const KINDS = [
 
 /** "Log Care": what happened, when (in the profile's time zone), and optionally marked sensitive. */
 export function LogCareForm({ nodeId, today, now, canMarkSensitive }: { nodeId: string; today: string; now: string; canMarkSensitive: boolean }) {
-  const router = useRouter();
   const empty = { kind: "", date: today, time: now, note: "", sensitive: false };
   const [values, setValues] = useState(empty);
-  const [error, setError] = useState<ActionError | null>(null);
   const [saved, setSaved] = useState(false);
-  const [pending, setPending] = useState(false);
+  const log = useServerAction(logCareAction, { refresh: true });
+  const { error, pending } = log;
   const errs = (name: string) => fieldErrors(error?.fields, name);
   const aria = (name: string) => ({ "aria-invalid": errs(name) ? true : undefined, "aria-describedby": errs(name) ? `log-${name}-error` : undefined });
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    setPending(true);
     setSaved(false);
     // The server validates the kind (and everything else); an unchosen kind comes back as a field error.
-    const result = await callAction(logCareAction, { nodeId, ...values, kind: values.kind as "meal" });
-    setPending(false);
-    if (!result.ok) return setError(result.error);
-    setError(null);
+    const result = await log.run({ nodeId, ...values, kind: values.kind as "meal" });
+    if (!result.ok) return;
     setValues({ ...empty, date: values.date, time: values.time });
     setSaved(true);
-    router.refresh();
   }
 
   return (

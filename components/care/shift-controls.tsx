@@ -1,11 +1,10 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { createShiftAction, deleteShiftAction, updateShiftAction } from "@/app/(app)/o/[nodeId]/care/actions";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, FormError, buttonClass, fieldErrors, inputClass } from "@/components/ui/form";
-import { callAction, type ActionError } from "./call";
+import { useServerAction } from "@/components/client/use-server-action";
 
 export interface TeamOption {
   id: string;
@@ -23,23 +22,19 @@ export interface ShiftValues {
 }
 
 function ShiftForm({ nodeId, team, initial, onDone }: { nodeId: string; team: TeamOption[]; initial: ShiftValues; onDone: () => void }) {
-  const router = useRouter();
   const [values, setValues] = useState(initial);
-  const [error, setError] = useState<ActionError | null>(null);
-  const [pending, setPending] = useState(false);
+  const create = useServerAction(createShiftAction, { refresh: true });
+  const update = useServerAction(updateShiftAction, { refresh: true });
+  const { error, pending } = values.id ? update : create;
   const set = (k: keyof ShiftValues) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) => setValues({ ...values, [k]: e.target.value });
   const errs = (name: string) => fieldErrors(error?.fields, name);
   const aria = (name: string) => ({ "aria-invalid": errs(name) ? true : undefined, "aria-describedby": errs(name) ? `shift-${name}-error` : undefined });
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    setPending(true);
     const input = { nodeId, title: values.title, date: values.date, start: values.start, end: values.end, assigneeId: values.assigneeId, notes: values.notes };
-    const result = values.id ? await callAction(updateShiftAction, { ...input, shiftId: values.id }) : await callAction(createShiftAction, input);
-    setPending(false);
-    if (!result.ok) return setError(result.error);
-    onDone();
-    router.refresh();
+    const result = values.id ? await update.run({ ...input, shiftId: values.id }) : await create.run(input);
+    if (result.ok) onDone();
   }
 
   return (
@@ -99,19 +94,11 @@ export function AddShiftButton({ nodeId, team, date }: { nodeId: string; team: T
 }
 
 export function ShiftActions({ nodeId, team, shift, canEdit, canDelete }: { nodeId: string; team: TeamOption[]; shift: ShiftValues & { id: string }; canEdit: boolean; canDelete: boolean }) {
-  const router = useRouter();
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-  async function remove() {
-    setPending(true);
-    const result = await callAction(deleteShiftAction, { nodeId, shiftId: shift.id });
-    setPending(false);
-    if (!result.ok) return setError(result.error.message);
-    setConfirming(false);
-    router.refresh();
-  }
+  const del = useServerAction(deleteShiftAction, { refresh: true, onSuccess: () => setConfirming(false) });
+  const { message: error, pending } = del;
+  const remove = () => void del.run({ nodeId, shiftId: shift.id });
   return (
     <div className="flex shrink-0 gap-2">
       {canEdit && (

@@ -1,23 +1,24 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { answerInvite } from "@/app/(app)/invitations/actions";
-import { FormError, Notice, callJson, primaryButton, secondaryButton } from "@/components/account/ui";
+import { fetchJson } from "@/components/client/result";
+import { useServerAction } from "@/components/client/use-server-action";
+import { FormError, Notice, buttonClass } from "@/components/ui/form";
+
+const primaryButton = buttonClass.primaryLarge;
+const secondaryButton = buttonClass.secondaryRaised;
 
 /** Accept / decline from the email link: the link itself is the proof, no password is asked. */
 export function LinkAnswer({ token }: { token: string }) {
-  const [state, setState] = useState<{ pending: boolean; error: string | null; done: string | null }>({ pending: false, error: null, done: null });
-  async function answer(kind: "accept" | "decline") {
-    setState({ pending: true, error: null, done: null });
-    const result = await callJson<{ places: string[]; message?: string }>(`/api/public/invitations/${kind}`, "POST", { token });
-    if (!result.ok) return setState({ pending: false, error: result.message, done: null });
-    setState({ pending: false, error: null, done: kind === "accept" ? `You joined ${result.data.places.join(", ")}. Sign in to start.` : (result.data.message ?? "Invitation declined.") });
-  }
-  if (state.done)
+  const [done, setDone] = useState<string | null>(null);
+  const call = useServerAction((kind: "accept" | "decline") => fetchJson<{ places: string[]; message?: string }>(`/api/public/invitations/${kind}`, { method: "POST", body: { token } }), {
+    onSuccess: (data, kind) => setDone(kind === "accept" ? `You joined ${data.places.join(", ")}. Sign in to start.` : (data.message ?? "Invitation declined.")),
+  });
+  if (done)
     return (
       <div className="mt-6 space-y-4">
-        <Notice message={state.done} />
+        <Notice message={done} />
         <a href="/login" className="text-sm font-medium text-brand-700 underline">
           Go to sign in
         </a>
@@ -25,12 +26,12 @@ export function LinkAnswer({ token }: { token: string }) {
     );
   return (
     <div className="mt-6 space-y-4">
-      <FormError message={state.error} />
+      <FormError id="form-error" message={call.message} />
       <div className="flex gap-3">
-        <button type="button" className={`flex-1 ${primaryButton}`} disabled={state.pending} onClick={() => void answer("accept")}>
-          {state.pending ? "Saving…" : "Accept invitation"}
+        <button type="button" className={`flex-1 ${primaryButton}`} disabled={call.pending} onClick={() => void call.run("accept")}>
+          {call.pending ? "Saving…" : "Accept invitation"}
         </button>
-        <button type="button" className={secondaryButton} disabled={state.pending} onClick={() => void answer("decline")}>
+        <button type="button" className={secondaryButton} disabled={call.pending} onClick={() => void call.run("decline")}>
           Decline
         </button>
       </div>
@@ -40,30 +41,15 @@ export function LinkAnswer({ token }: { token: string }) {
 
 /** The same in the app, for the signed-in person the invitation is for. */
 export function InAppAnswer({ tenantId, label }: { tenantId: string; label: string }) {
-  const router = useRouter();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  async function answer(kind: "accept" | "decline") {
-    setPending(true);
-    setError(null);
-    try {
-      const result = await answerInvite({ tenantId, answer: kind });
-      if (!result.ok) setError(result.error.message);
-      else router.refresh();
-    } catch {
-      setError("Couldn't reach CareAccess. Check your connection and try again.");
-    } finally {
-      setPending(false);
-    }
-  }
+  const call = useServerAction((answer: "accept" | "decline") => answerInvite({ tenantId, answer }), { refresh: true });
   return (
     <div className="mt-3 space-y-2">
-      <FormError message={error} id={`invite-error-${tenantId}`} />
+      <FormError message={call.message} id={`invite-error-${tenantId}`} />
       <div className="flex gap-2">
-        <button type="button" className={primaryButton} disabled={pending} onClick={() => void answer("accept")}>
+        <button type="button" className={primaryButton} disabled={call.pending} onClick={() => void call.run("accept")}>
           Accept<span className="sr-only"> the invitation to {label}</span>
         </button>
-        <button type="button" className={secondaryButton} disabled={pending} onClick={() => void answer("decline")}>
+        <button type="button" className={secondaryButton} disabled={call.pending} onClick={() => void call.run("decline")}>
           Decline<span className="sr-only"> the invitation to {label}</span>
         </button>
       </div>

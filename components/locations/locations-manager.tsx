@@ -1,7 +1,5 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import {
   archiveLocationAction,
@@ -10,6 +8,9 @@ import {
   moveLocationAction,
   renameLocationAction,
 } from "@/app/(app)/o/[nodeId]/settings/locations/actions";
+import { queryKeys } from "@/components/client/query-keys";
+import type { ActionError, ActionResult } from "@/components/client/result";
+import { useServerAction } from "@/components/client/use-server-action";
 import type { NodeKind } from "@/lib/authz/tree";
 
 export interface TreeMember {
@@ -46,14 +47,6 @@ export interface LocationsManagerProps {
 }
 
 const KIND: Record<NodeKind, string> = { ENTERPRISE: "Enterprise", REGION: "Region", PRACTICE: "Practice", LOCATION: "Location", CARE_PROFILE: "Care profile" };
-type ActionError = Error & { fields?: Record<string, string[]> };
-
-/** Calls a server action and turns its typed error into a thrown Error with per-field messages. */
-async function call<I, R>(fn: (input: I) => Promise<{ ok: true; data: R } | { ok: false; error: { message: string; fields?: Record<string, string[]> } }>, input: I): Promise<R> {
-  const result = await fn(input);
-  if (!result.ok) throw Object.assign(new Error(result.error.message), { fields: result.error.fields }) as ActionError;
-  return result.data;
-}
 
 /**
  * Settings > Locations: the org tree under the place as nested lists (arrow keys move between
@@ -61,7 +54,6 @@ async function call<I, R>(fn: (input: I) => Promise<{ ok: true; data: R } | { ok
  * signed-in person's role lets them do to it: add, rename, move, archive.
  */
 export function LocationsManager(props: LocationsManagerProps) {
-  const router = useRouter();
   const [nodes, setNodes] = useState(props.nodes);
   useEffect(() => setNodes(props.nodes), [props.nodes]);
   const [selectedId, setSelectedId] = useState(props.placeId);
@@ -135,42 +127,35 @@ export function LocationsManager(props: LocationsManagerProps) {
     );
   };
 
-  const rename = useMutation({
-    mutationFn: (input: { nodeId: string; name: string }) => call(renameLocationAction, input),
-    onMutate: (input) => {
-      // Optimistic: the tree shows the new name at once, and goes back if the server refuses.
+  // The tree comes from the server page, so each change refreshes it; member lists show place names.
+  const after = { refresh: true, invalidate: [queryKeys.members()] };
+  const rename = useServerAction(renameLocationAction, {
+    ...after,
+    optimistic: (input) => {
+      // The tree shows the new name at once, and goes back if the server refuses.
       const previous = nodes;
       setNodes((ns) => ns.map((n) => (n.id === input.nodeId ? { ...n, name: input.name } : n)));
       setStatus(null);
-      return { previous };
+      return () => setNodes(previous);
     },
-    onError: (_err, _input, ctx) => ctx && setNodes(ctx.previous),
-    onSuccess: (data) => {
-      setStatus(`Renamed to ${data.name}.`);
-      router.refresh();
-    },
+    onSuccess: (data) => setStatus(`Renamed to ${data.name}.`),
   });
-  const create = useMutation({
-    mutationFn: (input: { parentId: string; kind: "REGION" | "PRACTICE" | "LOCATION"; name: string }) => call(createLocationAction, input),
+  const create = useServerAction(createLocationAction, {
+    ...after,
     onSuccess: (data, input) => {
       setStatus(`Added ${input.name}.`);
       setSelectedId(data.id);
-      router.refresh();
     },
   });
-  const move = useMutation({
-    mutationFn: (input: { nodeId: string; newParentId: string; label: string }) => call(moveLocationAction, { nodeId: input.nodeId, newParentId: input.newParentId }),
-    onSuccess: (_d, input) => {
-      setStatus(input.label);
-      router.refresh();
-    },
+  const move = useServerAction((input: { nodeId: string; newParentId: string; label: string }) => moveLocationAction({ nodeId: input.nodeId, newParentId: input.newParentId }), {
+    ...after,
+    onSuccess: (_d, input) => setStatus(input.label),
   });
-  const archive = useMutation({
-    mutationFn: (input: { nodeId: string; parentId: string | null; name: string }) => call(archiveLocationAction, { nodeId: input.nodeId }),
+  const archive = useServerAction((input: { nodeId: string; parentId: string | null; name: string }) => archiveLocationAction({ nodeId: input.nodeId }), {
+    ...after,
     onSuccess: (_d, input) => {
       setStatus(`Archived ${input.name}. It no longer appears in lists or the place switcher.`);
       setSelectedId(input.parentId ?? props.placeId);
-      router.refresh();
     },
   });
 
@@ -211,16 +196,16 @@ export function LocationsManager(props: LocationsManagerProps) {
           />
         )}
       </div>
-      {props.assign && <AssignRoles placeId={props.placeId} nodes={nodes} people={props.assign.people} roles={props.assign.roles} onDone={(m) => (setStatus(m), router.refresh())} />}
+      {props.assign && <AssignRoles placeId={props.placeId} nodes={nodes} people={props.assign.people} roles={props.assign.roles} onDone={setStatus} />}
     </div>
   );
 }
 
-/** The part of a TanStack mutation the panel uses. */
+/** The part of useServerAction the panel uses. */
 interface M<I, R = unknown> {
-  mutate: (input: I, options?: { onSuccess?: (data: R) => void }) => void;
-  isPending: boolean;
-  error: Error | null;
+  run: (input: I) => Promise<ActionResult<R>>;
+  pending: boolean;
+  error: ActionError | null;
 }
 
 function NodePanel({
@@ -323,7 +308,7 @@ function NodePanel({
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
-            if (validName(name, "rename")) rename.mutate({ nodeId: node.id, name: name.trim() });
+            if (validName(name, "rename")) void rename.run({ nodeId: node.id, name: name.trim() });
           }}
         >
           <label htmlFor={`${uid}-rename`} className="block text-sm font-medium text-slate-700">
@@ -331,7 +316,7 @@ function NodePanel({
           </label>
           <div className="flex flex-wrap gap-2">
             <input id={`${uid}-rename`} value={name} onChange={(e) => setName(e.target.value)} className={`${input} min-w-0 flex-1`} aria-invalid={Boolean(errorOf("rename", rename))} aria-describedby={errorOf("rename", rename) ? `${uid}-rename-error` : undefined} />
-            <button type="submit" disabled={rename.isPending || name.trim() === node.name} className={`${button} mt-1`} data-testid="rename-node">
+            <button type="submit" disabled={rename.pending || name.trim() === node.name} className={`${button} mt-1`} data-testid="rename-node">
               Rename
             </button>
           </div>
@@ -349,7 +334,7 @@ function NodePanel({
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
-            if (validName(newName, "create")) create.mutate({ parentId: node.id, kind: newKind, name: newName.trim() }, { onSuccess: () => setNewName("") });
+            if (validName(newName, "create")) void create.run({ parentId: node.id, kind: newKind, name: newName.trim() }).then((r) => r.ok && setNewName(""));
           }}
           className="space-y-2"
           data-testid="add-node-form"
@@ -374,8 +359,8 @@ function NodePanel({
               </label>
               <input id={`${uid}-new-name`} value={newName} onChange={(e) => setNewName(e.target.value)} className={input} aria-invalid={Boolean(errorOf("create", create))} aria-describedby={errorOf("create", create) ? `${uid}-create-error` : undefined} />
             </div>
-            <button type="submit" disabled={create.isPending} className={button} data-testid="add-node">
-              {create.isPending ? "Adding…" : "Add"}
+            <button type="submit" disabled={create.pending} className={button} data-testid="add-node">
+              {create.pending ? "Adding…" : "Add"}
             </button>
           </div>
           {errorOf("create", create) && (
@@ -395,7 +380,7 @@ function NodePanel({
             if (!target) return setLocalErrors((x) => ({ ...x, move: "Choose where to move it." }));
             setLocalErrors((x) => ({ ...x, move: "" }));
             const to = nodes.find((t) => t.id === target)!;
-            move.mutate({ nodeId: node.id, newParentId: target, label: `Moved ${node.name} to ${to.name}.` });
+            void move.run({ nodeId: node.id, newParentId: target, label: `Moved ${node.name} to ${to.name}.` });
           }}
           className="space-y-2"
         >
@@ -417,8 +402,8 @@ function NodePanel({
                   ))}
                 </select>
               </div>
-              <button type="submit" disabled={move.isPending} className={button} data-testid="move-node">
-                {move.isPending ? "Moving…" : "Move"}
+              <button type="submit" disabled={move.pending} className={button} data-testid="move-node">
+                {move.pending ? "Moving…" : "Move"}
               </button>
             </div>
           )}
@@ -448,8 +433,8 @@ function NodePanel({
             </button>
           ) : (
             <div className="flex flex-wrap items-center gap-2" role="group" aria-label={`Archive ${node.name}`}>
-              <button type="button" disabled={archive.isPending} onClick={() => archive.mutate({ nodeId: node.id, parentId: node.parentId, name: node.name })} className="rounded-md bg-red-700 px-3 py-2 text-sm font-medium text-white hover:bg-red-800" data-testid="confirm-archive">
-                {archive.isPending ? "Archiving…" : `Yes, archive ${node.name}`}
+              <button type="button" disabled={archive.pending} onClick={() => void archive.run({ nodeId: node.id, parentId: node.parentId, name: node.name })} className="rounded-md bg-red-700 px-3 py-2 text-sm font-medium text-white hover:bg-red-800" data-testid="confirm-archive">
+                {archive.pending ? "Archiving…" : `Yes, archive ${node.name}`}
               </button>
               <button type="button" onClick={() => setConfirmArchive(false)} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50">
                 Cancel
@@ -472,19 +457,20 @@ function AssignRoles({ placeId, nodes, people, roles, onDone }: { placeId: strin
   const person = people.find((p) => p.id === userId);
   const current = useMemo(() => new Map(person?.roles.map((r) => [r.nodeId, r.roleId]) ?? []), [person]);
   const [choice, setChoice] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
+  const [localError, setError] = useState<string | null>(null);
   useEffect(() => setChoice({}), [userId]);
   const changes = nodes
     .filter((n) => choice[n.id] !== undefined && (choice[n.id] || null) !== (current.get(n.id) ?? null))
     .map((n) => ({ nodeId: n.id, roleId: choice[n.id] || null }));
-  const save = useMutation({
-    mutationFn: () => call(assignLocationRolesAction, { placeId, userId, assignments: changes }),
+  const save = useServerAction(() => assignLocationRolesAction({ placeId, userId, assignments: changes }), {
+    refresh: true,
+    invalidate: [queryKeys.members()],
     onSuccess: () => {
       onDone(`Saved ${person?.name}'s roles (${changes.length} ${changes.length === 1 ? "place" : "places"} changed).`);
       setChoice({});
     },
-    onError: (e) => setError(e.message),
   });
+  const error = localError ?? save.message;
 
   return (
     <section aria-labelledby={`${uid}-title`} className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm" data-testid="assign-roles">
@@ -500,7 +486,7 @@ function AssignRoles({ placeId, nodes, people, roles, onDone }: { placeId: strin
           setError(null);
           if (!userId) return setError("Choose a person.");
           if (changes.length === 0) return setError("Change at least one place's role first.");
-          save.mutate();
+          void save.run(undefined);
         }}
       >
         {error && (
@@ -562,8 +548,8 @@ function AssignRoles({ placeId, nodes, people, roles, onDone }: { placeId: strin
             </tbody>
           </table>
         )}
-        <button type="submit" disabled={save.isPending || !person} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60" data-testid="assign-save">
-          {save.isPending ? "Saving…" : "Save roles"}
+        <button type="submit" disabled={save.pending || !person} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60" data-testid="assign-save">
+          {save.pending ? "Saving…" : "Save roles"}
         </button>
       </form>
     </section>

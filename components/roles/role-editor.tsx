@@ -1,10 +1,11 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useMemo, useState } from "react";
 import { createRoleAction, updateRoleAction } from "@/app/(app)/o/[nodeId]/settings/roles/actions";
+import { queryKeys } from "@/components/client/query-keys";
+import { useServerAction } from "@/components/client/use-server-action";
 import { CATALOGUE, type Permission } from "@/lib/authz/catalogue";
 import type { Grant, Scope } from "@/lib/authz/grants";
 import { ACTION_LABEL, SCOPE_HELP, SCOPE_LABEL, byPermission, describeGrantLimits, diffAgainstParent, familyGroups, permissionLabel, roleFieldsSchema } from "@/lib/roles/spec";
@@ -92,22 +93,26 @@ export function RoleEditor({ placeId, family, parents, grantable, initial }: Rol
     setSelection((s) => ({ ...s, [permission]: (s[permission] ?? [{ permission }]).slice(0, 1).map((g) => ({ ...g, permission, scope })) }));
   }
 
-  const mutation = useMutation({
-    mutationFn: async (input: { name: string; description: string; parentId: string; grants: Grant[] }) => {
-      const result = initial ? await updateRoleAction({ ...input, placeId, roleId: initial.roleId, version: initial.version }) : await createRoleAction({ ...input, placeId });
-      if (!result.ok) throw Object.assign(new Error(result.error.message), { fields: result.error.fields, code: result.error.code });
-      return result.data;
+  // Member lists show role names, so a saved role invalidates them.
+  const mutation = useServerAction<{ name: string; description: string; parentId: string; grants: Grant[] }, { id: string }>(
+    (input) =>
+      initial ? updateRoleAction({ ...input, placeId, roleId: initial.roleId, version: initial.version }) : createRoleAction({ ...input, placeId }),
+    {
+      invalidate: [queryKeys.members()],
+      onSuccess: (data) => {
+        router.push(`/o/${placeId}/settings/roles/${encodeURIComponent(data.id)}`);
+        router.refresh();
+      },
     },
-    onSuccess: (data) => {
-      router.push(`/o/${placeId}/settings/roles/${encodeURIComponent(data.id)}`);
-      router.refresh();
-    },
-    onError: (err: Error & { fields?: Record<string, string[]>; code?: string }) => {
-      setFormError(err.message);
-      setStale(err.code === "conflict" && !err.fields);
-      if (err.fields) setErrors(Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, v[0]])));
-    },
-  });
+  );
+  async function save(input: { name: string; description: string; parentId: string; grants: Grant[] }) {
+    const result = await mutation.run(input);
+    if (result.ok) return;
+    const err = result.error;
+    setFormError(err.message);
+    setStale(err.code === "conflict" && !err.fields);
+    if (err.fields) setErrors(Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, v[0]])));
+  }
 
   function submit(event: React.FormEvent) {
     event.preventDefault();
@@ -121,7 +126,7 @@ export function RoleEditor({ placeId, family, parents, grantable, initial }: Rol
       return;
     }
     setErrors({});
-    mutation.mutate({ name: parsed.data.name, description: parsed.data.description, parentId: parsed.data.parentId, grants: desired });
+    void save({ name: parsed.data.name, description: parsed.data.description, parentId: parsed.data.parentId, grants: desired });
   }
 
   const input =
@@ -315,8 +320,8 @@ export function RoleEditor({ placeId, family, parents, grantable, initial }: Rol
       )}
 
       <div className="flex flex-wrap items-center gap-3">
-        <button type="submit" disabled={mutation.isPending} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-brand-700 disabled:opacity-70" data-testid="save-role">
-          {mutation.isPending ? "Saving…" : editing ? "Save changes" : "Create role"}
+        <button type="submit" disabled={mutation.pending} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-brand-700 disabled:opacity-70" data-testid="save-role">
+          {mutation.pending ? "Saving…" : editing ? "Save changes" : "Create role"}
         </button>
         <Link href={initial ? `/o/${placeId}/settings/roles/${encodeURIComponent(initial.roleId)}` : `/o/${placeId}/settings/roles`} className="text-sm font-medium text-slate-700 hover:underline">
           Cancel

@@ -2,6 +2,8 @@
 
 import { useState } from "react";
 import { addUser, inviteUser } from "@/app/(app)/o/[nodeId]/settings/users/actions";
+import { queryKeys } from "@/components/client/query-keys";
+import { useServerAction } from "@/components/client/use-server-action";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, FormError, buttonClass, fieldErrors, inputClass } from "@/components/ui/form";
 import type { PlaceOption, RoleOption } from "./users-panel";
@@ -24,15 +26,17 @@ export function AddPersonDialog({
   roles: RoleOption[];
   onDone: (message: string) => void;
 }) {
-  const [fields, setFields] = useState<Record<string, string[]>>();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const invite = useServerAction(inviteUser, { invalidate: [queryKeys.membersAt(nodeId)] });
+  const add = useServerAction(addUser, { invalidate: [queryKeys.membersAt(nodeId)] });
+  const call = mode === "invite" ? invite : add;
+  const { fields, pending } = call;
+  const error = call.error && !call.error.fields ? call.error.message : null;
   const [passwordMode, setPasswordMode] = useState<PasswordMode>("email");
   const [chosen, setChosen] = useState<string[]>([nodeId]);
 
   const close = () => {
-    setFields(undefined);
-    setError(null);
+    invite.reset();
+    add.reset();
     setChosen([nodeId]);
     onClose();
   };
@@ -42,13 +46,11 @@ export function AddPersonDialog({
     const form = new FormData(e.currentTarget);
     const roleId = String(form.get("roleId") ?? "");
     const assignments = chosen.map((id) => ({ nodeId: id, roleId }));
-    setPending(true);
-    setError(null);
     const email = String(form.get("email") ?? "");
     const result =
       mode === "invite"
-        ? await inviteUser({ nodeId, email, name: String(form.get("name") ?? "") || undefined, assignments })
-        : await addUser({
+        ? await invite.run({ nodeId, email, name: String(form.get("name") ?? "") || undefined, assignments })
+        : await add.run({
             nodeId,
             email,
             name: String(form.get("name") ?? ""),
@@ -56,13 +58,8 @@ export function AddPersonDialog({
             password: passwordMode === "set" ? String(form.get("password") ?? "") : null,
             assignments,
           });
-    setPending(false);
-    if (!result.ok) {
-      setFields(result.error.fields);
-      setError(result.error.fields ? null : result.error.message);
-      return;
-    }
-    setFields(undefined);
+    if (!result.ok) return;
+    call.reset();
     setChosen([nodeId]);
     // The server's words: the same whether or not the email already had an account.
     onDone(result.data.message);

@@ -2,6 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { queryKeys } from "@/components/client/query-keys";
+import type { ActionResult } from "@/components/client/result";
+import { useServerAction } from "@/components/client/use-server-action";
 import {
   changeRoles,
   endUserSessions,
@@ -14,7 +17,7 @@ import {
   updateDetails,
 } from "@/app/(app)/o/[nodeId]/settings/users/actions";
 import { Dialog } from "@/components/ui/dialog";
-import { Field, FormError, buttonClass, fieldErrors, inputClass } from "@/components/ui/form";
+import { Field, FormError, Notice, buttonClass, fieldErrors, inputClass } from "@/components/ui/form";
 import type { PlaceOption, RoleOption } from "./users-panel";
 
 interface Member {
@@ -32,46 +35,26 @@ interface Member {
 }
 /** edit: this membership's details; account: the account-wide actions (see README, Security). */
 type Can = { edit: boolean; account: boolean; manageRoles: boolean; disable: boolean; remove: boolean; owner: boolean };
-type Result = { ok: true } | { ok: false; error: { message: string; fields?: Record<string, string[]> } };
-
-function useAction() {
-  const router = useRouter();
-  const [pending, setPending] = useState(false);
-  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
-  const [fields, setFields] = useState<Record<string, string[]>>();
-  const run = async (fn: () => Promise<Result | { ok: true; data: unknown }>, success: string) => {
-    setPending(true);
-    setMessage(null);
-    let result: Result;
-    try {
-      result = (await fn()) as Result;
-    } catch {
-      result = { ok: false, error: { message: "Couldn't reach CareAccess. Check your connection and try again." } };
-    } finally {
-      setPending(false);
-    }
-    if (!result.ok) {
-      setFields(result.error.fields);
-      setMessage({ kind: "error", text: result.error.message });
-      return false;
-    }
-    setFields(undefined);
-    setMessage({ kind: "ok", text: success });
-    router.refresh();
-    return true;
+/**
+ * One card's calls: any of its actions through useServerAction, then the success words, this
+ * place's member lists invalidated and the page's server data refreshed.
+ */
+function useAction(nodeId: string) {
+  const [notice, setNotice] = useState<string | null>(null);
+  const call = useServerAction((fn: () => Promise<ActionResult<unknown>>) => fn(), { invalidate: [queryKeys.membersAt(nodeId)], refresh: true });
+  const run = async (fn: () => Promise<ActionResult<unknown>>, success: string) => {
+    setNotice(null);
+    const result = await call.run(fn);
+    if (result.ok) setNotice(success);
+    return result.ok;
   };
-  return { pending, message, fields, run };
+  const message = call.message ? { kind: "error" as const, text: call.message } : notice ? { kind: "ok" as const, text: notice } : null;
+  return { pending: call.pending, message, fields: call.fields, run };
 }
 
 function Message({ m }: { m: { kind: "ok" | "error"; text: string } | null }) {
   if (!m) return null;
-  return m.kind === "ok" ? (
-    <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
-      {m.text}
-    </p>
-  ) : (
-    <FormError message={m.text} />
-  );
+  return m.kind === "ok" ? <Notice message={m.text} /> : <FormError message={m.text} />;
 }
 
 function Card({ title, children, id }: { title: string; children: React.ReactNode; id: string }) {
@@ -125,7 +108,7 @@ export function MemberDetail({
 }
 
 function DetailsCard({ nodeId, member, editable }: { nodeId: string; member: Member; editable: boolean }) {
-  const { pending, message, fields, run } = useAction();
+  const { pending, message, fields, run } = useAction(nodeId);
   return (
     <Card title="Details" id="details">
       <form
@@ -178,7 +161,7 @@ function DetailsCard({ nodeId, member, editable }: { nodeId: string; member: Mem
 function RolesCard({ nodeId, member, places, roles, editable, owner, ownerRoleIds }: { nodeId: string; member: Member; places: PlaceOption[]; roles: RoleOption[]; editable: boolean; owner: boolean; ownerRoleIds: string[] }) {
   const current = new Map(member.roles.map((r) => [r.nodeId, r.roleId]));
   const [draft, setDraft] = useState(new Map(current));
-  const { pending, message, run } = useAction();
+  const { pending, message, run } = useAction(nodeId);
   const changed = places.filter((p) => (draft.get(p.id) ?? "") !== (current.get(p.id) ?? ""));
   const choosable = roles.filter((r) => owner || !ownerRoleIds.includes(r.id));
   return (
@@ -251,7 +234,7 @@ function toBase64(file: File): Promise<string> {
 }
 
 function ProviderCard({ nodeId, member, editable }: { nodeId: string; member: Member; editable: boolean }) {
-  const { pending, message, fields, run } = useAction();
+  const { pending, message, fields, run } = useAction(nodeId);
   const [photoError, setPhotoError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   return (
@@ -321,7 +304,7 @@ function ProviderCard({ nodeId, member, editable }: { nodeId: string; member: Me
 }
 
 function AccountCard({ nodeId, member, can }: { nodeId: string; member: Member; can: Can }) {
-  const { pending, message, fields, run } = useAction();
+  const { pending, message, fields, run } = useAction(nodeId);
   const [confirming, setConfirming] = useState(false);
   const router = useRouter();
   const ids = { nodeId, userId: member.id };

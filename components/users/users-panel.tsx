@@ -1,10 +1,13 @@
 "use client";
 
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useSearchParams } from "next/navigation";
+import { usePathname, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
 import { setStatus } from "@/app/(app)/o/[nodeId]/settings/users/actions";
+import { queryKeys, type MemberFilters } from "@/components/client/query-keys";
+import { getJson } from "@/components/client/result";
+import { useServerAction } from "@/components/client/use-server-action";
 import type { MemberRow } from "@/lib/members/directory";
 import { buttonClass, inputClass } from "@/components/ui/form";
 import { AddPersonDialog } from "./add-person-dialog";
@@ -26,7 +29,14 @@ export interface UsersCapabilities {
 }
 
 type Page = { total: number; page: number; pageSize: number; rows: MemberRow[] };
-type Filters = { q: string; role: string; location: string; status: string; page: number };
+type Filters = MemberFilters;
+const FILTER_KEYS = ["q", "role", "location", "status"] as const;
+
+/** The list's filters live in the URL (?q=&role=&location=&status=&page=), so a reload or a shared link keeps them. */
+function filtersFrom(search: URLSearchParams): Filters {
+  const page = Math.floor(Number(search.get("page")));
+  return { q: search.get("q")?.trim() ?? "", role: search.get("role") ?? "", location: search.get("location") ?? "", status: search.get("status") ?? "", page: page >= 1 ? page : 1 };
+}
 
 const STATUS_LABEL: Record<string, { text: string; className: string }> = {
   ACTIVE: { text: "Active", className: "bg-emerald-50 text-emerald-800 ring-emerald-200" },
@@ -41,31 +51,43 @@ const isOff = (row: MemberRow) => row.status === "DISABLED" || row.status === "S
 const nextStatus = (row: MemberRow): MemberRow["status"] => (isOff(row) ? "ACTIVE" : row.managed ? "DISABLED" : "SUSPENDED");
 const toggleLabel = (row: MemberRow) => (row.managed && row.status !== "SUSPENDED" ? (isOff(row) ? "Enable" : "Disable") : isOff(row) ? "Unsuspend" : "Suspend");
 
-async function fetchMembers(nodeId: string, f: Filters): Promise<Page> {
+function fetchMembers(nodeId: string, f: Filters): Promise<Page> {
   const params = new URLSearchParams({ page: String(f.page), pageSize: "25" });
-  if (f.q) params.set("q", f.q);
-  if (f.role) params.set("role", f.role);
-  if (f.location) params.set("location", f.location);
-  if (f.status) params.set("status", f.status);
-  const res = await fetch(`/api/profiles/${nodeId}/members?${params}`, { headers: { accept: "application/json" } });
-  if (!res.ok) throw new Error((await res.json().catch(() => null))?.error?.message ?? "The list could not be loaded.");
-  return res.json();
+  for (const k of FILTER_KEYS) if (f[k]) params.set(k, f[k]);
+  return getJson<Page>(`/api/profiles/${nodeId}/members?${params}`);
 }
 
 export function UsersPanel({ nodeId, places, roles, can, label }: { nodeId: string; places: PlaceOption[]; roles: RoleOption[]; can: UsersCapabilities; label: string }) {
   const search = useSearchParams();
-  const [filters, setFilters] = useState<Filters>({ q: "", role: "", location: "", status: "", page: 1 });
-  const [typed, setTyped] = useState("");
+  const pathname = usePathname();
+  const filters = filtersFrom(search);
+  const [typed, setTyped] = useState(filters.q);
   const [dialog, setDialog] = useState<"invite" | "add" | null>(search.get("invite") ? "invite" : null);
   const [notice, setNotice] = useState<string | null>(null);
   const [success, setSuccess] = useState<string | null>(null);
   const queryClient = useQueryClient();
-  const key = ["members", nodeId, filters] as const;
+  const key = queryKeys.memberList(nodeId, filters);
+
+  /**
+   * Changes filters in the URL without a reload or a history entry; any change but paging goes back
+   * to page 1. history.replaceState is synced into useSearchParams by Next without refetching the
+   * server page (router.replace would fetch it again on every keystroke).
+   */
+  const set = (patch: Partial<Filters>) => {
+    const params = new URLSearchParams(search.toString());
+    for (const k of FILTER_KEYS) if (k in patch) (patch[k] ? params.set(k, patch[k]) : params.delete(k));
+    const page = patch.page ?? 1;
+    if (page > 1) params.set("page", String(page));
+    else params.delete("page");
+    const qs = params.toString();
+    window.history.replaceState(null, "", qs ? `${pathname}?${qs}` : pathname);
+  };
 
   useEffect(() => {
-    const t = setTimeout(() => setFilters((f) => (f.q === typed.trim() ? f : { ...f, q: typed.trim(), page: 1 })), 250);
+    const t = setTimeout(() => typed.trim() !== filters.q && set({ q: typed.trim() }), 250);
     return () => clearTimeout(t);
-  }, [typed]);
+    // Reruns when the URL changes too, so `set` builds on the current filters.
+  }, [typed, search]);
 
   useEffect(() => {
     if (!success) return;
@@ -77,26 +99,19 @@ export function UsersPanel({ nodeId, places, roles, can, label }: { nodeId: stri
   const query = useQuery({ queryKey: key, queryFn: () => fetchMembers(nodeId, filters), placeholderData: keepPreviousData, staleTime: 0 });
 
   // Disable / enable from the list: shown at once, rolled back if the server refuses.
-  const toggle = useMutation({
-    mutationFn: async (row: MemberRow) => {
-      const result = await setStatus({ nodeId, userId: row.id, status: isOff(row) ? "ACTIVE" : "DISABLED" });
-      if (!result.ok) throw new Error(result.error.message);
-    },
-    onMutate: async (row) => {
-      await queryClient.cancelQueries({ queryKey: ["members", nodeId] });
+  const toggle = useServerAction((row: MemberRow) => setStatus({ nodeId, userId: row.id, status: isOff(row) ? "ACTIVE" : "DISABLED" }), {
+    invalidate: [queryKeys.membersAt(nodeId)],
+    optimistic: (row) => {
       const previous = queryClient.getQueryData<Page>(key);
       queryClient.setQueryData<Page>(key, (p) => p && { ...p, rows: p.rows.map((r) => (r.id === row.id ? { ...r, status: nextStatus(r) } : r)) });
       setNotice(null);
-      return { previous };
+      return () => previous && queryClient.setQueryData(key, previous);
     },
-    onError: (err, _row, ctx) => {
-      if (ctx?.previous) queryClient.setQueryData(key, ctx.previous);
-      setNotice(err.message);
-    },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: ["members", nodeId] }),
   });
-
-  const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch, page: patch.page ?? 1 }));
+  const toggleRow = async (row: MemberRow) => {
+    const result = await toggle.run(row);
+    if (!result.ok) setNotice(result.error.message);
+  };
   const data = query.data;
   const from = data && data.total ? (data.page - 1) * data.pageSize + 1 : 0;
   const to = data ? Math.min(data.page * data.pageSize, data.total) : 0;
@@ -248,7 +263,7 @@ export function UsersPanel({ nodeId, places, roles, can, label }: { nodeId: stri
                     <td className="px-4 py-3 text-right">
                       <div className="flex justify-end gap-2">
                         {can.disable && row.status !== "INVITED" && (
-                          <button type="button" className="rounded px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100" onClick={() => toggle.mutate(row)} disabled={toggle.isPending}>
+                          <button type="button" className="rounded px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100" onClick={() => void toggleRow(row)} disabled={toggle.pending}>
                             {toggleLabel(row)}
                             <span className="sr-only"> {row.name}</span>
                           </button>
@@ -290,7 +305,6 @@ export function UsersPanel({ nodeId, places, roles, can, label }: { nodeId: stri
         onDone={(message) => {
           setDialog(null);
           setNotice(null);
-          void queryClient.invalidateQueries({ queryKey: ["members", nodeId] });
           setSuccess(message);
         }}
       />
