@@ -3,13 +3,13 @@ import { AccessCheck } from "@/components/access/access-check";
 import { CATALOGUE, PERMISSIONS, where } from "@/lib/authz";
 import { prisma } from "@/lib/db";
 import { placesUnder } from "@/lib/context/places";
-import { requirePagePermission } from "@/lib/context/server";
+import { requirePage } from "@/lib/context/server";
 import { listMembers } from "@/lib/members/directory";
 
 export const metadata: Metadata = { title: "Why can't they see it?" };
 
 export default async function AccessCheckPage({ params }: { params: Promise<{ nodeId: string }> }) {
-  const { subject, node } = await requirePagePermission((await params).nodeId, "members.manage_roles");
+  const { subject, node } = await requirePage((await params).nodeId, "settings.access-check");
   const db = await prisma();
   const [people, patients] = await Promise.all([
     listMembers(db, node.id, { q: "", page: 1, pageSize: 100 }),

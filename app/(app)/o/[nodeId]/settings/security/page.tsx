@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
 import { SecuritySettingsForm } from "@/components/account/security-settings-form";
 import { prisma } from "@/lib/db";
 import { can } from "@/lib/context/enterable";
-import { requireContext } from "@/lib/context/server";
+import { requirePage } from "@/lib/context/server";
 import { requestMeta } from "@/lib/security/http";
 import { getSecuritySettings } from "@/lib/security/settings";
 
@@ -12,8 +11,7 @@ export const dynamic = "force-dynamic";
 
 /** Security settings are the tenant's: read and changed with the permission at the tenant root. */
 export default async function PlaceSecurityPage({ params }: { params: Promise<{ nodeId: string }> }) {
-  const { subject, node } = await requireContext((await params).nodeId);
-  if (!can(subject, "settings.read", node.tenantId)) redirect(`/o/${node.id}?denied=settings.read`);
+  const { subject, node } = await requirePage((await params).nodeId, "settings.security");
   const db = await prisma();
   const [settings, roles, { ip }] = await Promise.all([
     getSecuritySettings(db, node.tenantId),
