@@ -9,7 +9,7 @@ import { ROLE_TEMPLATES, builtinRoleId } from "../authz/roles";
 import { compileSubject, type Subject } from "../authz/subject";
 import { buildTree, type NodeKind, type NodeRow, type TenantTree } from "../authz/tree";
 import { enterable } from "./enterable";
-import { PAGES, pageAccess, placeNav, type PageKey } from "./pages";
+import { PAGES, pageAccess, placeNav, sectionKinds, type PageKey } from "./pages";
 
 // The guard runs for real; only the session and Next's navigation throws are stand-ins.
 let signedIn: Subject;
@@ -128,5 +128,9 @@ describe("the tabs each role sees", () => {
     expect(pageAccess(owner, enterable(owner, PRACTICE)!, "care.schedule" satisfies PageKey)).toBe("not_found");
     const careOwner = subjectOf("care_owner", CARE);
     expect(pageAccess(careOwner, enterable(careOwner, CARE)!, "settings.locations")).toBe("not_found");
+  });
+
+  it("the care section (its layout's 404) exists only at care profiles", () => {
+    expect(sectionKinds("/care")).toEqual(["CARE_PROFILE"]);
   });
 });

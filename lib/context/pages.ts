@@ -110,6 +110,15 @@ export function pageAccess(subject: Subject, node: PlaceNode, key: PageKey): Pag
   return page.allows(subject, node) ? "ok" : "denied";
 }
 
+/**
+ * The kinds of place a section (the pages under one folder, e.g. "/care") exists at. A section's
+ * layout checks it, so the answer is a real HTTP 404: a page's own notFound() comes after its
+ * loading.tsx boundary has already started a 200 response.
+ */
+export function sectionKinds(prefix: string): NodeKind[] {
+  return [...new Set(PAGES.filter((p) => p.path.startsWith(`${prefix}/`)).flatMap((p) => p.kinds))];
+}
+
 export function pageHref(node: { id: string }, key: PageKey): string {
   return `/o/${node.id}${pageEntry(key).path}`;
 }

@@ -4,7 +4,7 @@ import { cache } from "react";
 import { requireSubject } from "../auth/session";
 import { careProfileOf } from "../care/common";
 import { enterable } from "./enterable";
-import { pageAccess, pageEntry, type PageKey } from "./pages";
+import { pageAccess, pageEntry, sectionKinds, type PageKey } from "./pages";
 
 /**
  * For pages under /o/[nodeId]: the signed-in person, their subject and the place they are in.
@@ -36,4 +36,11 @@ export async function requireCarePage(unverifiedNodeId: string, key: Extract<Pag
   const profile = careProfileOf(ctx.subject, ctx.node.id);
   if (!profile) notFound();
   return { ...ctx, profile };
+}
+
+/** For a section's layout (app/(app)/o/[nodeId]/care/layout.tsx): 404 at a kind of place none of its pages exists at. */
+export async function requireSection(unverifiedNodeId: string, prefix: string) {
+  const ctx = await requireContext(unverifiedNodeId);
+  if (!sectionKinds(prefix).includes(ctx.node.kind)) notFound();
+  return ctx;
 }
