@@ -1,9 +1,10 @@
 import "server-only";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
-import type { Permission } from "../authz";
 import { requireSubject } from "../auth/session";
-import { can, enterable } from "./enterable";
+import { careProfileOf } from "../care/common";
+import { enterable } from "./enterable";
+import { pageAccess, pageEntry, sectionKinds, type PageKey } from "./pages";
 
 /**
  * For pages under /o/[nodeId]: the signed-in person, their subject and the place they are in.
@@ -17,11 +18,29 @@ export const requireContext = cache(async (unverifiedNodeId: string) => {
 });
 
 /**
- * For a page that needs a permission at the place. The place is enterable, so a missing permission
- * (typically after switching to a place where the role is smaller) goes to the place's overview.
+ * The guard of every place page: the page's entry in the registry (./pages.ts) decides, exactly as
+ * it decides whether the tab shows. A page that doesn't exist at this kind of place is "not found";
+ * one the role doesn't show goes to the overview with the usual notice.
  */
-export async function requirePagePermission(unverifiedNodeId: string, permission: Permission) {
+export async function requirePage(unverifiedNodeId: string, key: PageKey) {
   const ctx = await requireContext(unverifiedNodeId);
-  if (!can(ctx.subject, permission, ctx.node.id)) redirect(`/o/${ctx.node.id}?denied=${encodeURIComponent(permission)}`);
+  const access = pageAccess(ctx.subject, ctx.node, key);
+  if (access === "not_found") notFound();
+  if (access === "denied") redirect(`/o/${ctx.node.id}?denied=${encodeURIComponent(pageEntry(key).permission ?? "")}`);
+  return ctx;
+}
+
+/** requirePage for the care-team pages: also the care profile (its time zone) the page works on. */
+export async function requireCarePage(unverifiedNodeId: string, key: Extract<PageKey, `care.${string}`>) {
+  const ctx = await requirePage(unverifiedNodeId, key);
+  const profile = careProfileOf(ctx.subject, ctx.node.id);
+  if (!profile) notFound();
+  return { ...ctx, profile };
+}
+
+/** For a section's layout (app/(app)/o/[nodeId]/care/layout.tsx): 404 at a kind of place none of its pages exists at. */
+export async function requireSection(unverifiedNodeId: string, prefix: string) {
+  const ctx = await requireContext(unverifiedNodeId);
+  if (!sectionKinds(prefix).includes(ctx.node.kind)) notFound();
   return ctx;
 }

@@ -1,8 +1,8 @@
 import { notFound } from "../api/errors";
-import { CATALOGUE, RESOURCE_INCLUDE, decide, explain, resourceOf, resourceOfRow, type Explanation, type Permission, type Subject } from "../authz";
+import { CATALOGUE, PERMISSIONS, RESOURCE_INCLUDE, decide, explain, resourceOf, resourceOfRow, where, type Explanation, type Permission, type Subject } from "../authz";
 import { SubjectLoader } from "../authz/load";
-import type { Tx } from "../db/client";
-import { findMember } from "./directory";
+import type { Db, Tx } from "../db/client";
+import { findMember, listMembers } from "./directory";
 
 /**
  * "Why can't they see it?": the policy's explanation of one decision for another person, and the
@@ -45,5 +45,34 @@ export async function checkAccess(tx: Tx, admin: Subject, placeId: string, input
     action: `${CATALOGUE[resourceOf(input.permission)].label}: ${input.permission.split(".")[1].replace(/_/g, " ")}`,
     explanation,
     note: ACCESS_NOTES[person.memberStatus] ?? null,
+  };
+}
+
+/**
+ * What the "Why can't they see it?" form offers at a place: its people, the patients the admin can
+ * see themselves here (the same where() as every patient list), and the permissions of the place's
+ * family (a care profile has no clinical, billing, inventory or call data; a clinic no care team).
+ */
+export async function accessCheckChoices(db: Db | Tx, admin: Subject, place: { id: string; kind: string }) {
+  const [people, patients] = await Promise.all([
+    listMembers(db, place.id, { q: "", page: 1, pageSize: 100 }),
+    db.patient.findMany({
+      where: { AND: [where(admin, "patients.read_contact", "patient"), { node: { ancestorLinks: { some: { ancestorId: place.id } } } }] },
+      orderBy: [{ lastName: "asc" }, { id: "asc" }],
+      take: 200,
+      select: { id: true, firstName: true, lastName: true, node: { select: { name: true } } },
+    }),
+  ]);
+  const care = place.kind === "CARE_PROFILE";
+  const groupOf = (p: Permission) => CATALOGUE[resourceOf(p)].group;
+  const permissions = PERMISSIONS.filter((p) => (care ? !["Clinical", "Billing", "Inventory", "Calls"].includes(groupOf(p)) : groupOf(p) !== "Care team")).map((p) => ({
+    id: p,
+    group: groupOf(p),
+    label: `${CATALOGUE[resourceOf(p)].label}: ${p.split(".")[1].replace(/_/g, " ")}`,
+  }));
+  return {
+    people: people.rows.map((p) => ({ id: p.id, name: p.name, email: p.email })),
+    patients: patients.map((p) => ({ id: p.id, label: `${p.lastName}, ${p.firstName} (${p.node.name})` })),
+    permissions,
   };
 }

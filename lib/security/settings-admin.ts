@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError } from "../api/errors";
 import { recordAudit } from "../audit/audit";
-import type { Tx } from "../db/client";
+import type { Db, Tx } from "../db/client";
 import { requestMeta } from "./http";
 import { clearIpGateCache } from "./ip-gate";
 import { ipInAny } from "./ip";
@@ -41,4 +41,16 @@ export async function saveTenantSecuritySettings(
 
 function pick(s: SecuritySettings, keys: (keyof SecuritySettings)[]) {
   return Object.fromEntries(keys.map((k) => [k, s[k]]));
+}
+
+/**
+ * What the Security settings page shows for a tenant: its settings and the roles a rule can name
+ * (built-in and the tenant's custom roles of the tenant's family, and the platform's).
+ */
+export async function securitySettingsView(db: Db | Tx, tenant: { id: string; family: "care" | "clinic" }) {
+  const [settings, roles] = await Promise.all([
+    getSecuritySettings(db, tenant.id),
+    db.role.findMany({ where: { OR: [{ tenantId: null }, { tenantId: tenant.id }] }, select: { id: true, name: true, family: true }, orderBy: { name: "asc" } }),
+  ]);
+  return { settings, roles: roles.filter((r) => r.family === tenant.family || r.family === "platform").map((r) => ({ id: r.id, name: r.name })) };
 }

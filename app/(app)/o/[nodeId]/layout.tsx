@@ -1,22 +1,13 @@
-import { ContextNav, type NavItem } from "@/components/shell/context-nav";
-import { careNavItems } from "@/lib/care/nav";
-import { can } from "@/lib/context/enterable";
+import { ContextNav } from "@/components/shell/context-nav";
+import { placeNav } from "@/lib/context/pages";
 import { requireContext } from "@/lib/context/server";
 
 const KIND_LABEL = { ENTERPRISE: "Enterprise", REGION: "Region", PRACTICE: "Practice", LOCATION: "Location", CARE_PROFILE: "Care profile" } as const;
 
 export default async function PlaceLayout({ children, params }: { children: React.ReactNode; params: Promise<{ nodeId: string }> }) {
   const { subject, node } = await requireContext((await params).nodeId);
-  const base = `/o/${node.id}`;
-  const items: NavItem[] = [
-    { href: base, label: "Overview" },
-    ...careNavItems(subject, node),
-    ...(can(subject, "members.read", node.id) ? [{ href: `${base}/settings/users`, label: node.kind === "CARE_PROFILE" ? "Team" : "Users" }] : []),
-    ...(can(subject, "roles.read", node.id) ? [{ href: `${base}/settings/roles`, label: "Roles" }] : []),
-    ...(node.kind !== "CARE_PROFILE" && can(subject, "locations.read", node.id) ? [{ href: `${base}/settings/locations`, label: "Locations" }] : []),
-    ...(can(subject, "settings.read", node.tenantId) ? [{ href: `${base}/settings/security`, label: "Security" }] : []),
-    ...(can(subject, "members.manage_roles", node.id) ? [{ href: `${base}/settings/access-check`, label: "Why can't they see it?" }] : []),
-  ];
+  // The tabs are the registry's pages whose guard would let this person in (lib/context/pages.ts).
+  const items = placeNav(subject, node);
   return (
     <div className="space-y-6">
       <div className="border-b border-slate-200">

@@ -3,7 +3,7 @@ import { AvailabilityForm } from "@/components/care/availability-form";
 import { CareHeader, EmptyState, cardClass } from "@/components/care/ui";
 import { decide } from "@/lib/authz";
 import { listTeamAvailability, myAvailability } from "@/lib/care/availability";
-import { requireCarePage } from "@/lib/care/page";
+import { requireCarePage } from "@/lib/context/server";
 import { WEEKDAY_NAMES, WEEK_ORDER, timeLabel } from "@/lib/care/time";
 import { holds } from "@/lib/context/enterable";
 import { prisma } from "@/lib/db";
@@ -11,7 +11,7 @@ import { prisma } from "@/lib/db";
 export const metadata: Metadata = { title: "Availability" };
 
 export default async function AvailabilityPage({ params }: { params: Promise<{ nodeId: string }> }) {
-  const { subject, profile } = await requireCarePage((await params).nodeId, ["availability.read", "availability.edit"]);
+  const { subject, profile } = await requireCarePage((await params).nodeId, "care.availability");
   const db = await prisma();
   // Editing is always of one's own week: the record's person is the signed-in person.
   const canEditOwn = decide(subject, "availability.edit", { nodeId: profile.id, ownerId: subject.userId });

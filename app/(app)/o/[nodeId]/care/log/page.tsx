@@ -3,7 +3,7 @@ import { LogCareForm } from "@/components/care/log-form";
 import { CareHeader, EmptyState, cardClass } from "@/components/care/ui";
 import { decide } from "@/lib/authz";
 import { canMarkSensitive, listEvents } from "@/lib/care/log";
-import { requireCarePage } from "@/lib/care/page";
+import { requireCarePage } from "@/lib/context/server";
 import { dayLabel, localDate, localTime, timeLabel } from "@/lib/care/time";
 import { holds } from "@/lib/context/enterable";
 import { prisma } from "@/lib/db";
@@ -11,7 +11,7 @@ import { prisma } from "@/lib/db";
 export const metadata: Metadata = { title: "Care log" };
 
 export default async function CareLogPage({ params }: { params: Promise<{ nodeId: string }> }) {
-  const { subject, profile } = await requireCarePage((await params).nodeId, ["care_events.read", "care_events.create"]);
+  const { subject, profile } = await requireCarePage((await params).nodeId, "care.log");
   const canLog = decide(subject, "care_events.create", { nodeId: profile.id, ownerId: subject.userId });
   const canRead = holds(subject, "care_events.read", profile.id);
   const readsAll = decide(subject, "care_events.read", { nodeId: profile.id });

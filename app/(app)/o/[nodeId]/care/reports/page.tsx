@@ -1,18 +1,15 @@
 import type { Metadata } from "next";
 import { CareHeader, EmptyState, WeekNav, cardClass, linkButton, weekTitle } from "@/components/care/ui";
 import { decide } from "@/lib/authz";
-import { requireCarePage } from "@/lib/care/page";
+import { requireCarePage } from "@/lib/context/server";
 import { careReport, hours } from "@/lib/care/reports";
 import { weekOf } from "@/lib/care/time";
 import { prisma } from "@/lib/db";
-import { redirect } from "next/navigation";
 
 export const metadata: Metadata = { title: "Care reports" };
 
 export default async function ReportsPage({ params, searchParams }: { params: Promise<{ nodeId: string }>; searchParams: Promise<{ week?: string }> }) {
-  const { subject, profile } = await requireCarePage((await params).nodeId, ["care_reports.read"]);
-  // Team-wide totals: the report needs care_reports.read on the whole profile, not a narrower scope.
-  if (!decide(subject, "care_reports.read", { nodeId: profile.id })) redirect(`/o/${profile.id}?denied=care_reports.read`);
+  const { subject, profile } = await requireCarePage((await params).nodeId, "care.reports");
   const week = weekOf(profile.timeZone, (await searchParams).week);
   const report = await careReport(await prisma(), profile, week);
   const canExport = decide(subject, "care_reports.export", { nodeId: profile.id });

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { AddShiftButton, ShiftActions } from "@/components/care/shift-controls";
 import { CareHeader, EmptyState, WeekNav, cardClass, linkButton, weekTitle } from "@/components/care/ui";
 import { decide } from "@/lib/authz";
-import { requireCarePage } from "@/lib/care/page";
+import { requireCarePage } from "@/lib/context/server";
 import { careTeam, listShifts } from "@/lib/care/schedule";
 import { dayLabel, localDate, timeLabel, weekOf } from "@/lib/care/time";
 import { prisma } from "@/lib/db";
@@ -10,7 +10,7 @@ import { prisma } from "@/lib/db";
 export const metadata: Metadata = { title: "Schedule" };
 
 export default async function SchedulePage({ params, searchParams }: { params: Promise<{ nodeId: string }>; searchParams: Promise<{ week?: string; export?: string }> }) {
-  const { subject, profile } = await requireCarePage((await params).nodeId, ["care_schedule.read"]);
+  const { subject, profile } = await requireCarePage((await params).nodeId, "care.schedule");
   const query = await searchParams;
   const week = weekOf(profile.timeZone, query.week);
   const current = weekOf(profile.timeZone).monday;

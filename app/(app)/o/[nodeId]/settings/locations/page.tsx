@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { LocationsManager } from "@/components/locations/locations-manager";
 import { prisma } from "@/lib/db";
 import { can } from "@/lib/context/enterable";
-import { requirePagePermission } from "@/lib/context/server";
+import { requirePage } from "@/lib/context/server";
 import { assignableRoles } from "@/lib/members/admin";
 import { listMembers, memberListQuery } from "@/lib/members/directory";
 import { locationTree } from "@/lib/orgs/manage";
@@ -12,9 +11,7 @@ import { CHILD_KINDS } from "@/lib/orgs/nodes";
 export const metadata: Metadata = { title: "Locations" };
 
 export default async function LocationsPage({ params }: { params: Promise<{ nodeId: string }> }) {
-  const { subject, node } = await requirePagePermission((await params).nodeId, "locations.read");
-  // Care profiles have no locations.
-  if (node.kind === "CARE_PROFILE") notFound();
+  const { subject, node } = await requirePage((await params).nodeId, "settings.locations");
   const db = await prisma();
   const showMembers = can(subject, "members.read", node.id);
   const canAssign = can(subject, "members.manage_roles", node.id);

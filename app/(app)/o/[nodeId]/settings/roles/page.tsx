@@ -2,13 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { prisma } from "@/lib/db";
 import { can } from "@/lib/context/enterable";
-import { requirePagePermission } from "@/lib/context/server";
+import { requirePage } from "@/lib/context/server";
 import { listRoles } from "@/lib/roles/custom";
 
 export const metadata: Metadata = { title: "Roles" };
 
 export default async function RolesPage({ params }: { params: Promise<{ nodeId: string }> }) {
-  const { subject, node } = await requirePagePermission((await params).nodeId, "roles.read");
+  const { subject, node } = await requirePage((await params).nodeId, "settings.roles");
   const { builtin, custom } = await listRoles(await prisma(), node.id);
   const base = `/o/${node.id}/settings/roles`;
   const canCreate = can(subject, "roles.create", node.id);

@@ -1,26 +1,21 @@
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
 import { SecuritySettingsForm } from "@/components/account/security-settings-form";
 import { prisma } from "@/lib/db";
 import { can } from "@/lib/context/enterable";
-import { requireContext } from "@/lib/context/server";
+import { requirePage } from "@/lib/context/server";
 import { requestMeta } from "@/lib/security/http";
-import { getSecuritySettings } from "@/lib/security/settings";
+import { securitySettingsView } from "@/lib/security/settings-admin";
 
 export const metadata: Metadata = { title: "Security settings" };
 export const dynamic = "force-dynamic";
 
 /** Security settings are the tenant's: read and changed with the permission at the tenant root. */
 export default async function PlaceSecurityPage({ params }: { params: Promise<{ nodeId: string }> }) {
-  const { subject, node } = await requireContext((await params).nodeId);
-  if (!can(subject, "settings.read", node.tenantId)) redirect(`/o/${node.id}?denied=settings.read`);
-  const db = await prisma();
-  const [settings, roles, { ip }] = await Promise.all([
-    getSecuritySettings(db, node.tenantId),
-    db.role.findMany({ where: { OR: [{ tenantId: null }, { tenantId: node.tenantId }] }, select: { id: true, name: true, family: true }, orderBy: { name: "asc" } }),
+  const { subject, node } = await requirePage((await params).nodeId, "settings.security");
+  const [{ settings, roles }, { ip }] = await Promise.all([
+    securitySettingsView(await prisma(), { id: node.tenantId, family: node.kind === "CARE_PROFILE" ? "care" : "clinic" }),
     requestMeta(),
   ]);
-  const family = node.kind === "CARE_PROFILE" ? "care" : "clinic";
   return (
     <div className="space-y-4">
       <h2 className="text-lg font-semibold">Security settings</h2>
@@ -31,7 +26,7 @@ export default async function PlaceSecurityPage({ params }: { params: Promise<{ 
         key={node.tenantId}
         tenantId={node.tenantId}
         initial={settings}
-        roles={roles.filter((r) => r.family === family || r.family === "platform").map((r) => ({ id: r.id, name: r.name }))}
+        roles={roles}
         canEdit={can(subject, "settings.edit", node.tenantId)}
         myIp={ip}
       />

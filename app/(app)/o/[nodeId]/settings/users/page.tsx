@@ -4,13 +4,13 @@ import { UsersPanel } from "@/components/users/users-panel";
 import { prisma } from "@/lib/db";
 import { can } from "@/lib/context/enterable";
 import { placesUnder } from "@/lib/context/places";
-import { requirePagePermission } from "@/lib/context/server";
+import { requirePage } from "@/lib/context/server";
 import { assignableRoles } from "@/lib/members/admin";
 
 export const metadata: Metadata = { title: "Users" };
 
 export default async function UsersPage({ params }: { params: Promise<{ nodeId: string }> }) {
-  const { subject, node } = await requirePagePermission((await params).nodeId, "members.read");
+  const { subject, node } = await requirePage((await params).nodeId, "settings.users");
   const db = await prisma();
   const roles = await db.$transaction((tx) => assignableRoles(tx, node.tenantId));
   return (

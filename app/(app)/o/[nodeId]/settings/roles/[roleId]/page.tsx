@@ -7,7 +7,8 @@ import { DeleteRoleButton } from "@/components/roles/delete-role-button";
 import { prisma } from "@/lib/db";
 import { can } from "@/lib/context/enterable";
 import { canChangeRole } from "@/lib/authz/rules";
-import { requirePagePermission } from "@/lib/context/server";
+import { pageCrumb } from "@/lib/context/pages";
+import { requirePage } from "@/lib/context/server";
 import { decodeRoleId, getRole, permissionLabel } from "@/lib/roles/custom";
 
 export const metadata: Metadata = { title: "Role" };
@@ -16,7 +17,7 @@ const KIND: Record<string, string> = { ENTERPRISE: "Enterprise", REGION: "Region
 
 export default async function RolePage({ params }: { params: Promise<{ nodeId: string; roleId: string }> }) {
   const { nodeId, roleId } = await params;
-  const { subject, node } = await requirePagePermission(nodeId, "roles.read");
+  const { subject, node } = await requirePage(nodeId, "settings.roles");
   const role = await getRole(await prisma(), node.id, decodeRoleId(roleId));
   if (!role) notFound();
   const base = `/o/${node.id}/settings/roles`;
@@ -30,7 +31,7 @@ export default async function RolePage({ params }: { params: Promise<{ nodeId: s
 
   return (
     <div className="space-y-6">
-      <Breadcrumb trail={[{ href: base, label: "Roles" }]} current={role.name} />
+      <Breadcrumb trail={[pageCrumb(node, "settings.roles")]} current={role.name} />
 
       <section className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm" aria-labelledby="role-name">
         <div className="flex flex-wrap items-start justify-between gap-4">

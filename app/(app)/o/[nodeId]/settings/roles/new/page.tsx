@@ -4,19 +4,20 @@ import { redirect } from "next/navigation";
 import { RoleEditor } from "@/components/roles/role-editor";
 import { prisma } from "@/lib/db";
 import { can } from "@/lib/context/enterable";
-import { requirePagePermission } from "@/lib/context/server";
+import { pageCrumb } from "@/lib/context/pages";
+import { requirePage } from "@/lib/context/server";
 import { grantableScopes, parentChoices, placeTenant } from "@/lib/roles/custom";
 
 export const metadata: Metadata = { title: "Create custom role" };
 
 export default async function NewRolePage({ params }: { params: Promise<{ nodeId: string }> }) {
-  const { subject, node } = await requirePagePermission((await params).nodeId, "roles.read");
+  const { subject, node } = await requirePage((await params).nodeId, "settings.roles");
   if (!can(subject, "roles.create", node.id)) redirect(`/o/${node.id}/settings/roles`);
   const db = await prisma();
   const [{ family }, parents] = await Promise.all([placeTenant(db, node.id), parentChoices(db, node.id)]);
   return (
     <div className="space-y-6">
-      <Breadcrumb trail={[{ href: `/o/${node.id}/settings/roles`, label: "Roles" }]} current="New custom role" />
+      <Breadcrumb trail={[pageCrumb(node, "settings.roles")]} current="New custom role" />
       <div>
         <h2 className="text-xl font-semibold">Create custom role</h2>
         <p className="mt-1 max-w-2xl text-sm text-slate-600">

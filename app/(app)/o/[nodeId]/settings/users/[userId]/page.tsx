@@ -7,7 +7,7 @@ import { tenantManagesAccount } from "@/lib/members/accounts";
 import { prisma } from "@/lib/db";
 import { can } from "@/lib/context/enterable";
 import { placesUnder } from "@/lib/context/places";
-import { requirePagePermission } from "@/lib/context/server";
+import { requirePage } from "@/lib/context/server";
 import { assignableRoles } from "@/lib/members/admin";
 import { findMember } from "@/lib/members/directory";
 
@@ -17,7 +17,7 @@ const PROVIDER_ROLE = builtinRoleId("provider");
 
 export default async function MemberPage({ params }: { params: Promise<{ nodeId: string; userId: string }> }) {
   const { nodeId, userId } = await params;
-  const { subject, node, user } = await requirePagePermission(nodeId, "members.read");
+  const { subject, node, user } = await requirePage(nodeId, "settings.users");
   const db = await prisma();
   const [member, roles] = await Promise.all([findMember(db, node.id, userId), db.$transaction((tx) => assignableRoles(tx, node.tenantId))]);
   if (!member) notFound();

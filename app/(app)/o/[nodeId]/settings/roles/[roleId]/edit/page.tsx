@@ -5,14 +5,15 @@ import { RoleEditor } from "@/components/roles/role-editor";
 import { prisma } from "@/lib/db";
 import { can } from "@/lib/context/enterable";
 import { canChangeRole } from "@/lib/authz/rules";
-import { requirePagePermission } from "@/lib/context/server";
+import { pageCrumb } from "@/lib/context/pages";
+import { requirePage } from "@/lib/context/server";
 import { decodeRoleId, descendantRoleIds, getRole, grantableScopes, parentChoices, tenantRoleRows } from "@/lib/roles/custom";
 
 export const metadata: Metadata = { title: "Edit role" };
 
 export default async function EditRolePage({ params }: { params: Promise<{ nodeId: string; roleId: string }> }) {
   const { nodeId, roleId } = await params;
-  const { subject, node } = await requirePagePermission(nodeId, "roles.read");
+  const { subject, node } = await requirePage(nodeId, "settings.roles");
   const db = await prisma();
   const role = await getRole(db, node.id, decodeRoleId(roleId));
   if (!role) notFound();
@@ -22,7 +23,7 @@ export default async function EditRolePage({ params }: { params: Promise<{ nodeI
   const excluded = new Set(descendantRoleIds(role.id, roles));
   return (
     <div className="space-y-6">
-      <Breadcrumb trail={[{ href: `/o/${node.id}/settings/roles`, label: "Roles" }, { href: back, label: role.name }]} current="Edit" />
+      <Breadcrumb trail={[pageCrumb(node, "settings.roles"), { href: back, label: role.name }]} current="Edit" />
       <h2 className="text-xl font-semibold">Edit {role.name}</h2>
       <RoleEditor
         placeId={node.id}

@@ -1,0 +1,134 @@
+import type { Permission, Subject } from "../authz";
+import type { NodeKind } from "../authz/tree";
+import { can, holds } from "./enterable";
+
+/**
+ * The place pages (everything under /o/<id>/): one entry per page, read by the tab navigation
+ * (app/(app)/o/[nodeId]/layout.tsx), by each page's guard (`requirePage(nodeId, key)` in
+ * ./server.ts) and by breadcrumbs, so a page's permission is written once.
+ *
+ * Pure: no I/O, so the same answer is computed for the nav, the guard and the tests.
+ * A page's sub-pages (settings/roles/new, settings/users/<userId>) use their section's entry.
+ */
+export type PageKey =
+  | "overview"
+  | "care.schedule"
+  | "care.availability"
+  | "care.log"
+  | "care.reports"
+  | "settings.users"
+  | "settings.roles"
+  | "settings.locations"
+  | "settings.security"
+  | "settings.access-check";
+
+type PlaceNode = { id: string; kind: NodeKind; tenantId: string };
+
+export interface PageEntry {
+  key: PageKey;
+  /** The path below /o/<id> ("" for the overview). */
+  path: string;
+  label: (node: PlaceNode) => string;
+  /** The kinds of place the page exists at; elsewhere it is "not found". */
+  kinds: readonly NodeKind[];
+  /** The permission named when the page is refused (the overview's "doesn't include that page" notice). */
+  permission: Permission | null;
+  /** Does the person's role at the place show the page? The nav and the guard both ask this. */
+  allows: (subject: Subject, node: PlaceNode) => boolean;
+}
+
+const ALL_KINDS: readonly NodeKind[] = ["ENTERPRISE", "REGION", "PRACTICE", "LOCATION", "CARE_PROFILE"];
+const CLINIC_KINDS: readonly NodeKind[] = ["ENTERPRISE", "REGION", "PRACTICE", "LOCATION"];
+const CARE_KINDS: readonly NodeKind[] = ["CARE_PROFILE"];
+const fixed = (label: string) => () => label;
+
+/** Holds one of the permissions at the place in some scope (a Member's "assigned" schedule, "own" availability). */
+const holdsAny =
+  (...permissions: Permission[]) =>
+  (subject: Subject, node: PlaceNode) =>
+    permissions.some((p) => holds(subject, p, node.id));
+/** Holds the permission on the place itself. */
+const atPlace = (permission: Permission) => (subject: Subject, node: PlaceNode) => can(subject, permission, node.id);
+
+/** In tab order. */
+export const PAGES: readonly PageEntry[] = [
+  { key: "overview", path: "", label: fixed("Overview"), kinds: ALL_KINDS, permission: null, allows: () => true },
+  { key: "care.schedule", path: "/care/schedule", label: fixed("Schedule"), kinds: CARE_KINDS, permission: "care_schedule.read", allows: holdsAny("care_schedule.read") },
+  {
+    key: "care.availability",
+    path: "/care/availability",
+    label: fixed("Availability"),
+    kinds: CARE_KINDS,
+    permission: "availability.read",
+    allows: holdsAny("availability.read", "availability.edit"),
+  },
+  { key: "care.log", path: "/care/log", label: fixed("Care log"), kinds: CARE_KINDS, permission: "care_events.read", allows: holdsAny("care_events.read", "care_events.create") },
+  // Team-wide totals: the whole profile, not a narrower scope.
+  { key: "care.reports", path: "/care/reports", label: fixed("Reports"), kinds: CARE_KINDS, permission: "care_reports.read", allows: atPlace("care_reports.read") },
+  {
+    key: "settings.users",
+    path: "/settings/users",
+    label: (node) => (node.kind === "CARE_PROFILE" ? "Team" : "Users"),
+    kinds: ALL_KINDS,
+    permission: "members.read",
+    allows: atPlace("members.read"),
+  },
+  { key: "settings.roles", path: "/settings/roles", label: fixed("Roles"), kinds: ALL_KINDS, permission: "roles.read", allows: atPlace("roles.read") },
+  // Care profiles have no locations.
+  { key: "settings.locations", path: "/settings/locations", label: fixed("Locations"), kinds: CLINIC_KINDS, permission: "locations.read", allows: atPlace("locations.read") },
+  // Security settings are the tenant's: read with the permission at the tenant root.
+  {
+    key: "settings.security",
+    path: "/settings/security",
+    label: fixed("Security"),
+    kinds: ALL_KINDS,
+    permission: "settings.read",
+    allows: (subject, node) => can(subject, "settings.read", node.tenantId),
+  },
+  {
+    key: "settings.access-check",
+    path: "/settings/access-check",
+    label: fixed("Why can't they see it?"),
+    kinds: ALL_KINDS,
+    permission: "members.manage_roles",
+    allows: atPlace("members.manage_roles"),
+  },
+];
+
+const BY_KEY = new Map(PAGES.map((p) => [p.key, p]));
+
+export function pageEntry(key: PageKey): PageEntry {
+  return BY_KEY.get(key)!;
+}
+
+export type PageAccess = "ok" | "not_found" | "denied";
+
+/** The guard's answer: "not_found" when the page doesn't exist at this kind of place, "denied" when the role doesn't show it. */
+export function pageAccess(subject: Subject, node: PlaceNode, key: PageKey): PageAccess {
+  const page = pageEntry(key);
+  if (!page.kinds.includes(node.kind)) return "not_found";
+  return page.allows(subject, node) ? "ok" : "denied";
+}
+
+/**
+ * The kinds of place a section (the pages under one folder, e.g. "/care") exists at. A section's
+ * layout checks it, so the answer is a real HTTP 404: a page's own notFound() comes after its
+ * loading.tsx boundary has already started a 200 response.
+ */
+export function sectionKinds(prefix: string): NodeKind[] {
+  return [...new Set(PAGES.filter((p) => p.path.startsWith(`${prefix}/`)).flatMap((p) => p.kinds))];
+}
+
+export function pageHref(node: { id: string }, key: PageKey): string {
+  return `/o/${node.id}${pageEntry(key).path}`;
+}
+
+/** The tabs of a place: exactly the pages whose guard would let the person in. */
+export function placeNav(subject: Subject, node: PlaceNode): { key: PageKey; href: string; label: string }[] {
+  return PAGES.filter((p) => pageAccess(subject, node, p.key) === "ok").map((p) => ({ key: p.key, href: pageHref(node, p.key), label: p.label(node) }));
+}
+
+/** A breadcrumb step back to a section's page, with the label its tab shows. */
+export function pageCrumb(node: PlaceNode, key: PageKey): { href: string; label: string } {
+  return { href: pageHref(node, key), label: pageEntry(key).label(node) };
+}
