@@ -7,7 +7,10 @@ import { consume, waitMessage } from "@/lib/security/rate-limit";
 
 export const dynamic = "force-dynamic";
 
-/** Sets the password from an invitation or activation link (validated by acceptInvitation's schema). */
+/**
+ * Accepts an invitation or activation link (validated by acceptInvitation's schema): an account
+ * without a password sets one; an existing account just accepts.
+ */
 export const POST = route({
   access: { public: true },
   input: z.strictObject({ token: z.unknown(), name: z.unknown().optional(), password: z.unknown().optional(), confirm: z.unknown().optional() }),
@@ -15,7 +18,7 @@ export const POST = route({
     const meta = await requestMeta();
     const limit = await consume("tokenIp", meta.ip ?? "unknown");
     if (!limit.ok) throw new AppError("rate_limited", waitMessage(limit.retryAfterSeconds));
-    const { email } = await acceptInvitation(tx, input, meta);
-    return { email, message: "Your account is active. Sign in with your new password." };
+    const { email, places } = await acceptInvitation(tx, input, meta);
+    return { email, places, message: input.password === undefined ? `You joined ${places.join(", ")}.` : "Your account is active. Sign in with your new password." };
   },
 });
