@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import {
@@ -8,6 +8,7 @@ import {
   assignLocationRolesAction,
   createLocationAction,
   moveLocationAction,
+  nodeMembersAction,
   renameLocationAction,
 } from "@/app/(app)/o/[nodeId]/settings/locations/actions";
 import type { NodeKind } from "@/lib/authz/tree";
@@ -27,7 +28,8 @@ export interface TreeNodeView {
   name: string;
   depth: number;
   patients: number;
-  members: TreeMember[];
+  /** People with a role at exactly this node; the list itself is loaded when the node is selected. */
+  members: number;
 }
 export interface Person {
   id: string;
@@ -62,6 +64,7 @@ async function call<I, R>(fn: (input: I) => Promise<{ ok: true; data: R } | { ok
  */
 export function LocationsManager(props: LocationsManagerProps) {
   const router = useRouter();
+  const queryClient = useQueryClient();
   const [nodes, setNodes] = useState(props.nodes);
   useEffect(() => setNodes(props.nodes), [props.nodes]);
   const [selectedId, setSelectedId] = useState(props.placeId);
@@ -211,7 +214,7 @@ export function LocationsManager(props: LocationsManagerProps) {
           />
         )}
       </div>
-      {props.assign && <AssignRoles placeId={props.placeId} nodes={nodes} people={props.assign.people} roles={props.assign.roles} onDone={(m) => (setStatus(m), router.refresh())} />}
+      {props.assign && <AssignRoles placeId={props.placeId} nodes={nodes} people={props.assign.people} roles={props.assign.roles} onDone={(m) => (setStatus(m), void queryClient.invalidateQueries({ queryKey: ["location-members"] }), router.refresh())} />}
     </div>
   );
 }
@@ -255,6 +258,8 @@ function NodePanel({
   const [target, setTarget] = useState("");
   const [confirmArchive, setConfirmArchive] = useState(false);
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+  const people = useQuery({ queryKey: ["location-members", node.id], queryFn: () => call(nodeMembersAction, { nodeId: node.id }), enabled: showMembers });
+  const members = people.data ?? [];
 
   const subtree = useMemo(() => {
     const ids = new Set([node.id]);
@@ -266,7 +271,7 @@ function NodePanel({
   const blockers = [
     node.patients ? `${node.patients} ${node.patients === 1 ? "patient is" : "patients are"} registered here` : null,
     openChildren ? `${openChildren} open ${openChildren === 1 ? "place is" : "places are"} inside it` : null,
-    showMembers && node.members.length ? `${node.members.length} ${node.members.length === 1 ? "person has" : "people have"} a role here` : null,
+    showMembers && node.members ? `${node.members} ${node.members === 1 ? "person has" : "people have"} a role here` : null,
   ].filter(Boolean);
 
   const validName = (value: string, key: string) => {
@@ -294,18 +299,26 @@ function NodePanel({
         </h3>
         <p className="text-sm text-slate-600">
           {node.patients} {node.patients === 1 ? "patient" : "patients"}
-          {showMembers && ` · ${node.members.length} ${node.members.length === 1 ? "person" : "people"} with a role here`}
+          {showMembers && ` · ${node.members} ${node.members === 1 ? "person" : "people"} with a role here`}
         </p>
       </div>
 
       {showMembers && (
         <div>
           <h4 className="text-sm font-semibold text-slate-800">People and their roles here</h4>
-          {node.members.length === 0 ? (
+          {people.isPending ? (
+            <p className="mt-1 text-sm text-slate-600" role="status">
+              Loading people…
+            </p>
+          ) : people.error ? (
+            <p role="alert" className="mt-1 text-sm text-red-800">
+              {people.error.message}
+            </p>
+          ) : members.length === 0 ? (
             <p className="mt-1 text-sm text-slate-600">Nobody has a role at exactly this place; people with a role above it reach it too.</p>
           ) : (
             <ul className="mt-2 divide-y divide-slate-100" data-testid="node-members">
-              {node.members.map((m) => (
+              {members.map((m) => (
                 <li key={m.userId} className="flex flex-wrap items-center justify-between gap-2 py-1.5 text-sm">
                   <span className="min-w-0">
                     <span className="font-medium">{m.name}</span> <span className="text-slate-600">{m.email}</span>
