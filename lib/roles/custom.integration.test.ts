@@ -25,6 +25,7 @@ import {
   STALE_ROLE_MESSAGE,
 } from "./custom";
 import type { Actor } from "../members/admin";
+import { inSubtree } from "../orgs/nodes";
 
 const g = (permission: Permission, scope: Grant["scope"] = "subtree", extra: Partial<Grant> = {}): Grant => ({ permission, scope, ...extra });
 const template = (key: string) => TEMPLATES_BY_ID.get(builtinRoleId(key))!.grants;
@@ -104,7 +105,7 @@ describe.each(TEST_DATABASES)("custom roles ($name)", (kind) => {
   test("holders are distinct people with an accepted role: a pending invitation adds nobody, a second binding of the same role counts once", async () => {
     const westId = nodes.get("West Region")!;
     const count = async (name: string) => (await listRoles(db.prisma, westId)).builtin.find((r) => r.name === name)!.holders;
-    const provider = await db.prisma.roleBinding.findFirstOrThrow({ where: { roleId: builtinRoleId("provider"), pending: false, node: { ancestorLinks: { some: { ancestorId: westId } } } }, select: { userId: true } });
+    const provider = await db.prisma.roleBinding.findFirstOrThrow({ where: { roleId: builtinRoleId("provider"), pending: false, node: inSubtree(westId) }, select: { userId: true } });
     const [providers, billing] = [await count("Provider"), await count("Billing")];
     const portland = nodes.get("Portland Practice")!;
     const added = [
