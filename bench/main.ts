@@ -14,6 +14,7 @@ import { sectionCompare } from "./sections/compare";
 import { decideWorkloads, sectionDecide, sectionScaling } from "./sections/decide";
 import { sectionFreshness } from "./sections/freshness";
 import { pickListSubjects, sectionListing } from "./sections/listing";
+import { sectionSettings } from "./sections/settings";
 
 const started = performance.now();
 const cpuAtStart = machineCpu();
@@ -89,7 +90,7 @@ try {
   const ctx = { now };
 
   const run = (n: number) => cfg.sections.has(n);
-  if (cfg.sections.size < 5) report.print(`  BENCH_ONLY: running section(s) ${[...cfg.sections].sort().join(", ")} only.`);
+  if (cfg.sections.size < 6) report.print(`  BENCH_ONLY: running section(s) ${[...cfg.sections].sort().join(", ")} only.`);
   const workloads = decideWorkloads(u, pool, subjects);
 
   // 1. decide()
@@ -150,6 +151,19 @@ try {
       serverGoal: false,
     });
     report.set("listing", { permission: "patients.read_contact", subjects: listSubjects, server: serverResults, pglite: { dir: cfg.pgliteDir, version: liteVersion, patients: lite.marker.counts?.patients, generationSeconds: lite.marker.generationSeconds, results: liteResults } });
+  }
+
+  // 6. Settings screens at 50,000 people: server, then the PGlite copy.
+  collect();
+  if (run(6)) {
+    report.section("6. Settings screens at 50,000 people: first view of Users, Roles, Locations vs the code they replaced");
+    const serverRows = await sectionSettings(report, `PostgreSQL server (${server.db.target.label})`, server.db, { iterations: cfg.settingsIterations, goal: true });
+    let liteRows = null;
+    if (cfg.settingsPglite) {
+      lite ??= await preparePglite(cfg.pgliteDir, spec, cfg.scale, sizes.pglitePatients, log);
+      liteRows = await sectionSettings(report, `PGlite (in-process WASM, ${fmtInt(lite.marker.counts?.patients ?? 0)} patients)`, lite.db, { iterations: Math.max(5, Math.round(cfg.settingsIterations / 2)), goal: false });
+    }
+    report.set("settings", { server: serverRows, pglite: liteRows });
   }
 } finally {
   await server?.db.close().catch(() => {});

@@ -17,6 +17,10 @@ export interface BenchConfig {
   freshnessPairs: number;
   /** Iterations per subject kind in section 5 (server and PGlite). */
   listIterations: number;
+  /** Samples per screen and place in section 6 (settings screens). */
+  settingsIterations: number;
+  /** Section 6 also on the PGlite copy. */
+  settingsPglite: boolean;
   /** Sections to run (BENCH_ONLY=1,3); all by default. */
   sections: Set<number>;
 }
@@ -30,9 +34,9 @@ const num = (name: string, fallback: number) => {
 };
 
 function parseSections(raw: string | undefined): Set<number> {
-  if (!raw?.trim()) return new Set([1, 2, 3, 4, 5]);
+  if (!raw?.trim()) return new Set([1, 2, 3, 4, 5, 6]);
   const out = new Set(raw.split(",").map((x) => Number(x.trim())));
-  for (const n of out) if (![1, 2, 3, 4, 5].includes(n)) throw new Error(`BENCH_ONLY: sections are 1-5 (got "${raw}")`);
+  for (const n of out) if (![1, 2, 3, 4, 5, 6].includes(n)) throw new Error(`BENCH_ONLY: sections are 1-6 (got "${raw}")`);
   return out;
 }
 
@@ -50,6 +54,8 @@ export function readConfig(): BenchConfig {
     sampleUsers: Math.round(num("BENCH_SAMPLE_USERS", full ? 2_000 : 400)),
     freshnessPairs: Math.round(num("BENCH_FRESHNESS_PAIRS", full ? 10_000 : 1_000)),
     listIterations: Math.round(num("BENCH_LIST_ITERATIONS", full ? 100 : 40)),
+    settingsIterations: Math.round(num("BENCH_SETTINGS_ITERATIONS", 20)),
+    settingsPglite: process.env.BENCH_SETTINGS_PGLITE !== "0",
     sections: parseSections(process.env.BENCH_ONLY),
   };
 }

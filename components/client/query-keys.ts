@@ -11,4 +11,6 @@ export const queryKeys = {
   membersAt: (placeId: string) => ["members", placeId] as const,
   /** One page of the member list at one place, with its filters. */
   memberList: (placeId: string, filters: MemberFilters) => ["members", placeId, filters] as const,
+  /** The people with a role exactly at one place (Settings > Locations' panel). */
+  nodeMembers: (nodeId: string) => ["members", "node", nodeId] as const,
 };

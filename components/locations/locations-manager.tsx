@@ -1,11 +1,13 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import {
   archiveLocationAction,
   assignLocationRolesAction,
   createLocationAction,
   moveLocationAction,
+  nodeMembersAction,
   renameLocationAction,
 } from "@/app/(app)/o/[nodeId]/settings/locations/actions";
 import { queryKeys } from "@/components/client/query-keys";
@@ -28,7 +30,8 @@ export interface TreeNodeView {
   name: string;
   depth: number;
   patients: number;
-  members: TreeMember[];
+  /** People with a role at exactly this node; the list itself is loaded when the node is selected. */
+  members: number;
 }
 export interface Person {
   id: string;
@@ -240,6 +243,17 @@ function NodePanel({
   const [target, setTarget] = useState("");
   const [confirmArchive, setConfirmArchive] = useState(false);
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+  // The selected place's people, loaded when it is selected; role changes invalidate every member list.
+  const people = useQuery({
+    queryKey: queryKeys.nodeMembers(node.id),
+    queryFn: async () => {
+      const result = await nodeMembersAction({ nodeId: node.id });
+      if (!result.ok) throw new Error(result.error.message);
+      return result.data;
+    },
+    enabled: showMembers,
+  });
+  const members = people.data ?? [];
 
   const subtree = useMemo(() => {
     const ids = new Set([node.id]);
@@ -251,7 +265,7 @@ function NodePanel({
   const blockers = [
     node.patients ? `${node.patients} ${node.patients === 1 ? "patient is" : "patients are"} registered here` : null,
     openChildren ? `${openChildren} open ${openChildren === 1 ? "place is" : "places are"} inside it` : null,
-    showMembers && node.members.length ? `${node.members.length} ${node.members.length === 1 ? "person has" : "people have"} a role here` : null,
+    showMembers && node.members ? `${node.members} ${node.members === 1 ? "person has" : "people have"} a role here` : null,
   ].filter(Boolean);
 
   const validName = (value: string, key: string) => {
@@ -279,18 +293,26 @@ function NodePanel({
         </h3>
         <p className="text-sm text-slate-600">
           {node.patients} {node.patients === 1 ? "patient" : "patients"}
-          {showMembers && ` · ${node.members.length} ${node.members.length === 1 ? "person" : "people"} with a role here`}
+          {showMembers && ` · ${node.members} ${node.members === 1 ? "person" : "people"} with a role here`}
         </p>
       </div>
 
       {showMembers && (
         <div>
           <h4 className="text-sm font-semibold text-slate-800">People and their roles here</h4>
-          {node.members.length === 0 ? (
+          {people.isPending ? (
+            <p className="mt-1 text-sm text-slate-600" role="status">
+              Loading people…
+            </p>
+          ) : people.error ? (
+            <p role="alert" className="mt-1 text-sm text-red-800">
+              {people.error.message}
+            </p>
+          ) : members.length === 0 ? (
             <p className="mt-1 text-sm text-slate-600">Nobody has a role at exactly this place; people with a role above it reach it too.</p>
           ) : (
             <ul className="mt-2 divide-y divide-slate-100" data-testid="node-members">
-              {node.members.map((m) => (
+              {members.map((m) => (
                 <li key={m.userId} className="flex flex-wrap items-center justify-between gap-2 py-1.5 text-sm">
                   <span className="min-w-0">
                     <span className="font-medium">{m.name}</span> <span className="text-slate-600">{m.email}</span>

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { recordAudit } from "../audit/audit";
 import type { Subject } from "../authz";
 import type { Db, Tx } from "../db/client";
-import { timeField, type Actor, type CareProfile } from "./common";
+import type { Actor } from "../members/admin";
+import { timeField, type CareProfile } from "./common";
 import { careWhere } from "./filters";
 import { WEEKDAY_NAMES, WEEK_ORDER } from "./time";
 

@@ -4,13 +4,6 @@ import type { Db, Tx } from "../db/client";
 import { memberWhere } from "../members/directory";
 import { HHMM, isRealDate } from "./time";
 
-/** Who is acting, for the audit log and the second-look policy checks inside domain functions. */
-export interface Actor {
-  subject: Subject;
-  userId: string;
-  ip?: string | null;
-}
-
 export interface CareProfile {
   id: string;
   name: string;

@@ -3,7 +3,8 @@ import { decide, type Subject } from "../authz";
 import { AppError, forbidden } from "../api/errors";
 import { recordAudit } from "../audit/audit";
 import type { Db, Tx } from "../db/client";
-import { dateField, timeField, type Actor, type CareProfile } from "./common";
+import type { Actor } from "../members/admin";
+import { dateField, timeField, type CareProfile } from "./common";
 import { readableEventsWhere } from "./filters";
 import { localDate, localTime, zonedToUtc } from "./time";
 

@@ -1,6 +1,7 @@
 import { recordAudit } from "../audit/audit";
 import type { Db, Tx } from "../db/client";
-import { careTeam, csv, type Actor, type CareProfile } from "./common";
+import type { Actor } from "../members/admin";
+import { careTeam, csv, type CareProfile } from "./common";
 import type { Week } from "./time";
 
 export interface ReportRow {

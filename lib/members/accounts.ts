@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { OWNER_ROLE_IDS } from "../authz";
 import type { Db, Tx } from "../db/client";
+import { inSubtree } from "../orgs/nodes";
 
 /**
  * Who owns what: an account (sign-in, password, 2FA, name, global status, sessions) belongs to the
@@ -51,7 +52,7 @@ export async function loadMemberTarget(db: Db | Tx, placeId: string, userId: str
   const place = await db.orgNode.findUnique({ where: { id: placeId }, select: { rootId: true } });
   if (!place) return null;
   const user = await db.user.findFirst({
-    where: { id: userId, deletedAt: null, bindings: { some: { node: { ancestorLinks: { some: { ancestorId: placeId } } } } } },
+    where: { id: userId, deletedAt: null, bindings: { some: { node: inSubtree(placeId) } } },
     select: {
       id: true,
       name: true,

@@ -5,6 +5,7 @@ import { OWNER_ROLE_IDS, canChangeBinding, resolveRoleGrants, type Subject } fro
 import { bumpAuthzVersion } from "../authz/load";
 import type { RoleRow } from "../authz/subject";
 import type { Tx } from "../db/client";
+import { inSubtree } from "../orgs/nodes";
 import { lockTenant, permanentOwnerCount, type MemberTarget } from "./accounts";
 import { findMember } from "./directory";
 
@@ -186,7 +187,7 @@ export async function removeMemberFromPlace(tx: Tx, actor: Actor, placeId: strin
   const place = await tenantOf(tx, placeId);
   const target = await findMember(tx, placeId, userId);
   if (!target) throw notFound("That member");
-  const below = await tx.roleBinding.findMany({ where: { userId, node: { ancestorLinks: { some: { ancestorId: placeId } } } } });
+  const below = await tx.roleBinding.findMany({ where: { userId, node: inSubtree(placeId) } });
   await setMemberRoles(tx, actor, placeId, userId, below.map((b) => ({ nodeId: b.nodeId, roleId: null })));
   await recordAudit(tx, { tenantId: place.rootId, actorId: actor.userId, action: "member.removed", targetType: "user", targetId: userId, details: { placeId }, ip: actor.ip });
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db, Tx } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { escapeLike } from "../db/like";
+import { inSubtree } from "../orgs/nodes";
 import { emailDomain } from "./accounts";
 
 /**
@@ -17,8 +18,6 @@ export const memberListQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(100).default(25),
 });
 export type MemberListQuery = z.infer<typeof memberListQuery>;
-
-const inSubtree = (nodeId: string): Prisma.OrgNodeWhereInput => ({ ancestorLinks: { some: { ancestorId: nodeId } } });
 
 /**
  * A person's status as this tenant sees it: their account disabled everywhere; suspended here;

@@ -12,7 +12,8 @@ import { TEST_DATABASES, createTestDatabase, type TestDatabase } from "../db/tes
 import { enterableNodes } from "../context/enterable";
 import { setMemberRoles } from "../members/admin";
 import { seedDemoData } from "../../prisma/seed";
-import { archiveNode, createChildNode, locationTree, moveNode, renameNode, type Actor } from "./manage";
+import type { Actor } from "../members/admin";
+import { archiveNode, createChildNode, locationTree, moveNode, nodeMembers, renameNode } from "./manage";
 
 describe.each(TEST_DATABASES)("managing the org tree ($name)", (kind) => {
   let db: TestDatabase;
@@ -72,11 +73,30 @@ describe.each(TEST_DATABASES)("managing the org tree ($name)", (kind) => {
       "    Seattle Northgate",
     ]);
     const seattle = tree.find((n) => n.name === "Seattle Practice")!;
-    expect(seattle.members.map((m) => `${m.name}: ${m.roleName}`)).toContain("Maya Manager: Manager");
+    const seattleMembers = await nodeMembers(db.prisma, seattle.id);
+    expect(seattleMembers.map((m) => `${m.name}: ${m.roleName}`)).toContain("Maya Manager: Manager");
+    for (const n of tree) expect(n.members, `member count at ${n.name}`).toBe((await nodeMembers(db.prisma, n.id)).length);
     expect(tree.find((n) => n.name === "Seattle Downtown")!.patients).toBe(5);
     const bare = await locationTree(db.prisma, nodes.get("Boston Practice")!, { withMembers: false });
     expect(bare.nodes.map((n) => n.name)).toEqual(["Boston Practice", "Boston Back Bay"]);
-    expect(bare.nodes.every((n) => n.members.length === 0)).toBe(true);
+    expect(bare.nodes.every((n) => n.members === 0)).toBe(true);
+  });
+
+  test("a pending (invited, not accepted) role is neither counted nor listed among a node's people", async () => {
+    const seattle = nodes.get("Seattle Practice")!;
+    const count = async () => (await locationTree(db.prisma, nodes.get("West Region")!, { withMembers: true })).nodes.find((n) => n.id === seattle)!.members;
+    const before = { count: await count(), people: (await nodeMembers(db.prisma, seattle)).map((m) => m.userId) };
+    const invitee = users.get("owner@lakeside.test")!;
+    const pending = await db.prisma.roleBinding.create({ data: { userId: invitee, nodeId: seattle, roleId: "builtin:front_desk", pending: true } });
+    try {
+      expect(await count()).toBe(before.count);
+      expect((await nodeMembers(db.prisma, seattle)).map((m) => m.userId)).toEqual(before.people);
+      await db.prisma.roleBinding.update({ where: { id: pending.id }, data: { pending: false } });
+      expect(await count()).toBe(before.count + 1);
+      expect((await nodeMembers(db.prisma, seattle)).map((m) => m.userId)).toContain(invitee);
+    } finally {
+      await db.prisma.roleBinding.delete({ where: { id: pending.id } });
+    }
   });
 
   test("create: only valid child kinds; closure rows, versions and audit", async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "../db/client";
+import type { Prisma } from "../db/generated/client";
 import type { NodeKind } from "../authz/tree";
 
 /** Which kinds may sit under which: enterprise → region → practice → location; care profiles stand alone. */
@@ -10,6 +11,9 @@ export const CHILD_KINDS: Record<NodeKind, readonly NodeKind[]> = {
   LOCATION: [],
   CARE_PROFILE: [],
 };
+/** The nodes at and under `ancestorId` (a node is its own ancestor in the closure table), as a Prisma filter on org nodes. */
+export const inSubtree = (ancestorId: string): Prisma.OrgNodeWhereInput => ({ ancestorLinks: { some: { ancestorId } } });
+
 export const ROOT_KINDS: readonly NodeKind[] = ["ENTERPRISE", "PRACTICE", "CARE_PROFILE"];
 
 export interface NewNode {

@@ -6,7 +6,7 @@ import { SCOPE_ASSIGNED, SCOPE_NODE, SCOPE_OWN } from "../authz/subject";
 import { enterable } from "../context/enterable";
 import type { Tx } from "../db/client";
 import { countMembers } from "../members/directory";
-import { createNode } from "../orgs/nodes";
+import { createNode, inSubtree } from "../orgs/nodes";
 import type { Actor } from "../members/admin";
 
 /** The places ("profiles" in the API) a person can enter, and what they can do to them. */
@@ -53,7 +53,7 @@ export async function deleteProfile(tx: Tx, actor: Actor, nodeId: string) {
   const permission: Permission = node.parentId === null ? "tenant.delete" : "locations.delete";
   if (!decide(actor.subject, permission, { nodeId })) throw forbidden(node.parentId === null ? "Only the owner can delete this profile." : "Your role here can't archive this place.");
   const now = new Date();
-  const archived = await tx.orgNode.updateMany({ where: { archivedAt: null, ancestorLinks: { some: { ancestorId: nodeId } } }, data: { archivedAt: now } });
+  const archived = await tx.orgNode.updateMany({ where: { archivedAt: null, ...inSubtree(nodeId) }, data: { archivedAt: now } });
   await bumpAuthzVersion(tx, node.rootId, { tree: true });
   await recordAudit(tx, { tenantId: node.rootId, actorId: actor.userId, action: "profile.deleted", targetType: "node", targetId: nodeId, details: { name: node.name, archivedNodes: archived.count }, ip: actor.ip });
 }

@@ -1,5 +1,6 @@
 import { extendZodWithOpenApi } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
+import { emailSchema } from "../auth/credentials";
 import { PERMISSIONS, SCOPES } from "../authz";
 import { memberListQuery } from "../members/directory";
 
@@ -97,11 +98,9 @@ export const MemberListSchema = z
 
 export const MemberListQuery = memberListQuery;
 
-const email = z.string().trim().toLowerCase().pipe(z.email({ error: "Enter a valid email address, like name@clinic.com." }));
-
 export const InviteBody = z
   .object({
-    email,
+    email: emailSchema,
     name: z.string().trim().max(120).optional(),
     roleId: z.string().min(1, "Choose a role."),
     locations: z.array(z.uuid({ error: "Each location must be an id from GET /api/profiles." })).max(200).optional().openapi({

@@ -23,8 +23,9 @@ import {
   tenantRoleRows,
   updateCustomRole,
   STALE_ROLE_MESSAGE,
-  type Actor,
 } from "./custom";
+import type { Actor } from "../members/admin";
+import { inSubtree } from "../orgs/nodes";
 
 const g = (permission: Permission, scope: Grant["scope"] = "subtree", extra: Partial<Grant> = {}): Grant => ({ permission, scope, ...extra });
 const template = (key: string) => TEMPLATES_BY_ID.get(builtinRoleId(key))!.grants;
@@ -99,6 +100,24 @@ describe.each(TEST_DATABASES)("custom roles ($name)", (kind) => {
     expect(holders).toMatchObject({ Owner: 0, Admin: 1, Manager: 1, Provider: 2, "Front Desk": 1, "Inventory Manager": 1, "AI Assistant Handler": 1, Billing: 0 });
     const care = await listRoles(db.prisma, nodes.get("Rob's Care")!);
     expect(care.builtin.map((r) => r.name)).toEqual(["Owner", "Admin", "Member", "Viewer"]);
+  });
+
+  test("holders are distinct people with an accepted role: a pending invitation adds nobody, a second binding of the same role counts once", async () => {
+    const westId = nodes.get("West Region")!;
+    const count = async (name: string) => (await listRoles(db.prisma, westId)).builtin.find((r) => r.name === name)!.holders;
+    const provider = await db.prisma.roleBinding.findFirstOrThrow({ where: { roleId: builtinRoleId("provider"), pending: false, node: inSubtree(westId) }, select: { userId: true } });
+    const [providers, billing] = [await count("Provider"), await count("Billing")];
+    const portland = nodes.get("Portland Practice")!;
+    const added = [
+      await db.prisma.roleBinding.create({ data: { userId: provider.userId, nodeId: portland, roleId: builtinRoleId("provider") } }),
+      await db.prisma.roleBinding.create({ data: { userId: users.get("owner@lakeside.test")!, nodeId: portland, roleId: builtinRoleId("billing"), pending: true } }),
+    ];
+    try {
+      expect(await count("Provider")).toBe(providers);
+      expect(await count("Billing")).toBe(billing);
+    } finally {
+      await db.prisma.roleBinding.deleteMany({ where: { id: { in: added.map((b) => b.id) } } });
+    }
   });
 
   test("a tenant admin creates a role from a parent; only the difference is stored; audit and version bump in the same transaction", async () => {

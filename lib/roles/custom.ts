@@ -7,6 +7,8 @@ import { canChangeRole, type RoleDefinition } from "../authz/rules";
 import { bumpAuthzVersion } from "../authz/load";
 import type { RoleRow } from "../authz/subject";
 import type { Db, Tx } from "../db/client";
+import type { Actor } from "../members/admin";
+import { inSubtree } from "../orgs/nodes";
 import { cleanGrant, diffAgainstParent, MAX_CUSTOM_ROLE_DEPTH, roleFieldsSchema, type RoleDiff, type RoleFields } from "./spec";
 
 export * from "./spec";
@@ -30,12 +32,6 @@ export * from "./spec";
  *   saves from one version exactly one succeeds.
  */
 
-export interface Actor {
-  subject: Subject;
-  userId: string;
-  ip?: string | null;
-}
-
 export const createRoleInput = roleFieldsSchema.extend({ placeId: z.uuid({ error: "Unknown place." }) });
 export const updateRoleInput = roleFieldsSchema.extend({
   placeId: z.uuid({ error: "Unknown place." }),
@@ -48,7 +44,6 @@ export const STALE_ROLE_MESSAGE = "Someone else changed this role since you open
 export const deleteRoleInput = z.object({ placeId: z.uuid({ error: "Unknown place." }), roleId: z.string().min(1).max(100) });
 
 const familyOfKind = (kind: string) => (kind === "CARE_PROFILE" ? "care" : "clinic");
-const inSubtree = (nodeId: string) => ({ ancestorLinks: { some: { ancestorId: nodeId } } });
 
 export async function placeTenant(db: Db | Tx, placeId: string) {
   const place = await db.orgNode.findUnique({ where: { id: placeId }, select: { id: true, name: true, rootId: true } });
@@ -93,19 +88,32 @@ export async function affectedPeople(db: Db | Tx, rootId: string, roleId: string
   return { people: new Set(bindings.map((b) => b.userId)).size, roles: roleIds.length - 1, nodeIds: [...new Set(bindings.map((b) => b.nodeId))] };
 }
 
+/**
+ * How many people hold each role at the place or below it: distinct people per role among
+ * accepted (not pending) bindings of people not deleted, counted in one grouped query.
+ */
+export async function roleHolderCounts(db: Db | Tx, placeId: string): Promise<Map<string, number>> {
+  const rows = await db.$queryRaw<{ role_id: string; holders: number }[]>`
+    SELECT b.role_id, count(DISTINCT b.user_id)::int AS holders
+    FROM org_node_closure c
+    JOIN role_bindings b ON b.node_id = c.descendant_id
+    JOIN users u ON u.id = b.user_id
+    WHERE c.ancestor_id = ${placeId}::uuid AND NOT b.pending AND u.deleted_at IS NULL
+    GROUP BY b.role_id`;
+  return new Map(rows.map((r) => [r.role_id, r.holders]));
+}
+
 /** Built-in roles of the tenant's family, then the tenant's custom roles, each with how many people hold it in the place. */
 export async function listRoles(db: Db | Tx, placeId: string) {
   const { rootId, family } = await placeTenant(db, placeId);
-  const [roles, bindings] = await Promise.all([
+  const [roles, holders] = await Promise.all([
     db.role.findMany({
       where: { OR: [{ tenantId: null, family }, { tenantId: rootId }] },
       orderBy: [{ createdAt: "asc" }],
       select: { id: true, name: true, description: true, tenantId: true, parentId: true, updatedAt: true },
     }),
-    db.roleBinding.findMany({ where: { node: inSubtree(placeId), pending: false, user: { deletedAt: null } }, select: { roleId: true, userId: true } }),
+    roleHolderCounts(db, placeId),
   ]);
-  const holders = new Map<string, Set<string>>();
-  for (const b of bindings) (holders.get(b.roleId) ?? holders.set(b.roleId, new Set()).get(b.roleId)!).add(b.userId);
   const names = new Map(roles.map((r) => [r.id, r.name]));
   const builtinOrder = [...TEMPLATES_BY_ID.keys()];
   const rows = roles.map((r) => ({
@@ -115,7 +123,7 @@ export async function listRoles(db: Db | Tx, placeId: string) {
     builtin: r.tenantId === null,
     parentId: r.parentId,
     parentName: r.parentId ? (names.get(r.parentId) ?? null) : null,
-    holders: holders.get(r.id)?.size ?? 0,
+    holders: holders.get(r.id) ?? 0,
   }));
   return {
     rootId,

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { action } from "@/lib/api/handler";
 import { setMemberRoles, roleAssignmentSchema } from "@/lib/members/admin";
-import { archiveNode, archiveNodeInput, createChildNode, createNodeInput, moveNode, moveNodeInput, renameNode, renameNodeInput } from "@/lib/orgs/manage";
+import { archiveNode, archiveNodeInput, createChildNode, createNodeInput, moveNode, moveNodeInput, nodeMembers, nodeMembersInput, renameNode, renameNodeInput } from "@/lib/orgs/manage";
 
 /**
  * Settings > Locations mutations. Each checks its permission on the node it acts on; a move also
@@ -32,6 +32,14 @@ export const archiveLocationAction = action({
   access: { permission: "locations.delete", resource: (input) => ({ nodeId: input.nodeId }) },
   input: archiveNodeInput,
   handler: async ({ input, tx, subject, user, ip }) => archiveNode(tx, { subject: subject, userId: user.id, ip }, input),
+});
+
+/** The people with a role at exactly the selected node (the tree itself carries only counts). */
+export const nodeMembersAction = action({
+  access: { permission: "members.read", resource: (input) => ({ nodeId: input.nodeId }) },
+  input: nodeMembersInput,
+  transaction: false,
+  handler: async ({ input, tx }) => nodeMembers(tx, input.nodeId),
 });
 
 /** A different role per location for one person (Manager at Seattle, Front Desk at Portland). */

@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import { action } from "@/lib/api/handler";
+import { emailSchema } from "@/lib/auth/credentials";
 import type { MemberReach, Permission } from "@/lib/authz";
 import { resendInvitation } from "@/lib/invitations/invitations";
 import { deleteMember, memberDetailsSchema, roleAssignmentSchema, setMemberRoles, setMemberStatus, updateMemberDetails } from "@/lib/members/admin";
@@ -15,7 +16,6 @@ import { endSessions, sendPasswordReset, unlockAccount } from "@/lib/security/ac
  */
 const place = z.object({ nodeId: z.uuid() });
 const member = place.extend({ userId: z.uuid({ error: "That person was not found." }) });
-const email = z.string().trim().toLowerCase().pipe(z.email({ error: "Enter a valid email address, like name@clinic.com." }));
 const assignments = z
   .array(z.object({ nodeId: z.uuid({ error: "Choose a location." }), roleId: z.string().min(1, "Choose a role.") }))
   .min(1, "Choose at least one location.");
@@ -29,7 +29,7 @@ const on = (permission: Permission, reach: MemberReach) => ({ ...at(permission),
 
 export const inviteUser = action({
   access: at("members.create"),
-  input: place.extend({ email, name: z.string().trim().max(120).optional(), assignments }),
+  input: place.extend({ email: emailSchema, name: z.string().trim().max(120).optional(), assignments }),
   handler: async ({ input, user, subject, tx, ip }) =>
     inviteToPlace(tx, { subject: subject, userId: user.id, ip }, input.nodeId, { email: input.email, name: input.name, assignments: input.assignments }),
 });
@@ -37,7 +37,7 @@ export const inviteUser = action({
 export const addUser = action({
   access: at("members.create"),
   input: place.extend({
-    email,
+    email: emailSchema,
     name: z.string().trim().min(1, "Enter the person's name.").max(120, "Keep the name under 120 characters."),
     phone: z.string().trim().max(40).optional(),
     password: z.string().max(256).nullable(),
