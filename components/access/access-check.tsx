@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { explainAccess } from "@/app/(app)/o/[nodeId]/settings/access-check/actions";
+import { explainAccess } from "@/lib/members/access-check-actions";
 import { useServerAction } from "@/components/client/use-server-action";
 import { Field, FormError, buttonClass, fieldErrors, inputClass } from "@/components/ui/form";
 import type { PlaceOption } from "@/components/users/users-panel";

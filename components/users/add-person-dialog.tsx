@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { addUser, inviteUser } from "@/app/(app)/o/[nodeId]/settings/users/actions";
+import { addUser, inviteUser } from "@/lib/members/actions";
 import { queryKeys } from "@/components/client/query-keys";
 import { useServerAction } from "@/components/client/use-server-action";
 import { Dialog } from "@/components/ui/dialog";

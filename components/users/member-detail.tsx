@@ -15,7 +15,7 @@ import {
   setStatus,
   unlockUser,
   updateDetails,
-} from "@/app/(app)/o/[nodeId]/settings/users/actions";
+} from "@/lib/members/actions";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, FormError, Notice, buttonClass, fieldErrors, inputClass } from "@/components/ui/form";
 import type { PlaceOption, RoleOption } from "./users-panel";

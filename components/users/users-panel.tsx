@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-quer
 import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
-import { setStatus } from "@/app/(app)/o/[nodeId]/settings/users/actions";
+import { setStatus } from "@/lib/members/actions";
 import { queryKeys, type MemberFilters } from "@/components/client/query-keys";
 import { getJson } from "@/components/client/result";
 import { useServerAction } from "@/components/client/use-server-action";
