@@ -1,4 +1,5 @@
-import { lookupNode, subtreeIds, type NodeKind, type Subject } from "../authz";
+import { lookupNode, type Subject } from "../authz/subject";
+import { subtreeIds, type NodeKind } from "../authz/tree";
 
 /** What each kind of place is called in the UI. Universal (no server-only imports): client components use it too. */
 export const NODE_KIND_LABEL: Record<NodeKind, string> = {
