@@ -18,7 +18,7 @@ import {
 } from "@/lib/members/actions";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, FormError, Notice, buttonClass, fieldErrors, inputClass } from "@/components/ui/form";
-import type { PlaceOption, RoleOption } from "./users-panel";
+import { RoleSelect, type PlaceOption, type RoleOption } from "@/components/ui/select";
 
 interface Member {
   id: string;
@@ -184,21 +184,15 @@ function RolesCard({ nodeId, member, places, roles, editable, owner, ownerRoleId
                   <label htmlFor={`role-${p.id}`}>{p.name}</label>
                 </td>
                 <td className="py-2">
-                  <select
+                  <RoleSelect
                     id={`role-${p.id}`}
                     value={value}
                     disabled={!editable}
                     onChange={(e) => setDraft((d) => new Map(d).set(p.id, e.target.value))}
                     className={`${inputClass} mt-0`}
-                  >
-                    <option value="">No role here</option>
-                    {(value && !choosable.some((r) => r.id === value) ? roles.filter((r) => r.id === value) : []).concat(choosable).map((r) => (
-                      <option key={r.id} value={r.id}>
-                        {r.name}
-                        {r.custom ? " (custom)" : ""}
-                      </option>
-                    ))}
-                  </select>
+                    roles={(value && !choosable.some((r) => r.id === value) ? roles.filter((r) => r.id === value) : []).concat(choosable)}
+                    empty={{ label: "No role here" }}
+                  />
                 </td>
               </tr>
             );
