@@ -51,7 +51,7 @@ const OPEN: Record<string, { access: OpenAccess; why: string }> = {
   "app/api/account/two-factor/route.ts DELETE": { access: "signedIn", why: "the caller's own 2FA" },
   "app/api/account/two-factor/confirm/route.ts POST": { access: "signedIn", why: "the caller's own 2FA" },
   "app/api/account/password/route.ts POST": { access: "signedIn", why: "the caller's own password" },
-  "app/(app)/invitations/actions.ts answerInvite": { access: "signedIn", why: "the caller answers an invitation to themselves" },
+  "lib/invitations/actions.ts answerInvite": { access: "signedIn", why: "the caller answers an invitation to themselves" },
 };
 
 type Wrapper = "route" | "action";

@@ -1,19 +1,12 @@
 import type { Metadata } from "next";
 import { InAppAnswer } from "@/components/invitations/invitation-answer";
 import { requireSubject } from "@/lib/auth/session";
+import { NODE_KIND_LABEL } from "@/lib/context/places";
 import { prisma } from "@/lib/db";
 import { pendingInvitations } from "@/lib/invitations/invitations";
 import { membershipsOf, type Membership } from "@/lib/members/memberships";
 
 export const metadata: Metadata = { title: "Home" };
-
-const KIND_LABEL: Record<Membership["kind"], string> = {
-  ENTERPRISE: "Enterprise",
-  REGION: "Region",
-  PRACTICE: "Practice",
-  LOCATION: "Location",
-  CARE_PROFILE: "Care profile",
-};
 
 export default async function HomePage() {
   const { user, subject } = await requireSubject();
@@ -69,7 +62,7 @@ export default async function HomePage() {
               <li key={m.bindingId} className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm" data-testid="membership">
                 <div className="flex items-start justify-between gap-3">
                   <div className="min-w-0">
-                    <p className="text-xs font-medium text-slate-500">{KIND_LABEL[m.kind]}</p>
+                    <p className="text-xs font-medium text-slate-500">{NODE_KIND_LABEL[m.kind]}</p>
                     <h3 className="truncate text-lg font-semibold">{m.nodeName}</h3>
                     {m.path.length > 1 && <p className="truncate text-xs text-slate-500">{m.path.slice(0, -1).join(" › ")}</p>}
                   </div>

@@ -1,10 +1,10 @@
 "use client";
 
 import { useState } from "react";
-import { explainAccess } from "@/app/(app)/o/[nodeId]/settings/access-check/actions";
+import { explainAccess } from "@/lib/members/access-check-actions";
 import { useServerAction } from "@/components/client/use-server-action";
 import { Field, FormError, buttonClass, fieldErrors, inputClass } from "@/components/ui/form";
-import type { PlaceOption } from "@/components/users/users-panel";
+import { PlaceSelect, type PlaceOption } from "@/components/ui/select";
 
 type Result = Extract<Awaited<ReturnType<typeof explainAccess>>, { ok: true }>["data"];
 
@@ -91,14 +91,7 @@ export function AccessCheck({
             </Field>
           ) : (
             <Field id="check-node" label="Location" error={fieldErrors(fields, "nodeId")}>
-              <select id="check-node" name="targetNode" defaultValue={nodeId} className={inputClass}>
-                {places.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {"\u00a0\u00a0".repeat(p.depth)}
-                    {p.name}
-                  </option>
-                ))}
-              </select>
+              <PlaceSelect id="check-node" name="targetNode" defaultValue={nodeId} places={places} />
             </Field>
           )}
           <Field id="check-permission" label="Action" error={fieldErrors(fields, "permission")}>

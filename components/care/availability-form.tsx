@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { saveAvailabilityAction } from "@/app/(app)/o/[nodeId]/care/actions";
+import { saveAvailabilityAction } from "@/lib/care/actions";
 import { FormError, buttonClass, inputClass } from "@/components/ui/form";
 import { WEEKDAY_NAMES, WEEK_ORDER } from "@/lib/care/time";
 import { useServerAction } from "@/components/client/use-server-action";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { logCareAction } from "@/app/(app)/o/[nodeId]/care/actions";
+import { logCareAction } from "@/lib/care/actions";
 import { Field, FormError, buttonClass, fieldErrors, inputClass } from "@/components/ui/form";
 import { useServerAction } from "@/components/client/use-server-action";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { createShiftAction, deleteShiftAction, updateShiftAction } from "@/app/(app)/o/[nodeId]/care/actions";
+import { createShiftAction, deleteShiftAction, updateShiftAction } from "@/lib/care/actions";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, FormError, buttonClass, fieldErrors, inputClass } from "@/components/ui/form";
 import { useServerAction } from "@/components/client/use-server-action";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { answerInvite } from "@/app/(app)/invitations/actions";
+import { answerInvite } from "@/lib/invitations/actions";
 import { fetchJson } from "@/components/client/result";
 import { useServerAction } from "@/components/client/use-server-action";
 import { FormError, Notice, buttonClass } from "@/components/ui/form";

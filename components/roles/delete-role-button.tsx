@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { deleteRoleAction } from "@/app/(app)/o/[nodeId]/settings/roles/actions";
+import { deleteRoleAction } from "@/lib/roles/actions";
 import { useServerAction } from "@/components/client/use-server-action";
 
 /** Delete a custom role, after a confirmation; explains up front when it can't be deleted yet. */

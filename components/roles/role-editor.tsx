@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useMemo, useState } from "react";
-import { createRoleAction, updateRoleAction } from "@/app/(app)/o/[nodeId]/settings/roles/actions";
+import { createRoleAction, updateRoleAction } from "@/lib/roles/actions";
 import { queryKeys } from "@/components/client/query-keys";
 import { useServerAction } from "@/components/client/use-server-action";
 import { CATALOGUE, type Permission } from "@/lib/authz/catalogue";

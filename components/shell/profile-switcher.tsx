@@ -4,14 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import type { EnterableNode } from "@/lib/context/enterable";
-
-const KIND: Record<EnterableNode["kind"], string> = {
-  ENTERPRISE: "Enterprise",
-  REGION: "Region",
-  PRACTICE: "Practice",
-  LOCATION: "Location",
-  CARE_PROFILE: "Care profile",
-};
+import { NODE_KIND_LABEL } from "@/lib/context/places";
 
 /** /o/<id>/settings/users → { nodeId, rest: "/settings/users" } */
 export function splitContextPath(pathname: string): { nodeId: string | null; rest: string } {
@@ -114,7 +107,7 @@ export function ProfileSwitcher({ nodes, enterprise }: { nodes: EnterableNode[];
                     data-testid="switcher-option"
                   >
                     <span className="min-w-0 truncate">
-                      {n.name} <span className="sr-only">({KIND[n.kind]})</span>
+                      {n.name} <span className="sr-only">({NODE_KIND_LABEL[n.kind]})</span>
                     </span>
                     <span className={`shrink-0 text-xs ${n.inherited ? "text-slate-500" : "font-medium text-brand-700"}`}>{n.role}</span>
                   </Link>

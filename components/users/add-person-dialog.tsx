@@ -1,12 +1,12 @@
 "use client";
 
 import { useState } from "react";
-import { addUser, inviteUser } from "@/app/(app)/o/[nodeId]/settings/users/actions";
+import { addUser, inviteUser } from "@/lib/members/actions";
 import { queryKeys } from "@/components/client/query-keys";
 import { useServerAction } from "@/components/client/use-server-action";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, FormError, buttonClass, fieldErrors, inputClass } from "@/components/ui/form";
-import type { PlaceOption, RoleOption } from "./users-panel";
+import { RoleSelect, type PlaceOption, type RoleOption } from "@/components/ui/select";
 
 type PasswordMode = "email" | "set";
 
@@ -83,17 +83,7 @@ export function AddPersonDialog({
             </Field>
           )}
           <Field id="person-role" label="Role" error={err("roleId")}>
-            <select id="person-role" name="roleId" required className={inputClass} defaultValue="" aria-invalid={Boolean(err("roleId"))}>
-              <option value="" disabled>
-                Choose a role
-              </option>
-              {roles.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.name}
-                  {r.custom ? " (custom)" : ""}
-                </option>
-              ))}
-            </select>
+            <RoleSelect id="person-role" name="roleId" required defaultValue="" aria-invalid={Boolean(err("roleId"))} roles={roles} empty={{ label: "Choose a role", disabled: true }} />
           </Field>
         </div>
         <fieldset>

@@ -15,24 +15,12 @@ import {
   setStatus,
   unlockUser,
   updateDetails,
-} from "@/app/(app)/o/[nodeId]/settings/users/actions";
+} from "@/lib/members/actions";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, FormError, Notice, buttonClass, fieldErrors, inputClass } from "@/components/ui/form";
-import type { PlaceOption, RoleOption } from "./users-panel";
+import type { MemberDetailView } from "@/lib/members/directory";
+import { RoleSelect, type PlaceOption, type RoleOption } from "@/components/ui/select";
 
-interface Member {
-  id: string;
-  name: string;
-  email: string;
-  phone: string | null;
-  status: "ACTIVE" | "INVITED" | "SUSPENDED" | "DISABLED";
-  /** This organization manages the account (created it or verified its email domain). */
-  managed: boolean;
-  locked: boolean;
-  createdAt: string;
-  roles: { nodeId: string; roleId: string }[];
-  provider: { credentials: string; specialties: string[]; licenseNumber: string | null; bio: string; hasPhoto: boolean };
-}
 /** edit: this membership's details; account: the account-wide actions (see README, Security). */
 type Can = { edit: boolean; account: boolean; manageRoles: boolean; disable: boolean; remove: boolean; owner: boolean };
 /**
@@ -78,7 +66,7 @@ export function MemberDetail({
   ownerRoleIds,
 }: {
   nodeId: string;
-  member: Member;
+  member: MemberDetailView;
   places: PlaceOption[];
   roles: RoleOption[];
   showProvider: boolean;
@@ -107,7 +95,7 @@ export function MemberDetail({
   );
 }
 
-function DetailsCard({ nodeId, member, editable }: { nodeId: string; member: Member; editable: boolean }) {
+function DetailsCard({ nodeId, member, editable }: { nodeId: string; member: MemberDetailView; editable: boolean }) {
   const { pending, message, fields, run } = useAction(nodeId);
   return (
     <Card title="Details" id="details">
@@ -158,7 +146,7 @@ function DetailsCard({ nodeId, member, editable }: { nodeId: string; member: Mem
   );
 }
 
-function RolesCard({ nodeId, member, places, roles, editable, owner, ownerRoleIds }: { nodeId: string; member: Member; places: PlaceOption[]; roles: RoleOption[]; editable: boolean; owner: boolean; ownerRoleIds: string[] }) {
+function RolesCard({ nodeId, member, places, roles, editable, owner, ownerRoleIds }: { nodeId: string; member: MemberDetailView; places: PlaceOption[]; roles: RoleOption[]; editable: boolean; owner: boolean; ownerRoleIds: string[] }) {
   const current = new Map(member.roles.map((r) => [r.nodeId, r.roleId]));
   const [draft, setDraft] = useState(new Map(current));
   const { pending, message, run } = useAction(nodeId);
@@ -184,21 +172,15 @@ function RolesCard({ nodeId, member, places, roles, editable, owner, ownerRoleId
                   <label htmlFor={`role-${p.id}`}>{p.name}</label>
                 </td>
                 <td className="py-2">
-                  <select
+                  <RoleSelect
                     id={`role-${p.id}`}
                     value={value}
                     disabled={!editable}
                     onChange={(e) => setDraft((d) => new Map(d).set(p.id, e.target.value))}
                     className={`${inputClass} mt-0`}
-                  >
-                    <option value="">No role here</option>
-                    {(value && !choosable.some((r) => r.id === value) ? roles.filter((r) => r.id === value) : []).concat(choosable).map((r) => (
-                      <option key={r.id} value={r.id}>
-                        {r.name}
-                        {r.custom ? " (custom)" : ""}
-                      </option>
-                    ))}
-                  </select>
+                    roles={(value && !choosable.some((r) => r.id === value) ? roles.filter((r) => r.id === value) : []).concat(choosable)}
+                    empty={{ label: "No role here" }}
+                  />
                 </td>
               </tr>
             );
@@ -233,7 +215,7 @@ function toBase64(file: File): Promise<string> {
   });
 }
 
-function ProviderCard({ nodeId, member, editable }: { nodeId: string; member: Member; editable: boolean }) {
+function ProviderCard({ nodeId, member, editable }: { nodeId: string; member: MemberDetailView; editable: boolean }) {
   const { pending, message, fields, run } = useAction(nodeId);
   const [photoError, setPhotoError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
@@ -303,7 +285,7 @@ function ProviderCard({ nodeId, member, editable }: { nodeId: string; member: Me
   );
 }
 
-function AccountCard({ nodeId, member, can }: { nodeId: string; member: Member; can: Can }) {
+function AccountCard({ nodeId, member, can }: { nodeId: string; member: MemberDetailView; can: Can }) {
   const { pending, message, fields, run } = useAction(nodeId);
   const [confirming, setConfirming] = useState(false);
   const router = useRouter();
@@ -382,7 +364,7 @@ function AccountCard({ nodeId, member, can }: { nodeId: string; member: Member; 
 }
 
 /** Disable/re-enable a managed account, or suspend/lift the suspension of anyone else's membership here. */
-function StatusButton({ ids, member, pending, run }: { ids: { nodeId: string; userId: string }; member: Member; pending: boolean; run: ReturnType<typeof useAction>["run"] }) {
+function StatusButton({ ids, member, pending, run }: { ids: { nodeId: string; userId: string }; member: MemberDetailView; pending: boolean; run: ReturnType<typeof useAction>["run"] }) {
   const off = member.status === "DISABLED" || member.status === "SUSPENDED";
   const [label, done] = member.status === "SUSPENDED" || (!member.managed && !off)
     ? off

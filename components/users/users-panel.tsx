@@ -4,25 +4,15 @@ import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-quer
 import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
-import { setStatus } from "@/app/(app)/o/[nodeId]/settings/users/actions";
+import { setStatus } from "@/lib/members/actions";
 import { queryKeys, type MemberFilters } from "@/components/client/query-keys";
 import { getJson } from "@/components/client/result";
 import { useServerAction } from "@/components/client/use-server-action";
 import type { MemberRow } from "@/lib/members/directory";
 import { buttonClass, inputClass } from "@/components/ui/form";
+import { PlaceSelect, RoleSelect, type PlaceOption, type RoleOption } from "@/components/ui/select";
 import { AddPersonDialog } from "./add-person-dialog";
 
-export interface PlaceOption {
-  id: string;
-  name: string;
-  kind: string;
-  depth: number;
-}
-export interface RoleOption {
-  id: string;
-  name: string;
-  custom: boolean;
-}
 export interface UsersCapabilities {
   create: boolean;
   disable: boolean;
@@ -157,29 +147,13 @@ export function UsersPanel({ nodeId, places, roles, can, label }: { nodeId: stri
           <label htmlFor="filter-role" className="block text-xs font-medium text-slate-600">
             Role
           </label>
-          <select id="filter-role" value={filters.role} onChange={(e) => set({ role: e.target.value })} className={inputClass}>
-            <option value="">Any role</option>
-            {roles.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-                {r.custom ? " (custom)" : ""}
-              </option>
-            ))}
-          </select>
+          <RoleSelect id="filter-role" value={filters.role} onChange={(e) => set({ role: e.target.value })} roles={roles} empty={{ label: "Any role" }} />
         </div>
         <div>
           <label htmlFor="filter-location" className="block text-xs font-medium text-slate-600">
             Location
           </label>
-          <select id="filter-location" value={filters.location} onChange={(e) => set({ location: e.target.value })} className={inputClass}>
-            <option value="">Everywhere here</option>
-            {places.map((p) => (
-              <option key={p.id} value={p.id}>
-                {"\u00a0\u00a0".repeat(p.depth)}
-                {p.name}
-              </option>
-            ))}
-          </select>
+          <PlaceSelect id="filter-location" value={filters.location} onChange={(e) => set({ location: e.target.value })} places={places} empty={{ label: "Everywhere here" }} />
         </div>
         <div>
           <label htmlFor="filter-status" className="block text-xs font-medium text-slate-600">

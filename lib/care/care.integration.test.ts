@@ -123,7 +123,7 @@ describe.each(TEST_DATABASES)("care team ($name)", (kind) => {
   });
 
   // ---------------------------------------------------------------------------------------------
-  // Who may change what: the exact decisions the server actions make (see care/actions.ts).
+  // Who may change what: the exact decisions the server actions make (see lib/care/actions.ts).
   // ---------------------------------------------------------------------------------------------
   const robsCare = () => ids["Rob's Care"];
   const asActions = (person: (typeof who)[number], nodeId: string) => {

@@ -93,6 +93,26 @@ export interface MemberRow {
   roles: { bindingId: string; nodeId: string; nodeName: string; nodeKind: string; roleId: string; roleName: string; expiresAt: string | null; pending: boolean }[];
 }
 
+/** One person on their own page: the list row's fields, when they joined this organization, their role at each place here, and their provider profile. */
+export interface MemberDetailView extends Omit<MemberRow, "roles"> {
+  createdAt: string;
+  roles: Pick<MemberRow["roles"][number], "nodeId" | "roleId">[];
+  provider: { credentials: string; specialties: string[]; licenseNumber: string | null; bio: string; hasPhoto: boolean };
+}
+
+/** The account fields both the list and the detail read, with the person's suspension in this tenant. */
+const memberUserSelect = (rootId: string) =>
+  ({
+    id: true,
+    name: true,
+    email: true,
+    phone: true,
+    status: true,
+    lockedUntil: true,
+    managedByTenantId: true,
+    suspensions: { where: { tenantId: rootId }, select: { tenantId: true } },
+  }) satisfies Prisma.UserSelect;
+
 export async function listMembers(db: Db | Tx, nodeId: string, query: MemberListQuery, now = new Date()) {
   const rootId = (await db.orgNode.findUniqueOrThrow({ where: { id: nodeId }, select: { rootId: true } })).rootId;
   const where = memberWhere(nodeId, query, now, rootId);
@@ -104,14 +124,7 @@ export async function listMembers(db: Db | Tx, nodeId: string, query: MemberList
       skip: (query.page - 1) * query.pageSize,
       take: query.pageSize,
       select: {
-        id: true,
-        name: true,
-        email: true,
-        phone: true,
-        status: true,
-        lockedUntil: true,
-        managedByTenantId: true,
-        suspensions: { where: { tenantId: rootId }, select: { tenantId: true } },
+        ...memberUserSelect(rootId),
         _count: { select: { bindings: { where: { pending: false, node: { rootId } } } } },
         bindings: {
           where: { node: inSubtree(nodeId) },
@@ -164,15 +177,8 @@ export async function findMember(db: Db | Tx, nodeId: string, userId: string) {
   const user = await db.user.findFirst({
     where: { id: userId, ...memberWhere(nodeId) },
     select: {
-      id: true,
-      name: true,
-      email: true,
-      phone: true,
-      status: true,
-      lockedUntil: true,
+      ...memberUserSelect(place.rootId),
       createdAt: true,
-      managedByTenantId: true,
-      suspensions: { where: { tenantId: place.rootId }, select: { tenantId: true } },
       providerProfile: { select: { credentials: true, specialties: true, licenseNumber: true, bio: true, photoType: true } },
       bindings: {
         where: { node: { rootId: place.rootId } },

@@ -4,7 +4,7 @@
  * actions, run as real callers (runAs) on PGlite and, with TEST_DATABASE_URL, PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import * as usersActions from "../../app/(app)/o/[nodeId]/settings/users/actions";
+import * as usersActions from "./actions";
 import * as profilesRoute from "../../app/api/profiles/route";
 import * as profileRoute from "../../app/api/profiles/[id]/route";
 import * as membersRoute from "../../app/api/profiles/[id]/members/route";

@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import * as usersActions from "../../app/(app)/o/[nodeId]/settings/users/actions";
+import * as usersActions from "./actions";
 import * as profilesRoute from "../../app/api/profiles/route";
 import * as membersRoute from "../../app/api/profiles/[id]/members/route";
 import * as memberRoute from "../../app/api/profiles/[id]/members/[userId]/route";

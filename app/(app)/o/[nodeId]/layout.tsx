@@ -1,8 +1,7 @@
 import { ContextNav } from "@/components/shell/context-nav";
 import { placeNav } from "@/lib/context/pages";
+import { NODE_KIND_LABEL } from "@/lib/context/places";
 import { requireContext } from "@/lib/context/server";
-
-const KIND_LABEL = { ENTERPRISE: "Enterprise", REGION: "Region", PRACTICE: "Practice", LOCATION: "Location", CARE_PROFILE: "Care profile" } as const;
 
 export default async function PlaceLayout({ children, params }: { children: React.ReactNode; params: Promise<{ nodeId: string }> }) {
   const { subject, node } = await requireContext((await params).nodeId);
@@ -12,7 +11,7 @@ export default async function PlaceLayout({ children, params }: { children: Reac
     <div className="space-y-6">
       <div className="border-b border-slate-200">
         <p className="text-xs font-medium text-slate-500">
-          {KIND_LABEL[node.kind]}
+          {NODE_KIND_LABEL[node.kind]}
           {node.trail.length > 0 && <> · {node.trail.join(" › ")}</>}
         </p>
         <div className="mb-3 mt-1 flex flex-wrap items-center gap-3">

@@ -8,12 +8,11 @@ import { prisma } from "@/lib/db";
 import { can } from "@/lib/context/enterable";
 import { canChangeRole } from "@/lib/authz/rules";
 import { pageCrumb } from "@/lib/context/pages";
+import { NODE_KIND_LABEL } from "@/lib/context/places";
 import { requirePage } from "@/lib/context/server";
 import { decodeRoleId, getRole, permissionLabel } from "@/lib/roles/custom";
 
 export const metadata: Metadata = { title: "Role" };
-
-const KIND: Record<string, string> = { ENTERPRISE: "Enterprise", REGION: "Region", PRACTICE: "Practice", LOCATION: "Location", CARE_PROFILE: "Care profile" };
 
 export default async function RolePage({ params }: { params: Promise<{ nodeId: string; roleId: string }> }) {
   const { nodeId, roleId } = await params;
@@ -102,7 +101,7 @@ export default async function RolePage({ params }: { params: Promise<{ nodeId: s
                   <span className="font-medium">{h.name}</span> <span className="text-slate-600">{h.email}</span>
                 </span>
                 <span className="text-slate-700">
-                  {h.nodeName} <span className="text-xs text-slate-500">({KIND[h.nodeKind]})</span>
+                  {h.nodeName} <span className="text-xs text-slate-500">({NODE_KIND_LABEL[h.nodeKind]})</span>
                   {h.expiresAt && <span className="ml-2 text-xs text-amber-800">until {new Date(h.expiresAt).toLocaleDateString("en-US", { dateStyle: "medium" })}</span>}
                 </span>
               </li>
