@@ -3,10 +3,6 @@ import path from "node:path";
 import { expect, test } from "vitest";
 
 /** Components depend on lib/, never on app/: server actions come from lib/<domain>/actions.ts. */
-const PENDING: Record<string, string> = {
-  "components/locations/locations-manager.tsx": "its actions move with the locations rework in progress on another branch",
-};
-
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
@@ -17,10 +13,6 @@ function walk(dir: string): string[] {
 const IMPORT_FROM_APP = /from\s+["'](@\/app\/|(\.\.\/)+app\/)/;
 
 test("no component imports from app/", () => {
-  const offenders = walk("components").filter((f) => !PENDING[f] && IMPORT_FROM_APP.test(readFileSync(f, "utf8")));
+  const offenders = walk("components").filter((f) => IMPORT_FROM_APP.test(readFileSync(f, "utf8")));
   expect(offenders).toEqual([]);
-});
-
-test("the pending exceptions still exist and still need the exception", () => {
-  for (const f of Object.keys(PENDING)) expect(IMPORT_FROM_APP.test(readFileSync(f, "utf8"))).toBe(true);
 });

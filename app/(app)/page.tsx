@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { InAppAnswer } from "@/components/invitations/invitation-answer";
 import { requireSubject } from "@/lib/auth/session";
-import { NODE_KIND_LABEL } from "@/lib/context/places";
+import { NODE_KIND_LABEL } from "@/lib/orgs/kinds";
 import { prisma } from "@/lib/db";
 import { pendingInvitations } from "@/lib/invitations/invitations";
 import { membershipsOf, type Membership } from "@/lib/members/memberships";

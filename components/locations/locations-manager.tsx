@@ -9,11 +9,12 @@ import {
   moveLocationAction,
   nodeMembersAction,
   renameLocationAction,
-} from "@/app/(app)/o/[nodeId]/settings/locations/actions";
+} from "@/lib/orgs/actions";
 import { queryKeys } from "@/components/client/query-keys";
 import type { ActionError, ActionResult } from "@/components/client/result";
 import { useServerAction } from "@/components/client/use-server-action";
 import type { NodeKind } from "@/lib/authz/tree";
+import { NODE_KIND_LABEL } from "@/lib/orgs/kinds";
 
 export interface TreeMember {
   userId: string;
@@ -49,7 +50,7 @@ export interface LocationsManagerProps {
   assign: { people: Person[]; roles: { id: string; name: string }[] } | null;
 }
 
-const KIND: Record<NodeKind, string> = { ENTERPRISE: "Enterprise", REGION: "Region", PRACTICE: "Practice", LOCATION: "Location", CARE_PROFILE: "Care profile" };
+const KIND = NODE_KIND_LABEL;
 
 /**
  * Settings > Locations: the org tree under the place as nested lists (arrow keys move between

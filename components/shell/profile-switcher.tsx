@@ -4,7 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import type { EnterableNode } from "@/lib/context/enterable";
-import { NODE_KIND_LABEL } from "@/lib/context/places";
+import { NODE_KIND_LABEL } from "@/lib/orgs/kinds";
 
 /** /o/<id>/settings/users → { nodeId, rest: "/settings/users" } */
 export function splitContextPath(pathname: string): { nodeId: string | null; rest: string } {

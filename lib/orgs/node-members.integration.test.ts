@@ -4,7 +4,7 @@
  * Run as real callers (runAs) on PGlite and, with TEST_DATABASE_URL, PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { nodeMembersAction } from "../../app/(app)/o/[nodeId]/settings/locations/actions";
+import { nodeMembersAction } from "./actions";
 import { AppError } from "../api/errors";
 import { runAs, type Spec } from "../api/handler";
 import { TEST_DATABASES, createTestDatabase, type TestDatabase } from "../db/testing";

@@ -1,6 +1,6 @@
 import { ContextNav } from "@/components/shell/context-nav";
 import { placeNav } from "@/lib/context/pages";
-import { NODE_KIND_LABEL } from "@/lib/context/places";
+import { NODE_KIND_LABEL } from "@/lib/orgs/kinds";
 import { requireContext } from "@/lib/context/server";
 
 export default async function PlaceLayout({ children, params }: { children: React.ReactNode; params: Promise<{ nodeId: string }> }) {

@@ -8,7 +8,7 @@ import { prisma } from "@/lib/db";
 import { can } from "@/lib/context/enterable";
 import { canChangeRole } from "@/lib/authz/rules";
 import { pageCrumb } from "@/lib/context/pages";
-import { NODE_KIND_LABEL } from "@/lib/context/places";
+import { NODE_KIND_LABEL } from "@/lib/orgs/kinds";
 import { requirePage } from "@/lib/context/server";
 import { decodeRoleId, getRole, permissionLabel } from "@/lib/roles/custom";
 
