@@ -19,7 +19,8 @@ import {
 import { Dialog } from "@/components/ui/dialog";
 import { Field, FormError, Notice, buttonClass, fieldErrors, inputClass } from "@/components/ui/form";
 import type { MemberDetailView } from "@/lib/members/directory";
-import { RoleSelect, type PlaceOption, type RoleOption } from "@/components/ui/select";
+import { RoleAssignmentTable } from "@/components/members/role-assignment-table";
+import type { PlaceOption, RoleOption } from "@/components/ui/select";
 
 /** edit: this membership's details; account: the account-wide actions (see README, Security). */
 type Can = { edit: boolean; account: boolean; manageRoles: boolean; disable: boolean; remove: boolean; owner: boolean };
@@ -156,37 +157,14 @@ function RolesCard({ nodeId, member, places, roles, editable, owner, ownerRoleId
     <Card title="Roles by location" id="roles">
       <p className="mb-3 text-sm text-slate-600">A role applies at its place and everywhere below it. A person can hold a different role at each location.</p>
       <Message m={message} />
-      <table className="mt-2 w-full text-sm">
-        <thead className="sr-only">
-          <tr>
-            <th scope="col">Place</th>
-            <th scope="col">Role</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {places.map((p) => {
-            const value = draft.get(p.id) ?? "";
-            return (
-              <tr key={p.id}>
-                <td className="py-2 pr-3" style={{ paddingLeft: `${p.depth}rem` }}>
-                  <label htmlFor={`role-${p.id}`}>{p.name}</label>
-                </td>
-                <td className="py-2">
-                  <RoleSelect
-                    id={`role-${p.id}`}
-                    value={value}
-                    disabled={!editable}
-                    onChange={(e) => setDraft((d) => new Map(d).set(p.id, e.target.value))}
-                    className={`${inputClass} mt-0`}
-                    roles={(value && !choosable.some((r) => r.id === value) ? roles.filter((r) => r.id === value) : []).concat(choosable)}
-                    empty={{ label: "No role here" }}
-                  />
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <RoleAssignmentTable
+        places={places}
+        roles={(value) => (value && !choosable.some((r) => r.id === value) ? roles.filter((r) => r.id === value) : []).concat(choosable)}
+        value={(placeId) => draft.get(placeId) ?? ""}
+        onChange={(placeId, roleId) => setDraft((d) => new Map(d).set(placeId, roleId))}
+        selectId={(placeId) => `role-${placeId}`}
+        disabled={!editable}
+      />
       {editable && (
         <button
           type="button"

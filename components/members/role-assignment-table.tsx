@@ -1,0 +1,108 @@
+"use client";
+
+import { NODE_KIND_LABEL } from "@/lib/orgs/kinds";
+import type { NodeKind } from "@/lib/authz/tree";
+import { inputClass } from "@/components/ui/form";
+import { RoleSelect, type PlaceOption, type RoleOption } from "@/components/ui/select";
+
+/**
+ * One person's role at each place: a row per place (indented by depth) with a role select,
+ * "No role here" removing the role. The caller owns the draft: `value` is what a row shows,
+ * `onChange` records a new choice.
+ *
+ * With `person` (a page that picks the person, e.g. Settings > Locations) the table has a visible
+ * header, each row shows the place's kind, the select is labelled "Role of <person> at <place>"
+ * and changed rows are highlighted. Without it (the person's own page) the place name is the
+ * select's label.
+ */
+export function RoleAssignmentTable({
+  places,
+  roles,
+  value,
+  onChange,
+  selectId,
+  disabled,
+  person,
+  changed,
+  selectTestId,
+}: {
+  places: PlaceOption[];
+  /** The roles a row offers, given the role it shows now. */
+  roles: (current: string) => RoleOption[];
+  value: (placeId: string) => string;
+  onChange: (placeId: string, roleId: string) => void;
+  selectId: (placeId: string) => string;
+  disabled?: boolean;
+  person?: string;
+  changed?: (placeId: string) => boolean;
+  selectTestId?: (place: PlaceOption) => string;
+}) {
+  const select = (p: PlaceOption, className: string) => {
+    const current = value(p.id);
+    return (
+      <RoleSelect
+        id={selectId(p.id)}
+        value={current}
+        disabled={disabled}
+        onChange={(e) => onChange(p.id, e.target.value)}
+        className={className}
+        roles={roles(current)}
+        empty={{ label: "No role here" }}
+        data-testid={selectTestId?.(p)}
+      />
+    );
+  };
+
+  if (person === undefined)
+    return (
+      <table className="mt-2 w-full text-sm">
+        <thead className="sr-only">
+          <tr>
+            <th scope="col">Place</th>
+            <th scope="col">Role</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {places.map((p) => (
+            <tr key={p.id}>
+              <td className="py-2 pr-3" style={{ paddingLeft: `${p.depth}rem` }}>
+                <label htmlFor={selectId(p.id)}>{p.name}</label>
+              </td>
+              <td className="py-2">{select(p, `${inputClass} mt-0`)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    );
+
+  return (
+    <table className="w-full text-sm">
+      <caption className="sr-only">Role of {person} at each place</caption>
+      <thead>
+        <tr className="border-b border-slate-200 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
+          <th scope="col" className="py-2 pr-3">
+            Place
+          </th>
+          <th scope="col" className="py-2">
+            Role there
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {places.map((p) => (
+          <tr key={p.id} className={`border-b border-slate-100 ${changed?.(p.id) ? "bg-amber-50" : ""}`}>
+            <th scope="row" className="py-1.5 pr-3 text-left font-normal" style={{ paddingLeft: `${p.depth * 1}rem` }}>
+              <span className="font-medium">{p.name}</span> <span className="text-xs text-slate-600">{NODE_KIND_LABEL[p.kind as NodeKind]}</span>
+            </th>
+            <td className="py-1.5">
+              <label htmlFor={selectId(p.id)} className="sr-only">
+                Role of {person} at {p.name}
+              </label>
+              {select(p, "w-full max-w-xs rounded-md border border-slate-300 px-2 py-1 text-sm")}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
