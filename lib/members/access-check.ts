@@ -1,4 +1,5 @@
 import { notFound } from "../api/errors";
+import { inSubtree } from "../orgs/nodes";
 import { CATALOGUE, PERMISSIONS, RESOURCE_INCLUDE, decide, explain, resourceOf, resourceOfRow, where, type Explanation, type Permission, type Subject } from "../authz";
 import { SubjectLoader } from "../authz/load";
 import type { Db, Tx } from "../db/client";
@@ -57,7 +58,7 @@ export async function accessCheckChoices(db: Db | Tx, admin: Subject, place: { i
   const [people, patients] = await Promise.all([
     listMembers(db, place.id, { q: "", page: 1, pageSize: 100 }),
     db.patient.findMany({
-      where: { AND: [where(admin, "patients.read_contact", "patient"), { node: { ancestorLinks: { some: { ancestorId: place.id } } } }] },
+      where: { AND: [where(admin, "patients.read_contact", "patient"), { node: inSubtree(place.id) }] },
       orderBy: [{ lastName: "asc" }, { id: "asc" }],
       take: 200,
       select: { id: true, firstName: true, lastName: true, node: { select: { name: true } } },

@@ -1,4 +1,5 @@
 import "server-only";
+import { inSubtree } from "../orgs/nodes";
 import { decide, lookupNode, resourceOfRow, where, type Subject } from "../authz";
 import type { NodeKind } from "../authz/tree";
 import { careWhere } from "../care/filters";
@@ -57,7 +58,6 @@ export async function placeOverview(db: Db | Tx, subject: Subject, place: Place,
   return { stats: { people, patients, locations, seats }, contacts, myShifts, appointments, expiring, alerts, timeZone };
 }
 
-const inSubtree = (nodeId: string) => ({ ancestorLinks: { some: { ancestorId: nodeId } } });
 
 function countPatients(db: Db | Tx, subject: Subject, nodeId: string) {
   return db.patient.count({ where: { AND: [where(subject, "patients.read_contact", "patient"), { node: inSubtree(nodeId) }] } });
