@@ -84,7 +84,7 @@ export function MemberDetail({
         <span className="rounded-full bg-slate-100 px-2.5 py-0.5 text-xs font-medium text-slate-700 ring-1 ring-slate-200" data-testid="member-status">
           {status}
         </span>
-        <span className="text-sm text-slate-600">{member.email}</span>
+        {member.name !== member.email && <span className="text-sm text-slate-600">{member.email}</span>}
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
         <DetailsCard nodeId={nodeId} member={member} editable={can.account} />
@@ -133,7 +133,9 @@ function DetailsCard({ nodeId, member, editable }: { nodeId: string; member: Mem
         )}
         {!member.managed && (
           <p className="text-xs text-slate-600" data-testid="not-managed">
-            {member.name} manages their own account (it wasn&apos;t created by your organization), so only they can change their name, phone and password.
+            {member.status === "INVITED"
+              ? "They haven't accepted the invitation yet. Until they join, their account's details stay private: you see only the address you invited."
+              : `${member.name} manages their own account (it wasn't created by your organization), so only they can change their name, phone and password.`}
           </p>
         )}
         <p className="text-xs text-slate-500">Here since {new Date(member.createdAt).toLocaleDateString("en-US", { dateStyle: "medium" })}</p>
