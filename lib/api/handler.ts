@@ -8,7 +8,7 @@ import { currentSession, type SignedIn } from "../auth/session";
 import { config } from "../config";
 import { prisma } from "../db";
 import type { Db, Tx } from "../db/client";
-import { loadMemberTarget, lockTenant, type MemberTarget } from "../members/accounts";
+import { loadMemberTarget, lockTenant, memberFacts, type MemberTarget } from "../members/accounts";
 import { AppError, errorHeaders, fromZodError, notFound, toErrorBody } from "./errors";
 import { assertSafeText } from "./input";
 
@@ -116,7 +116,8 @@ export async function run<S extends z.ZodType, R, A extends Access<z.output<S>>>
  */
 export async function runAs<S extends z.ZodType, R, A extends Access<z.output<S>>>(spec: Spec<S, R, A>, raw: unknown, who: Caller | (() => Promise<Caller>)): Promise<R> {
   const access = spec.access as Access<unknown>;
-  if ("public" in access) parseInput(spec.input, raw, true);
+  // A public spec's input is judged before anything else is touched (and only once).
+  const early = "public" in access ? parseInput(spec.input, raw, true) : null;
   const caller = typeof who === "function" ? await who() : who;
   const db = await prisma();
   const session = "public" in access ? null : caller.session;
@@ -130,7 +131,7 @@ export async function runAs<S extends z.ZodType, R, A extends Access<z.output<S>
     const subject = await sharedLoader(db).load(session.user.id, { isPlatformStaff: session.user.isPlatformStaff });
     accessContext = { user: session.user, sessionId: session.session.id, subject, db };
   }
-  const parsed = parseInput(spec.input, raw, false);
+  const parsed = early ?? parseInput(spec.input, raw, false);
   if (!parsed.ok) {
     // Outsiders learn nothing from how their input is judged: a place they can't reach is 404 first.
     if (accessContext && (await placeOf(access, raw, accessContext).catch(() => undefined)) === null) throw new AppError("not_found", "Not found.");
@@ -183,9 +184,9 @@ async function inTransaction<S extends z.ZodType, R, A extends Access<z.output<S
       const place = await tx.orgNode.findUniqueOrThrow({ where: { id: ref.nodeId }, select: { rootId: true } });
       // Before reading owners and memberships: concurrent changes to this tenant's people wait here.
       await lockTenant(tx, place.rootId);
-      member = await loadMemberTarget(tx, ref.nodeId, access.member.userId(input));
+      member = await loadMemberTarget(tx, ref.nodeId, access.member.userId(input), { rootId: place.rootId });
       if (!member) throw notFound("That person");
-      const verdict = canActOnMember(subject, ref.nodeId, { userId: member.id, isOwnerHere: member.isOwnerHere, managedHere: member.managedHere, pendingHere: member.pendingHere }, access.member.reach);
+      const verdict = canActOnMember(subject, ref.nodeId, memberFacts(member), access.member.reach);
       if (!verdict.ok) throw new AppError(verdict.code, verdict.reason);
     }
     return callHandler(spec, { ...context, tx, member });

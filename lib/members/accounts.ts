@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { OWNER_ROLE_IDS } from "../authz";
+import { OWNER_ROLE_IDS, type MemberFacts } from "../authz";
 import type { Db, Tx } from "../db/client";
 import { inSubtree } from "../orgs/nodes";
 
@@ -36,6 +36,9 @@ export async function tenantManagesAccount(db: Db | Tx, tenantId: string, accoun
   return domain !== null;
 }
 
+/** What the member rules (lib/authz/rules.ts canActOnMember) need to know about a target. */
+export const memberFacts = (t: MemberTarget): MemberFacts => ({ userId: t.id, isOwnerHere: t.isOwnerHere, managedHere: t.managedHere, pendingHere: t.pendingHere });
+
 /** Has a tenant other than this one verified the email's domain? Then that tenant manages such accounts. */
 export async function domainVerifiedElsewhere(db: Db | Tx, email: string, tenantId: string): Promise<boolean> {
   return (await db.tenantDomain.count({ where: { domain: emailDomain(email), verifiedAt: { not: null }, tenantId: { not: tenantId } } })) > 0;
@@ -47,9 +50,16 @@ export async function domainVerifiedHere(db: Db | Tx, email: string, tenantId: s
 }
 
 /** The person as a member of the place (a role, live or invited, at it or below it); null for anyone else. */
-export async function loadMemberTarget(db: Db | Tx, placeId: string, userId: string, now = new Date()): Promise<MemberTarget | null> {
+export async function loadMemberTarget(
+  db: Db | Tx,
+  placeId: string,
+  userId: string,
+  opts: { rootId?: string; now?: Date } = {},
+): Promise<MemberTarget | null> {
   if (!z.uuid().safeParse(userId).success) return null;
-  const place = await db.orgNode.findUnique({ where: { id: placeId }, select: { rootId: true } });
+  const now = opts.now ?? new Date();
+  // The wrapper already knows the tenant (it locked it): don't look it up twice.
+  const place = opts.rootId ? { rootId: opts.rootId } : await db.orgNode.findUnique({ where: { id: placeId }, select: { rootId: true } });
   if (!place) return null;
   const user = await db.user.findFirst({
     where: { id: userId, deletedAt: null, bindings: { some: { node: inSubtree(placeId) } } },

@@ -184,9 +184,8 @@ export async function updateMemberDetails(tx: Tx, actor: Actor, target: MemberTa
 
 /** Removes every role the person has at the place or below it (their account stays). */
 export async function removeMemberFromPlace(tx: Tx, actor: Actor, placeId: string, userId: string) {
+  // setMemberRoles checks that they belong here (404 otherwise) and locks the tenant.
   const place = await tenantOf(tx, placeId);
-  const target = await findMember(tx, placeId, userId);
-  if (!target) throw notFound("That member");
   const below = await tx.roleBinding.findMany({ where: { userId, node: inSubtree(placeId) } });
   await setMemberRoles(tx, actor, placeId, userId, below.map((b) => ({ nodeId: b.nodeId, roleId: null })));
   await recordAudit(tx, { tenantId: place.rootId, actorId: actor.userId, action: "member.removed", targetType: "user", targetId: userId, details: { placeId }, ip: actor.ip });

@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { MemberDetail } from "@/components/users/member-detail";
-import { OWNER_ROLE_IDS, ROLE_TEMPLATES, builtinRoleId, canActOnMember, isOwnerAt, type MemberReach } from "@/lib/authz";
-import { tenantManagesAccount } from "@/lib/members/accounts";
+import { ROLE_TEMPLATES, builtinRoleId, canActOnMember, isOwnerAt, type MemberReach } from "@/lib/authz";
+import { loadMemberTarget, memberFacts } from "@/lib/members/accounts";
 import { prisma } from "@/lib/db";
 import { can } from "@/lib/context/enterable";
 import { placesUnder } from "@/lib/context/places";
@@ -19,21 +19,19 @@ export default async function MemberPage({ params }: { params: Promise<{ nodeId:
   const { nodeId, userId } = await params;
   const { subject, node, user } = await requirePage(nodeId, "settings.users");
   const db = await prisma();
-  const [member, roles] = await Promise.all([findMember(db, node.id, userId), db.$transaction((tx) => assignableRoles(tx, node.tenantId))]);
-  if (!member) notFound();
+  const [member, target, roles] = await Promise.all([
+    findMember(db, node.id, userId),
+    loadMemberTarget(db, node.id, userId, { rootId: node.tenantId }),
+    db.$transaction((tx) => assignableRoles(tx, node.tenantId)),
+  ]);
+  if (!member || !target) notFound();
   const places = placesUnder(subject, node.id);
   const here = new Set(places.map((p) => p.id));
   const isProviderRole = (roleId: string) => roleId === PROVIDER_ROLE || roles.find((r) => r.id === roleId)?.parentId === PROVIDER_ROLE;
   const showProvider = node.kind !== "CARE_PROFILE" && member.bindings.some((b) => isProviderRole(b.roleId));
   const self = member.id === user.id;
-  // The member rules of the policy module, so the page offers only what the server would allow.
-  const facts = {
-    userId: member.id,
-    isOwnerHere: member.bindings.some((b) => OWNER_ROLE_IDS.has(b.roleId) && !b.pending),
-    managedHere: member.joined && (await tenantManagesAccount(db, member.rootId, member)),
-    pendingHere: !member.joined,
-  };
-  const allowed = (reach: MemberReach) => canActOnMember(subject, node.id, facts, reach).ok;
+  // The same target and rules the wrapper applies, so the page offers only what the server would allow.
+  const allowed = (reach: MemberReach) => canActOnMember(subject, node.id, memberFacts(target), reach).ok;
   return (
     <div className="space-y-4">
       <Link href={`/o/${node.id}/settings/users`} className="text-sm font-medium text-brand-700 hover:underline">
@@ -47,7 +45,7 @@ export default async function MemberPage({ params }: { params: Promise<{ nodeId:
           email: member.email,
           phone: member.phone,
           status: member.memberStatus,
-          managed: facts.managedHere || subject.isPlatformStaff,
+          managed: target.managedHere || subject.isPlatformStaff,
           locked: Boolean(member.lockedUntil && member.lockedUntil > new Date()),
           // When they joined this organization, not when their account was made (that's the person's).
           createdAt: new Date(Math.min(...member.bindings.map((b) => b.createdAt.getTime()))).toISOString(),
