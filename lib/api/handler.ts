@@ -11,6 +11,7 @@ import type { Db, Tx } from "../db/client";
 import { loadMemberTarget, lockTenant, memberFacts, type MemberTarget } from "../members/accounts";
 import { AppError, errorHeaders, fromZodError, notFound, toErrorBody } from "./errors";
 import { assertSafeText } from "./input";
+import { withRequestContext } from "./request-context";
 
 /**
  * The one wrapper every route handler and server action goes through:
@@ -100,12 +101,16 @@ export interface Spec<S extends z.ZodType, R, A extends Access<z.output<S>> = Ac
 export interface Caller {
   session: SignedIn | null;
   ip: string | null;
+  userAgent?: string | null;
 }
 
 /** Runs a spec on already-gathered raw input; shared by route() and action(). */
 export async function run<S extends z.ZodType, R, A extends Access<z.output<S>>>(spec: Spec<S, R, A>, raw: unknown): Promise<R> {
   const needsSession = !("public" in spec.access);
-  return runAs(spec, raw, async () => ({ session: needsSession ? await currentSession() : null, ip: clientIp(await headers(), config().trustProxy) }));
+  return runAs(spec, raw, async () => {
+    const h = await headers();
+    return { session: needsSession ? await currentSession() : null, ip: clientIp(h, config().trustProxy), userAgent: h.get("user-agent")?.slice(0, 512) ?? null };
+  });
 }
 
 /**
@@ -119,8 +124,22 @@ export async function runAs<S extends z.ZodType, R, A extends Access<z.output<S>
   // A public spec's input is judged before anything else is touched (and only once).
   const early = "public" in access ? parseInput(spec.input, raw, true) : null;
   const caller = typeof who === "function" ? await who() : who;
-  const db = await prisma();
   const session = "public" in access ? null : caller.session;
+  // Who is acting, for the audit log and anything else far from here (lib/api/request-context.ts).
+  const requestContext = { actorId: session?.user.id ?? null, sessionId: session?.session.id ?? null, ip: caller.ip, userAgent: caller.userAgent ?? null, via: session ? ("session" as const) : ("public" as const) };
+  return withRequestContext(requestContext, () => runChecked(spec, raw, caller, session, early));
+}
+
+/** runAs() once the caller is known: the checks and the handler, inside the request context. */
+async function runChecked<S extends z.ZodType, R, A extends Access<z.output<S>>>(
+  spec: Spec<S, R, A>,
+  raw: unknown,
+  caller: Caller,
+  session: SignedIn | null,
+  early: ReturnType<typeof parseInput<S>> | null,
+): Promise<R> {
+  const access = spec.access as Access<unknown>;
+  const db = await prisma();
   // Set for every access but `public`: the signed-in person, their session and compiled subject.
   let accessContext: AccessContext | null = null;
   if (!("public" in access)) {

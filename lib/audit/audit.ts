@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Db, Tx } from "../db/client";
+import { AUDIT_SUBSCRIBERS } from "./subscribers";
 
 /**
  * The audit log. Every change, every access to a patient's record, and every security event is
@@ -17,6 +18,19 @@ export interface AuditInput {
   targetId?: string;
   details?: Record<string, unknown>;
   ip?: string | null;
+}
+
+/** An event as stored: what subscribers (lib/audit/subscribers.ts) receive. */
+export interface RecordedAuditEvent {
+  id: bigint;
+  tenantId: string | null;
+  actorId: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  details: Record<string, unknown>;
+  ip: string | null;
+  createdAt: Date;
 }
 
 export const GENESIS = "0".repeat(64);
@@ -74,7 +88,8 @@ export async function recordAudit(tx: AuditTx, input: AuditInput): Promise<void>
     ip: input.ip ?? null,
     createdAt: new Date(Math.floor(Date.now())),
   };
-  await tx.auditEvent.create({ data: { ...row, prevHash, hash: hashEvent(prevHash, row) } });
+  const created = await tx.auditEvent.create({ data: { ...row, prevHash, hash: hashEvent(prevHash, row) }, select: { id: true } });
+  for (const subscriber of AUDIT_SUBSCRIBERS) await subscriber(tx, { ...row, id: created.id, details: row.details as Record<string, unknown> });
 }
 
 /**

@@ -49,7 +49,8 @@ describe.each(TEST_DATABASES)("place overview ($name)", (kind) => {
     expect(o.contacts?.map((c) => c.email)).toContain("marta@family.test");
     expect(o.contacts?.map((c) => c.email)).not.toContain("invitee@family.test");
     expect(o.contacts?.every((c) => "phone" in c)).toBe(true);
-    expect(o.myShifts?.[0]?.title).toBe("Overview check");
+    // Seeded shifts of this week may come first; tomorrow's shift is among the next ones.
+    expect(o.myShifts?.map((s) => s.title)).toContain("Overview check");
     // No alerts, seats, expiring access or clinic cards for a Member.
     expect([o.alerts, o.stats.seats, o.expiring, o.appointments]).toEqual([null, null, null, null]);
   });
