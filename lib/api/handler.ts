@@ -256,7 +256,10 @@ export function route<S extends z.ZodType, A extends Access<z.output<S>>, R>(spe
       let body: unknown = {};
       if (request.method !== "GET" && request.method !== "HEAD" && request.headers.get("content-length") !== "0") {
         const text = await request.text();
-        if (text) {
+        // A form post (a SAML IdP's POST binding, issue 12) is read as fields; everything else is JSON.
+        if (text && request.headers.get("content-type")?.startsWith("application/x-www-form-urlencoded")) {
+          body = Object.fromEntries(new URLSearchParams(text));
+        } else if (text) {
           try {
             body = JSON.parse(text);
           } catch {

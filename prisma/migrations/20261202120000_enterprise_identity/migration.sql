@@ -8,6 +8,8 @@ ALTER TABLE "tenant_domains" ADD COLUMN "last_check_error" TEXT;
 -- Password sign-in is refused for this domain's accounts (except break-glass owners): they use this connection.
 ALTER TABLE "tenant_domains" ADD COLUMN "require_sso" BOOLEAN NOT NULL DEFAULT false;
 ALTER TABLE "tenant_domains" ADD COLUMN "sso_connection_id" UUID;
+-- Break-glass: the tenant's owners may still sign in with a password when SSO is required.
+ALTER TABLE "tenant_domains" ADD COLUMN "owners_may_use_password" BOOLEAN NOT NULL DEFAULT true;
 -- Only one tenant may hold a domain verified: `verified_domain` is the domain while verified_at is
 -- set (kept by the trigger below, whatever code writes the row) and is unique.
 ALTER TABLE "tenant_domains" ADD COLUMN "verified_domain" TEXT;
@@ -56,6 +58,7 @@ CREATE TABLE "sso_transactions" (
     "assertion_id" TEXT,
     "next_path" TEXT NOT NULL DEFAULT '/',
     "user_id" UUID,
+    "browser_hash" TEXT,
     "ticket_hash" TEXT,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "expires_at" TIMESTAMPTZ(3) NOT NULL,
