@@ -81,10 +81,13 @@ export async function applyGroupRoles(
   tx: Tx,
   tenantId: string,
   userId: string,
-  groups: string[],
   opts: { source: IdentitySource; fallback?: { roleId: string; nodeId: string } | null; actorId?: string | null; ip?: string | null },
 ) {
   await lockTenant(tx, tenantId);
+  // Every source's groups together (an IdP's at sign-in, SCIM's, the directory's): one source's
+  // update doesn't take away what another's groups grant.
+  const identities = await tx.externalIdentity.findMany({ where: { tenantId, userId }, select: { groups: true } });
+  const groups = [...new Set(identities.flatMap((i) => i.groups ?? []))].sort();
   const mappings = groups.length
     ? await tx.identityGroupMapping.findMany({ where: { tenantId, groupName: { in: groups }, node: { archivedAt: null } }, orderBy: [{ groupName: "asc" }, { createdAt: "asc" }] })
     : [];
@@ -136,7 +139,8 @@ export async function applyGroupRoles(
  */
 export async function revokeIdentityAccess(tx: Tx, tenantId: string, userId: string, opts: { source: IdentitySource; reason: string; disable: boolean; actorId?: string | null; ip?: string | null; now?: Date }) {
   const now = opts.now ?? new Date();
-  await applyGroupRoles(tx, tenantId, userId, [], { source: opts.source, fallback: null, actorId: opts.actorId, ip: opts.ip });
+  await tx.externalIdentity.updateMany({ where: { tenantId, userId, source: opts.source }, data: { groups: [] } });
+  await applyGroupRoles(tx, tenantId, userId, { source: opts.source, fallback: null, actorId: opts.actorId, ip: opts.ip });
   const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { status: true, managedByTenantId: true } });
   const owner = (await tx.roleBinding.count({ where: { userId, roleId: { in: [...OWNER_ROLE_IDS] }, pending: false, node: { rootId: tenantId } } })) > 0;
   const disable = opts.disable && !owner && user.managedByTenantId === tenantId && user.status === "ACTIVE";

@@ -102,7 +102,7 @@ async function complete(db: Db, conn: UsableConnection, transactionId: string, c
     });
     if (user.status !== "ACTIVE") throw new SsoError("disabled");
     const fallback = conn.defaultRoleId && conn.defaultNodeId ? { roleId: conn.defaultRoleId, nodeId: conn.defaultNodeId } : null;
-    const roles = await applyGroupRoles(tx, conn.tenantId, user.id, claims.groups, { source: claims.source, fallback, actorId: null, ip: meta.ip });
+    const roles = await applyGroupRoles(tx, conn.tenantId, user.id, { source: claims.source, fallback, actorId: null, ip: meta.ip });
     if (created) await recordAudit(tx, { tenantId: conn.tenantId, actorId: null, action: "member.provisioned", targetType: "user", targetId: user.id, ip: meta.ip, details: { source: claims.source, connectionId: conn.id, email: user.email, groups: claims.groups } });
     await recordAudit(tx, { tenantId: conn.tenantId, actorId: user.id, action: "auth.sso_verified", targetType: "user", targetId: user.id, ip: meta.ip, details: { connectionId: conn.id, kind: conn.kind, created, groups: claims.groups, roles } });
     const row = await tx.ssoTransaction.update({ where: { id: transactionId }, data: { userId: user.id, ticketHash: sha256(ticket) } });
