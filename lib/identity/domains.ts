@@ -31,7 +31,7 @@ export async function listDomains(db: Db | Tx, tenantId: string) {
   return db.tenantDomain.findMany({
     where: { tenantId },
     orderBy: { domain: "asc" },
-    select: { domain: true, verifiedAt: true, verificationToken: true, lastCheckedAt: true, lastCheckError: true, requireSso: true, ssoConnectionId: true, createdAt: true },
+    select: { domain: true, verifiedAt: true, verificationToken: true, lastCheckedAt: true, lastCheckError: true, requireSso: true, ownersMayUsePassword: true, ssoConnectionId: true, createdAt: true },
   });
 }
 

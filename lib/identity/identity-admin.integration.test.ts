@@ -19,7 +19,7 @@ import { DOMAIN_HELD_ELSEWHERE, TXT_PREFIX } from "./domains";
 type AnySpec = Spec<never, unknown>;
 async function call(entry: unknown, raw: unknown, caller: Caller) {
   try {
-    return { ok: true as const, data: (await runAs((entry as { spec: AnySpec }).spec, raw, caller)) as Record<string, unknown> };
+    return { ok: true as const, data: (await runAs((entry as { spec: AnySpec }).spec, raw, caller)) as any };
   } catch (err) {
     if (err instanceof AppError) return { ok: false as const, code: err.code, message: err.message, fields: err.fields };
     throw err;
