@@ -22,7 +22,7 @@ async function samlScenario(scenario: string) {
 
 test("Lakeside requires SSO: the therapist's password is refused with a message naming the IdP", async ({ page }) => {
   await signIn(page, "therapist@lakeside.test", DEMO_PASSWORD);
-  await expect(page.getByRole("alert")).toHaveText('Your organisation signs in with Lakeside Physio SSO. Use "Continue with SSO" instead of a password.');
+  await expect(page.locator("#form-error")).toHaveText('Your organisation signs in with Lakeside Physio SSO. Use "Continue with SSO" instead of a password.');
   await expectAccessible(page);
   await screenshot(page, "sso-password-refused");
 });
@@ -56,7 +56,7 @@ test("a new IdP user gets an account just in time, with the mapped role", async 
   await signInThroughIdp(page, "nina.newhire@lakeside.test");
   await expect(page.getByTestId("membership").filter({ hasText: "Lakeside Downtown" })).toContainText("Provider");
   const me = await (await page.request.get("/api/me")).json();
-  expect(me).toMatchObject({ email: "nina.newhire@lakeside.test", name: "Nina Newhire" });
+  expect(me.user).toMatchObject({ email: "nina.newhire@lakeside.test", name: "Nina Newhire" });
   await screenshot(page, "sso-jit-landed");
   await signOut(page);
 });
