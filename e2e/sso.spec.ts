@@ -1,5 +1,5 @@
 import { expect, request as playwrightRequest, test } from "@playwright/test";
-import { DEMO_PASSWORD, IDP_PASSWORD, expectAccessible, resetDemoData, screenshot, signIn, signInAs, signInThroughIdp, signOut } from "./helpers";
+import { DEMO_PASSWORD, IDP_PASSWORD, continueAtIdp, expectAccessible, resetDemoData, screenshot, signIn, signInAs, signInThroughIdp, signOut } from "./helpers";
 import { startDnsResponder, type DnsResponder } from "../lib/testing/dns-server";
 
 /**
@@ -30,7 +30,7 @@ test("Lakeside requires SSO: the therapist's password is refused with a message 
 test("the therapist signs in through Lakeside's OIDC IdP and lands in Lakeside as Provider", async ({ page }) => {
   await page.goto("/login");
   await page.getByLabel("Email").fill("therapist@lakeside.test");
-  await page.getByRole("button", { name: "Continue with SSO" }).click();
+  await page.getByRole("button", { name: "Continue with SSO", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Lakeside Physio sign-in (local OIDC IdP)" })).toBeVisible();
   expect(new URL(page.url()).port).toBe(String(PORT + 20000));
   await screenshot(page, "sso-oidc-idp-login");
@@ -62,19 +62,14 @@ test("a new IdP user gets an account just in time, with the mapped role", async 
 });
 
 test("Lakeside's IdP can't sign in a person outside Lakeside's verified domains", async ({ page }) => {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill("therapist@lakeside.test");
-  await page.getByRole("button", { name: "Continue with SSO" }).click();
-  await page.getByLabel("Username").fill("intruder@northwind.test");
-  await page.getByLabel("Password").fill(IDP_PASSWORD);
-  await page.getByRole("button", { name: "Sign in to the IdP" }).click();
+  await continueAtIdp(page, "therapist@lakeside.test", "intruder@northwind.test");
   await expect(page.getByTestId("sso-error")).toHaveText("Your email's domain isn't verified by the organisation behind this sign-in, so it can't sign you in.");
 });
 
 test("SAML: a new Northwind person signs in through Northwind's SAML IdP (just in time, Front Desk at Seattle)", async ({ page }) => {
   await page.goto("/login");
   await page.getByLabel("Email").fill("hana.hygienist@northwind.test");
-  await page.getByRole("button", { name: "Continue with SSO" }).click();
+  await page.getByRole("button", { name: "Continue with SSO", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Northwind Dental sign-in (local SAML IdP)" })).toBeVisible();
   await screenshot(page, "sso-saml-idp-login");
   await page.getByLabel("Username").fill("hana.hygienist@northwind.test");
@@ -94,12 +89,7 @@ for (const [scenario, message] of [
 ] as const) {
   test(`SAML: a ${scenario} assertion is refused with a clear message`, async ({ page }) => {
     await samlScenario(scenario);
-    await page.goto("/login");
-    await page.getByLabel("Email").fill("dr.lee@northwind.test");
-    await page.getByRole("button", { name: "Continue with SSO" }).click();
-    await page.getByLabel("Username").fill("dr.lee@northwind.test");
-    await page.getByLabel("Password").fill(IDP_PASSWORD);
-    await page.getByRole("button", { name: "Sign in to the IdP" }).click();
+    await continueAtIdp(page, "dr.lee@northwind.test");
     await expect(page.getByTestId("sso-error")).toHaveText(message);
     expect((await page.request.get("/api/me")).status()).toBe(401);
     if (scenario === "tampered") {

@@ -68,6 +68,19 @@ export function SsoSettings({ tenantId, view, places, canEdit }: { tenantId: str
   );
 }
 
+function SaveOrCancel({ pending, label, onCancel }: { pending: boolean; label: string; onCancel: () => void }) {
+  return (
+    <div className="flex gap-2">
+      <button type="submit" disabled={pending} className={buttonClass.primary}>
+        {label}
+      </button>
+      <button type="button" onClick={onCancel} className={buttonClass.secondary}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
 // ───────────── Domains ─────────────
 
 function Domains({ tenantId, view, canEdit }: { tenantId: string; view: View; canEdit: boolean }) {
@@ -373,14 +386,7 @@ function ConnectionForm({ tenantId, roles, places, redirectUri, initial, onDone 
       </div>
       <FormError message={save.message} />
       {save.prompt}
-      <div className="flex gap-2">
-        <button type="submit" disabled={save.pending} className={buttonClass.primary}>
-          {initial ? "Save identity provider" : "Add identity provider"}
-        </button>
-        <button type="button" onClick={onDone} className={buttonClass.secondary}>
-          Cancel
-        </button>
-      </div>
+      <SaveOrCancel pending={save.pending} label={initial ? "Save identity provider" : "Add identity provider"} onCancel={onDone} />
     </form>
   );
 }
@@ -676,14 +682,7 @@ function DirectoryForm({ tenantId, initial, onDone }: { tenantId: string; initia
       </div>
       <FormError message={save.message} />
       {save.prompt}
-      <div className="flex gap-2">
-        <button type="submit" disabled={save.pending} className={buttonClass.primary}>
-          {initial ? "Save directory" : "Add directory"}
-        </button>
-        <button type="button" onClick={onDone} className={buttonClass.secondary}>
-          Cancel
-        </button>
-      </div>
+      <SaveOrCancel pending={save.pending} label={initial ? "Save directory" : "Add directory"} onCancel={onDone} />
     </form>
   );
 }

@@ -124,24 +124,24 @@ function samlConfigFrom(input: Extract<z.output<typeof connectionInputSchema>, {
 
 const stripEmpty = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== "" && !(Array.isArray(v) && v.length === 0)));
 
+/** The columns a save writes, from validated input (config parsed for its kind). */
+function connectionData(input: z.output<typeof connectionInputSchema>) {
+  return {
+    name: input.name,
+    enabled: input.enabled,
+    jitEnabled: input.jitEnabled,
+    defaultRoleId: input.defaultRoleId,
+    defaultNodeId: input.defaultNodeId,
+    config: (input.kind === "oidc" ? input.config : samlConfigFrom(input)) as object,
+    // An empty secret field keeps the stored secret (it is never sent back to the browser).
+    ...(input.kind === "oidc" && input.clientSecret ? { secretEnc: sealSecret(input.clientSecret, "oidc_client_secret") } : {}),
+  };
+}
+
 export async function createConnection(tx: Tx, tenantId: string, input: z.output<typeof connectionInputSchema>, actor: Actor) {
   await checkDefaults(tx, tenantId, input.defaultRoleId, input.defaultNodeId);
-  const config = input.kind === "oidc" ? input.config : samlConfigFrom(input);
   if (input.kind === "oidc" && !input.clientSecret) throw new AppError("invalid", "Enter the client secret.", { clientSecret: ["Enter the client secret."] });
-  const row = await tx.ssoConnection.create({
-    data: {
-      tenantId,
-      kind: input.kind,
-      name: input.name,
-      enabled: input.enabled,
-      jitEnabled: input.jitEnabled,
-      defaultRoleId: input.defaultRoleId,
-      defaultNodeId: input.defaultNodeId,
-      config: config as object,
-      secretEnc: input.kind === "oidc" && input.clientSecret ? sealSecret(input.clientSecret, "oidc_client_secret") : null,
-      createdById: actor.userId,
-    },
-  });
+  const row = await tx.ssoConnection.create({ data: { tenantId, kind: input.kind, ...connectionData(input), createdById: actor.userId } });
   await recordAudit(tx, { tenantId, actorId: actor.userId, action: "sso_connection.created", targetType: "sso_connection", targetId: row.id, ip: actor.ip, details: { after: publicView(row) } });
   return publicView(row);
 }
@@ -151,20 +151,7 @@ export async function updateConnection(tx: Tx, tenantId: string, id: string, inp
   if (!before) throw new AppError("not_found", "That connection was not found.");
   if (before.kind !== input.kind) throw new AppError("invalid", "A connection's kind can't change: create a new one.", { kind: ["A connection's kind can't change: create a new one."] });
   await checkDefaults(tx, tenantId, input.defaultRoleId, input.defaultNodeId);
-  const config = input.kind === "oidc" ? input.config : samlConfigFrom(input);
-  const row = await tx.ssoConnection.update({
-    where: { id },
-    data: {
-      name: input.name,
-      enabled: input.enabled,
-      jitEnabled: input.jitEnabled,
-      defaultRoleId: input.defaultRoleId,
-      defaultNodeId: input.defaultNodeId,
-      config: config as object,
-      // An empty secret field keeps the stored secret (it is never sent back to the browser).
-      ...(input.kind === "oidc" && input.clientSecret ? { secretEnc: sealSecret(input.clientSecret, "oidc_client_secret") } : {}),
-    },
-  });
+  const row = await tx.ssoConnection.update({ where: { id }, data: connectionData(input) });
   await recordAudit(tx, { tenantId, actorId: actor.userId, action: "sso_connection.changed", targetType: "sso_connection", targetId: id, ip: actor.ip, details: { before: publicView(before), after: publicView(row), secretChanged: input.kind === "oidc" && !!input.clientSecret } });
   return publicView(row);
 }
