@@ -31,7 +31,7 @@ function needsBuild(): boolean {
   const buildId = path.join(root, process.env.NEXT_DIST_DIR ?? ".next", "BUILD_ID");
   if (!existsSync(buildId)) return true;
   const built = statSync(buildId).mtimeMs;
-  const sources = ["app", "components", "lib", "proxy.ts", "next.config.mjs", "package-lock.json"].map((p) => path.join(root, p));
+  const sources = ["app", "components", "lib", "proxy.ts", "next.config.mjs", "package-lock.json", "prisma/demo-accounts.ts"].map((p) => path.join(root, p));
   return sources.some((p) => existsSync(p) && (statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs) > built);
 }
 
