@@ -14,30 +14,32 @@ import { addMapping } from "./provision";
 
 const policy = { idleMinutes: 30, absoluteHours: 12 };
 
-describe.skipIf(!slapdAvailable() && !process.env.CI)("slapd", () => {
-  let slapd: Slapd;
-  beforeAll(async () => {
-    slapd = await startSlapd();
-    const b = slapd.baseDn;
-    await slapd.add(`ou=people,${b}`, { objectClass: "organizationalUnit", ou: "people" });
-    await slapd.add(`ou=groups,${b}`, { objectClass: "organizationalUnit", ou: "groups" });
-    const person = (uid: string, cn: string, mail: string) => slapd.add(`uid=${uid},ou=people,${b}`, { objectClass: "inetOrgPerson", uid, cn, sn: cn.split(" ").pop()!, mail });
-    await person("tara", "Tara Therapist", "therapist@lakeside.test");
-    await person("lena", "Lena Ldap", "lena.ldap@lakeside.test");
-    await person("omar", "Omar Ldap", "omar.ldap@lakeside.test");
-    await person("visitor", "Vera Visitor", "vera@elsewhere.test");
-    await slapd.add(`cn=Therapists,ou=groups,${b}`, { objectClass: "groupOfNames", cn: "Therapists", member: [`uid=tara,ou=people,${b}`, `uid=lena,ou=people,${b}`, `uid=omar,ou=people,${b}`] });
-    await slapd.add(`cn=Reception,ou=groups,${b}`, { objectClass: "groupOfNames", cn: "Reception", member: [`uid=visitor,ou=people,${b}`] });
-  });
-  afterAll(async () => slapd?.stop());
+/** A fresh directory per database run: each run changes it (a removal, a group move). */
+async function loadedSlapd(): Promise<Slapd> {
+  const slapd = await startSlapd();
+  const b = slapd.baseDn;
+  await slapd.add(`ou=people,${b}`, { objectClass: "organizationalUnit", ou: "people" });
+  await slapd.add(`ou=groups,${b}`, { objectClass: "organizationalUnit", ou: "groups" });
+  const person = (uid: string, cn: string, mail: string) => slapd.add(`uid=${uid},ou=people,${b}`, { objectClass: "inetOrgPerson", uid, cn, sn: cn.split(" ").pop()!, mail });
+  await person("tara", "Tara Therapist", "therapist@lakeside.test");
+  await person("lena", "Lena Ldap", "lena.ldap@lakeside.test");
+  await person("omar", "Omar Ldap", "omar.ldap@lakeside.test");
+  await person("visitor", "Vera Visitor", "vera@elsewhere.test");
+  await slapd.add(`cn=Therapists,ou=groups,${b}`, { objectClass: "groupOfNames", cn: "Therapists", member: [`uid=tara,ou=people,${b}`, `uid=lena,ou=people,${b}`, `uid=omar,ou=people,${b}`] });
+  await slapd.add(`cn=Reception,ou=groups,${b}`, { objectClass: "groupOfNames", cn: "Reception", member: [`uid=visitor,ou=people,${b}`] });
+  return slapd;
+}
 
+describe.skipIf(!slapdAvailable() && !process.env.CI)("slapd", () => {
   describe.each(TEST_DATABASES)("LDAP sync ($name)", (kind) => {
     let db: TestDatabase;
     let lakeside: string, northwind: string, directoryId: string;
     let actor: { userId: string; ip: string | null };
     const config = () => ({ url: slapd.ldapsUrl, bindDn: slapd.adminDn, baseDn: `ou=people,${slapd.baseDn}`, groupBaseDn: `ou=groups,${slapd.baseDn}`, tlsCaCert: slapd.caCert });
 
+    let slapd: Slapd;
     beforeAll(async () => {
+      slapd = await loadedSlapd();
       db = await createTestDatabase(kind);
       await seedDemoData(db.prisma);
       const nodes = new Map((await db.prisma.orgNode.findMany({ select: { id: true, name: true } })).map((n) => [n.name, n.id]));
@@ -50,7 +52,10 @@ describe.skipIf(!slapdAvailable() && !process.env.CI)("slapd", () => {
         directoryId = (await saveDirectory(tx, lakeside, null, directoryInputSchema.parse({ name: "Lakeside AD", config: config(), bindPassword: slapd.adminPassword }), actor)).id;
       });
     });
-    afterAll(async () => db?.destroy());
+    afterAll(async () => {
+      await slapd?.stop();
+      await db?.destroy();
+    });
 
     const roles = async (email: string) => (await db.prisma.roleBinding.findMany({ where: { user: { email } }, select: { roleId: true, node: { select: { name: true } } } })).map((b) => `${b.roleId}@${b.node.name}`).sort();
 

@@ -3,7 +3,8 @@ import { describe, expect, test } from "vitest";
 import { ScimFilterError, parseScimFilter, textCondition } from "./scim-filter";
 
 /** SCIM filters: the grammar's sentences parse to the expected tree; any other text is a ScimFilterError, never a crash. */
-const attrs = { username: (op: string, v: string | boolean | null) => ({ email: textCondition(op, v) }), active: (_op: string, v: string | boolean | null) => ({ active: v }) };
+type W = { email?: unknown; active?: unknown };
+const attrs: Record<string, (op: string, v: string | boolean | null) => W> = { username: (op, v) => ({ email: textCondition(op, v) }), active: (_op, v) => ({ active: v }) };
 
 describe("parseScimFilter", () => {
   test.each([
