@@ -7,4 +7,7 @@ export async function register() {
   const { startOutboxWorker } = await import("./lib/email/outbox");
   const { prisma } = await import("./lib/db");
   startOutboxWorker(prisma);
+  // Scheduled LDAP / Active Directory syncs (issue 12, lib/identity/ldap.ts).
+  const { startDirectorySyncWorker } = await import("./lib/identity/ldap");
+  startDirectorySyncWorker(prisma);
 }

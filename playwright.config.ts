@@ -40,6 +40,7 @@ export default defineConfig({
     timeout: 600_000,
     reuseExistingServer: false,
     stdout: "pipe",
-    env: { PORT: String(PORT), NEXT_TELEMETRY_DISABLED: "1", E2E_RESET_TOKEN: process.env.E2E_RESET_TOKEN },
+    // DNS_RESOLVERS: domain verification asks the DNS responder e2e/sso.spec.ts runs (issue 12).
+    env: { PORT: String(PORT), NEXT_TELEMETRY_DISABLED: "1", E2E_RESET_TOKEN: process.env.E2E_RESET_TOKEN, DNS_RESOLVERS: process.env.DNS_RESOLVERS ?? `127.0.0.1:${PORT + 22000}` },
       },
 });

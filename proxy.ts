@@ -29,7 +29,12 @@ const PUBLIC_PATHS = [
   /^\/dev\/mailbox$/,
   /^\/api\/dev\//,
   /^\/api\/openapi\.json$/,
+  // Single sign-on and SCIM (issue 12): before there is a session, or a bearer token instead of one.
+  /^\/api\/sso\//,
+  /^\/scim\/v2(\/|$)/,
 ];
+/** The SAML ACS is posted to by the IdP's page, another site by design; the signed assertion is its proof. */
+const CROSS_SITE_POSTS = [/^\/api\/sso\/saml\/[0-9a-f-]{36}\/acs$/];
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export async function proxy(request: NextRequest) {
@@ -38,7 +43,7 @@ export async function proxy(request: NextRequest) {
   const csp = contentSecurityPolicy(nonce, !cfg.production && process.env.NODE_ENV !== "production");
   const { pathname, search } = request.nextUrl;
 
-  if (!SAFE_METHODS.has(request.method) && isCrossSite(request, cfg.trustProxy)) {
+  if (!SAFE_METHODS.has(request.method) && !CROSS_SITE_POSTS.some((re) => re.test(pathname)) && isCrossSite(request, cfg.trustProxy)) {
     return secure(NextResponse.json({ error: { code: "forbidden", message: "This request came from another site and was refused." } }, { status: 403 }), csp, cfg.production);
   }
   const malformedAction = await checkActionRequest(request);

@@ -52,10 +52,14 @@ const OPEN: Record<string, { access: OpenAccess; why: string }> = {
   "app/api/account/two-factor/confirm/route.ts POST": { access: "signedIn", why: "the caller's own 2FA" },
   "app/api/account/password/route.ts POST": { access: "signedIn", why: "the caller's own password" },
   "lib/invitations/actions.ts answerInvite": { access: "signedIn", why: "the caller answers an invitation to themselves" },
+  "app/api/sso/start/route.ts GET": { access: "public", why: "single sign-on begins before there is a session (redirect to the domain's IdP)" },
+  "app/api/sso/oidc/callback/route.ts GET": { access: "public", why: "the IdP's redirect back (state, PKCE, signed ID token checked)" },
+  "app/api/sso/saml/[connectionId]/acs/route.ts POST": { access: "public", why: "the IdP's signed SAML response (signature, audience, recipient, expiry, InResponseTo checked)" },
+  "app/api/sso/saml/[connectionId]/metadata/route.ts GET": { access: "public", why: "our SP metadata for the IdP's admin, no data" },
 };
 
 type Wrapper = "route" | "action";
-type AccessKind = OpenAccess | "memberOf" | "permission";
+type AccessKind = OpenAccess | "memberOf" | "permission" | "scim";
 interface Entry {
   name: string;
   /** The wrapper it is built with, when it is a call of route()/action() imported from lib/api/handler. */
@@ -146,7 +150,7 @@ function accessOf(sf: ts.SourceFile, spec: ts.Expression | undefined): AccessKin
   const access = keysOf(sf, objectOf(sf, spec))?.get("access");
   const keys = keysOf(sf, objectOf(sf, access));
   if (!keys) return null;
-  return (["public", "memberOf", "permission", "signedIn"] as const).find((k) => keys.has(k)) ?? null;
+  return (["public", "memberOf", "permission", "signedIn", "scim"] as const).find((k) => keys.has(k)) ?? null;
 }
 
 /** Exports of a file; `export *` is one entry named "*" that is never wrapped. */

@@ -8,7 +8,7 @@ import { safeNextPath } from "@/lib/security/next-path";
 
 type Errors = { email?: string; password?: string; form?: string };
 
-export function LoginForm({ next }: { next: string }) {
+export function LoginForm({ next, email }: { next: string; email?: string }) {
   const router = useRouter();
   const [errors, setErrors] = useState<Errors>({});
   const [pending, setPending] = useState(false);
@@ -50,6 +50,17 @@ export function LoginForm({ next }: { next: string }) {
     }
   }
 
+  /** Single sign-on by the email's domain: the server finds the organisation's IdP and redirects there. */
+  function continueWithSso() {
+    const email = signInSchema.shape.email.safeParse((document.getElementById("email") as HTMLInputElement | null)?.value ?? "");
+    if (!email.success) {
+      setErrors({ email: email.error.issues[0]?.message ?? "Enter your email address." });
+      return;
+    }
+    setErrors({});
+    window.location.assign(`/api/sso/start?${new URLSearchParams({ email: email.data, next: safeNextPath(next) })}`);
+  }
+
   const input =
     "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-slate-900 shadow-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-600/30 aria-[invalid=true]:border-red-600";
   return (
@@ -63,7 +74,7 @@ export function LoginForm({ next }: { next: string }) {
         <label htmlFor="email" className="block text-sm font-medium text-slate-700">
           Email
         </label>
-        <input id="email" name="email" type="email" autoComplete="username" required aria-invalid={Boolean(errors.email)} aria-describedby={errors.email ? "email-error" : undefined} className={input} />
+        <input id="email" name="email" type="email" autoComplete="username" required defaultValue={email} aria-invalid={Boolean(errors.email)} aria-describedby={errors.email ? "email-error" : undefined} className={input} />
         {errors.email && (
           <p id="email-error" className="mt-1 text-sm text-red-700">
             {errors.email}
@@ -89,6 +100,15 @@ export function LoginForm({ next }: { next: string }) {
       <button type="submit" disabled={pending || !ready} className="w-full rounded-md bg-brand-600 px-4 py-2.5 font-medium text-white shadow-sm hover:bg-brand-700 disabled:opacity-70">
         {pending ? "Signing in…" : "Sign in"}
       </button>
+      <div className="flex items-center gap-3 text-xs uppercase tracking-wide text-slate-500" aria-hidden="true">
+        <span className="h-px flex-1 bg-slate-200" />
+        or
+        <span className="h-px flex-1 bg-slate-200" />
+      </div>
+      <button type="button" onClick={continueWithSso} disabled={!ready} className="w-full rounded-md border border-slate-300 bg-white px-4 py-2.5 font-medium text-slate-800 shadow-sm hover:bg-slate-50 disabled:opacity-70">
+        Continue with SSO
+      </button>
+      <p className="text-center text-xs text-slate-600">For organisations that sign in through their own identity provider: enter your work email, then continue.</p>
     </form>
   );
 }

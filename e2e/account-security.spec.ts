@@ -40,17 +40,18 @@ test.beforeAll(async ({}, testInfo) => resetDemoData(testInfo.project.use.baseUR
 
 test.describe("account security", () => {
   test("invite → email → activation → sign-in, and the used link says so", async ({ page, request }) => {
-    await signIn(page, "owner@lakeside.test");
+    // Password flows use Northwind, which offers SSO without requiring it (Lakeside requires SSO: e2e/sso.spec.ts).
+    await signIn(page, "owner@northwind.test");
     await expect(page).toHaveURL(/\/$/);
     const me = await (await page.request.get("/api/me")).json();
-    const lakeside = me.memberships.find((m: { nodeName: string }) => m.nodeName === "Lakeside Physio");
-    const res = await page.request.post(`/api/profiles/${lakeside.nodeId}/members`, { data: { email: "new.hire@lakeside.test", name: "Nora Hire", roleId: "builtin:front_desk" } });
+    const northwind = me.memberships.find((m: { nodeName: string }) => m.nodeName === "Northwind Dental Group");
+    const res = await page.request.post(`/api/profiles/${northwind.nodeId}/members`, { data: { email: "new.hire@northwind.test", name: "Nora Hire", roleId: "builtin:front_desk" } });
     expect(res.status()).toBe(201);
-    expect(await res.json()).toMatchObject({ email: "new.hire@lakeside.test", message: "Invitation sent to new.hire@lakeside.test. Their access starts when they accept it." });
+    expect(await res.json()).toMatchObject({ email: "new.hire@northwind.test", message: "Invitation sent to new.hire@northwind.test. Their access starts when they accept it." });
     await signOut(page);
 
-    const mail = await latestMail(request, "new.hire@lakeside.test", "invitation");
-    expect(mail.subject).toBe("You're invited to Lakeside Physio on CareAccess");
+    const mail = await latestMail(request, "new.hire@northwind.test", "invitation");
+    expect(mail.subject).toBe("You're invited to Northwind Dental Group on CareAccess");
     const link = mail.links.find((l) => l.includes("/invite/"))!;
     await page.goto(link);
     await expect(page.getByRole("heading", { name: "Welcome to CareAccess" })).toBeVisible();
@@ -66,7 +67,7 @@ test.describe("account security", () => {
     await expect(page).toHaveURL(/\/login\?activated=1/);
     await expect(page.getByRole("status")).toHaveText("Your account is active. Sign in with your new password.");
 
-    await signIn(page, "new.hire@lakeside.test", NEW_PASSWORD);
+    await signIn(page, "new.hire@northwind.test", NEW_PASSWORD);
     await expect(page).toHaveURL(/\/$/);
     await expect(page.getByTestId("membership")).toContainText("Front Desk");
 
@@ -81,19 +82,19 @@ test.describe("account security", () => {
     await expect(page.getByRole("heading", { name: "Reset your password" })).toBeVisible();
     await expectAccessible(page);
     await screenshot(page, "account-forgot-password");
-    const before = await mailCount(request, "therapist@lakeside.test", "reset");
-    await page.getByLabel("Email").fill("therapist@lakeside.test");
+    const before = await mailCount(request, "dr.patel@northwind.test", "reset");
+    await page.getByLabel("Email").fill("dr.patel@northwind.test");
     await page.getByRole("button", { name: "Email me a reset link" }).click();
     const sent = "If an account uses that email address, we've sent it a link to reset the password. Check your inbox.";
     await expect(page.getByRole("status")).toHaveText(sent);
 
     // An unknown address gets the very same answer (no enumeration).
     await page.goto("/forgot-password");
-    await page.getByLabel("Email").fill("nobody@lakeside.test");
+    await page.getByLabel("Email").fill("nobody@northwind.test");
     await page.getByRole("button", { name: "Email me a reset link" }).click();
     await expect(page.getByRole("status")).toHaveText(sent);
 
-    const mail = await latestMail(request, "therapist@lakeside.test", "reset", before);
+    const mail = await latestMail(request, "dr.patel@northwind.test", "reset", before);
     const link = mail.links.find((l) => l.includes("/reset-password/"))!;
     await page.goto(link);
     await expect(page.getByRole("heading", { name: "Choose a new password" })).toBeVisible();
@@ -107,7 +108,7 @@ test.describe("account security", () => {
     await page.getByLabel("Type it again").fill(NEW_PASSWORD);
     await page.getByRole("button", { name: "Save new password" }).click();
     await expect(page).toHaveURL(/\/login\?reset=1/);
-    await signIn(page, "therapist@lakeside.test", NEW_PASSWORD);
+    await signIn(page, "dr.patel@northwind.test", NEW_PASSWORD);
     await expect(page).toHaveURL(/\/$/);
     await page.goto(link);
     await expect(page.getByTestId("link-problem")).toHaveText("This password reset link has already been used. Request a new one if you still need to reset your password.");

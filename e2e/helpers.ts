@@ -54,3 +54,27 @@ export async function resetDemoData(baseURL: string | undefined) {
 export function readDevMailbox(api: APIRequestContext, to: string) {
   return api.get(`/api/dev/mailbox?to=${encodeURIComponent(to)}`, { headers: { "x-e2e-token": process.env.E2E_RESET_TOKEN ?? "" } });
 }
+
+/** The local IdPs' own password for their people (scripts/idp/directory.ts). */
+export const IDP_PASSWORD = "IdP!demo-pass1";
+
+/**
+ * Single sign-on as a person would: their email on our sign-in page, "Continue with SSO", the IdP's
+ * own login page (as `idpUser`, by default the same person), submitted (issue 12).
+ */
+export async function continueAtIdp(page: Page, email: string, idpUser = email, password = IDP_PASSWORD) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Continue with SSO", exact: true }).click();
+  await page.getByLabel("Username").fill(idpUser);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in to the IdP" }).click();
+}
+
+/** continueAtIdp, then wait until the app has let the person in. Lakeside's people sign in this way only. */
+export async function signInThroughIdp(page: Page, email: string, password = IDP_PASSWORD) {
+  await page.goto("/login");
+  const app = new URL(page.url()).origin;
+  await continueAtIdp(page, email, email, password);
+  await page.waitForURL((url) => url.origin === app && !url.pathname.startsWith("/login"), { timeout: 30_000 });
+}

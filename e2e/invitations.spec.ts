@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectAccessible, readDevMailbox, resetDemoData, screenshot, signInAs, signOut } from "./helpers";
+import { expectAccessible, readDevMailbox, resetDemoData, screenshot, signInAs, signOut, signInThroughIdp } from "./helpers";
 
 /**
  * Consent for existing accounts: an invitation offers a role; only the person's "Accept" makes it
@@ -49,7 +49,8 @@ test("a stranger's own care profile can't touch another tenant's person", async 
   await screenshot(page, "users-not-managed");
   await signOut(page);
   // The therapist still signs in and works at Lakeside.
-  await signInAs(page, "therapist@lakeside.test");
+  // Lakeside requires SSO for its domain: the therapist signs in through Lakeside's IdP.
+  await signInThroughIdp(page, "therapist@lakeside.test");
   await expect(page.getByTestId("membership").filter({ hasText: "Lakeside Downtown" })).toBeVisible();
 });
 

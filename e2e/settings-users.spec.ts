@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { expectAccessible, screenshot, signInAs, signOut, resetDemoData } from "./helpers";
+import { expectAccessible, screenshot, signInAs, signOut, resetDemoData, signInThroughIdp } from "./helpers";
 
 async function openUsers(page: Page, email: string, place: string) {
   await signInAs(page, email);
@@ -99,7 +99,8 @@ test.describe("Settings > Users", () => {
     // The therapist signs in elsewhere first.
     const other = await browser.newContext();
     const therapist = await other.newPage();
-    await signInAs(therapist, "therapist@lakeside.test");
+    // Lakeside requires SSO for its domain: the therapist signs in through Lakeside's IdP.
+    await signInThroughIdp(therapist, "therapist@lakeside.test");
     await expect(therapist.getByTestId("signed-in-user")).toBeVisible();
 
     const row = page.getByTestId("user-row").filter({ hasText: "Tara Therapist" });

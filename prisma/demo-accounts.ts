@@ -14,7 +14,7 @@ export const DEMO_ACCOUNTS: { email: string; name: string; about: string }[] = [
   { email: "consultant@northwind.test", name: "Connor Consultant", about: "Consultant, read-only on East Region" },
   { email: "psm@careaccess.test", name: "Pat Support", about: "Platform support staff (PSM) with support access to Northwind" },
   { email: "owner@lakeside.test", name: "Liam Lakeside", about: 'Owner of single practice "Lakeside Physio"' },
-  { email: "therapist@lakeside.test", name: "Tara Therapist", about: "Provider at Lakeside Downtown only" },
+  { email: "therapist@lakeside.test", name: "Tara Therapist", about: "Provider at Lakeside Downtown only; SSO required (IdP password IdP!demo-pass1)" },
   { email: "rob@family.test", name: "Rob Wudlick", about: "Owner of Rob's Care, Admin of Mom's Care, Member of Community Care, Viewer of Neighbor's Care" },
   { email: "luann@family.test", name: "Luann Wudlick", about: "Owner of Mom's Care, Admin of Rob's Care" },
   { email: "marta@family.test", name: "Marta Wudlick", about: "Admin of Rob's Care and Mom's Care" },

@@ -6,6 +6,7 @@ import { createNode } from "../lib/orgs/nodes";
 import { syncBuiltinRoles } from "../lib/roles/builtin";
 import { addDays, localDate, weekOf, zonedToUtc } from "../lib/care/time";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./demo-accounts";
+import { seedIdentityDemo } from "./seed-identity";
 
 export { DEMO_ACCOUNTS, DEMO_PASSWORD };
 
@@ -148,6 +149,7 @@ export async function seedDemoData(db: Db): Promise<{ seeded: boolean }> {
       });
 
       await seedCareTeam(tx, nodes, users);
+      await seedIdentityDemo(tx, nodes);
 
       for (const [i, [firstName, lastName, location, provider, shared]] of PATIENTS.entries()) {
         const node = nodes.get(location)!;

@@ -12,6 +12,7 @@ import { startDevSmtp } from "../lib/email/dev-smtp";
 import { devMailboxWanted } from "../lib/security/env";
 import { setupDatabase } from "./db";
 import { serve } from "./serve";
+import { devIdpWanted, prepareDevIdps, startDevIdps } from "./idp/dev";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dev = process.argv.includes("--dev");
@@ -30,7 +31,7 @@ function needsBuild(): boolean {
   const buildId = path.join(root, process.env.NEXT_DIST_DIR ?? ".next", "BUILD_ID");
   if (!existsSync(buildId)) return true;
   const built = statSync(buildId).mtimeMs;
-  const sources = ["app", "components", "lib", "proxy.ts", "next.config.mjs", "package-lock.json"].map((p) => path.join(root, p));
+  const sources = ["app", "components", "lib", "proxy.ts", "next.config.mjs", "package-lock.json", "prisma/demo-accounts.ts"].map((p) => path.join(root, p));
   return sources.some((p) => existsSync(p) && (statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs) > built);
 }
 
@@ -62,6 +63,12 @@ async function startDevMailbox(port: number): Promise<void> {
   console.log(`Development mailbox: SMTP on ${smtp.url}; read it at http://localhost:${port}/dev/mailbox`);
 }
 
+/** Where the embedded database keeps its files (the development IdPs' keys go beside them). */
+function localDataDir(): string {
+  const target = parseDatabaseUrl(process.env.DATABASE_URL);
+  return target.kind === "pglite" && target.dataDir ? path.dirname(target.dataDir) : path.join(root, "data");
+}
+
 function run(cmd: string, args: string[]): void {
   const result = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: process.env });
   if (result.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed`);
@@ -73,9 +80,15 @@ async function main() {
   process.env.NEXT_TELEMETRY_DISABLED ??= "1";
   process.env.NEXTAUTH_URL ??= `http://${hostname}:${port}`;
   if (!existsSync(path.join(root, "lib/db/generated/client.ts"))) run("node", ["scripts/prisma-generate.mjs"]);
+  // The local IdPs' keys and URLs first: the demo seed configures SSO with them (issue 12).
+  const idps = devIdpWanted() ? await prepareDevIdps(localDataDir(), port) : null;
   await setupDatabase("setup");
   ensureSecret();
   await startDevMailbox(port);
+  if (idps) {
+    const { oidc, saml } = await startDevIdps(idps, process.env.NEXTAUTH_URL!, { controls: Boolean(process.env.E2E_RESET_TOKEN) });
+    console.log(`Local identity providers: OIDC ${oidc.issuer} (Lakeside), SAML ${saml.url} (Northwind); see docs/enterprise-identity.md`);
+  }
   if (!dev && needsBuild()) {
     console.log("Building the app (first start, or sources changed)…");
     run("npx", ["next", "build"]);

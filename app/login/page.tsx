@@ -5,6 +5,7 @@ import { DemoAccountList, LoginForm } from "@/components/login-form";
 import { currentSession } from "@/lib/auth/session";
 import { config } from "@/lib/config";
 import { safeNextPath } from "@/lib/security/next-path";
+import { ssoMessage } from "@/lib/identity/errors";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -23,6 +24,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           ? "Your session has ended. Please sign in again."
           : null;
   const showDemo = config().showDemoAccounts;
+  const ssoError = ssoMessage(params.sso_error);
   return (
     <main className="mx-auto flex min-h-screen max-w-5xl flex-col items-center gap-6 px-4 py-12 lg:flex-row lg:items-start lg:justify-center">
       <div className="w-full max-w-md lg:sticky lg:top-12">
@@ -37,7 +39,12 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
               {notice}
             </p>
           )}
-          <LoginForm next={safeNextPath(params.next)} />
+          {ssoError && (
+            <p role="alert" className="mt-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="sso-error">
+              {ssoError}
+            </p>
+          )}
+          <LoginForm next={safeNextPath(params.next)} email={params.email?.slice(0, 254)} />
         </div>
       </div>
       {showDemo && (

@@ -46,7 +46,12 @@ export type Access<I> =
    * `member`, the record is a person of the place: 404 unless they belong there, then the member
    * rules (owners by owners, account-wide changes by the managing tenant) in lib/authz/rules.ts.
    */
-  | { permission: Permission; resource: (input: I, ctx: AccessContext) => Promise<ResourceRef | null> | ResourceRef | null; member?: MemberAccess<I> };
+  | { permission: Permission; resource: (input: I, ctx: AccessContext) => Promise<ResourceRef | null> | ResourceRef | null; member?: MemberAccess<I> }
+  /**
+   * A tenant's SCIM client (issue 12): `Authorization: Bearer <token>` of one of the tenant's SCIM
+   * tokens (lib/identity/scim-tokens.ts). The handler gets that tenant and acts only inside it.
+   */
+  | { scim: true };
 
 /** What every handler gets, whatever its access. */
 interface BaseContext<I> {
@@ -75,6 +80,11 @@ export interface SignedInContext<I> extends BaseContext<I> {
   sessionId: string;
 }
 
+/** `scim`: no person, the tenant whose token was presented. */
+export interface ScimContext<I> extends BaseContext<I> {
+  scim: { tenantId: string; tokenId: string };
+}
+
 /** A permission with `member`: the person the action is about, loaded and checked by the wrapper. */
 export interface MemberContext<I> extends SignedInContext<I> {
   member: MemberTarget;
@@ -84,7 +94,7 @@ export interface MemberContext<I> extends SignedInContext<I> {
  * The handler's context for an access kind: `{ public: true }` → PublicContext; a permission with
  * `member` → MemberContext; `signedIn`, `memberOf` and a permission without `member` → SignedInContext.
  */
-export type HandlerContext<I, A = Access<I>> = A extends { public: true } ? PublicContext<I> : A extends { member: object } ? MemberContext<I> : SignedInContext<I>;
+export type HandlerContext<I, A = Access<I>> = A extends { public: true } ? PublicContext<I> : A extends { scim: true } ? ScimContext<I> : A extends { member: object } ? MemberContext<I> : SignedInContext<I>;
 
 /** An entry point's declaration; `A` is the literal access it declares, which picks its handler's context. */
 export interface Spec<S extends z.ZodType, R, A extends Access<z.output<S>> = Access<z.output<S>>> {
@@ -102,14 +112,17 @@ export interface Caller {
   session: SignedIn | null;
   ip: string | null;
   userAgent?: string | null;
+  /** The Authorization header's bearer token, for `scim` access. */
+  bearer?: string | null;
 }
 
 /** Runs a spec on already-gathered raw input; shared by route() and action(). */
 export async function run<S extends z.ZodType, R, A extends Access<z.output<S>>>(spec: Spec<S, R, A>, raw: unknown): Promise<R> {
-  const needsSession = !("public" in spec.access);
+  const needsSession = !("public" in spec.access) && !("scim" in spec.access);
   return runAs(spec, raw, async () => {
     const h = await headers();
-    return { session: needsSession ? await currentSession() : null, ip: clientIp(h, config().trustProxy), userAgent: h.get("user-agent")?.slice(0, 512) ?? null };
+    const bearer = "scim" in spec.access ? (h.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null) : null;
+    return { session: needsSession ? await currentSession() : null, ip: clientIp(h, config().trustProxy), userAgent: h.get("user-agent")?.slice(0, 512) ?? null, bearer };
   });
 }
 
@@ -124,10 +137,26 @@ export async function runAs<S extends z.ZodType, R, A extends Access<z.output<S>
   // A public spec's input is judged before anything else is touched (and only once).
   const early = "public" in access ? parseInput(spec.input, raw, true) : null;
   const caller = typeof who === "function" ? await who() : who;
-  const session = "public" in access ? null : caller.session;
+  const session = "public" in access || "scim" in access ? null : caller.session;
+  if ("scim" in access) {
+    // The token is checked before the input is looked at: an unknown token learns nothing.
+    const { authenticateScimToken } = await import("../identity/scim-tokens");
+    const token = await authenticateScimToken(await prisma(), caller.bearer ?? null);
+    const context = { actorId: null, sessionId: null, ip: caller.ip, userAgent: caller.userAgent ?? null, via: "scim" as const, credentialId: token.tokenId };
+    return withRequestContext(context, () => runScim(spec, raw, caller, token));
+  }
   // Who is acting, for the audit log and anything else far from here (lib/api/request-context.ts).
   const requestContext = { actorId: session?.user.id ?? null, sessionId: session?.session.id ?? null, ip: caller.ip, userAgent: caller.userAgent ?? null, via: session ? ("session" as const) : ("public" as const) };
   return withRequestContext(requestContext, () => runChecked(spec, raw, caller, session, early));
+}
+
+/** A `scim` spec once its token is known: input (400), then the handler in a transaction. */
+async function runScim<S extends z.ZodType, R, A extends Access<z.output<S>>>(spec: Spec<S, R, A>, raw: unknown, caller: Caller, scim: { tenantId: string; tokenId: string }): Promise<R> {
+  const parsed = parseInput(spec.input, raw, true);
+  if (!parsed.ok) throw parsed.error;
+  const db = await prisma();
+  const context = { input: parsed.input, ip: caller.ip, scim, afterRollback: () => {}, user: null, subject: null, sessionId: null, member: null };
+  return db.$transaction((tx: Tx) => callHandler(spec, { ...context, tx }));
 }
 
 /** runAs() once the caller is known: the checks and the handler, inside the request context. */
@@ -176,7 +205,7 @@ async function runChecked<S extends z.ZodType, R, A extends Access<z.output<S>>>
 }
 
 /** The context runAs() builds: every field, null where the access kind has none. */
-type BuiltContext<I> = BaseContext<I> & { user: SignedIn["user"] | null; subject: Subject | null; sessionId: string | null; member: MemberTarget | null };
+type BuiltContext<I> = BaseContext<I> & { user: SignedIn["user"] | null; subject: Subject | null; sessionId: string | null; member: MemberTarget | null; scim?: { tenantId: string; tokenId: string } };
 
 /**
  * Where the types meet the checks: by the time runAs() calls the handler it has established what
@@ -248,7 +277,11 @@ const isUuid = (value: unknown) => typeof value === "string" && /^[0-9a-f]{8}-[0
 type RouteParams = { params: Promise<Record<string, string | string[]>> };
 
 /** A Next route handler from a spec. Input = path params + query string + JSON body. */
-export function route<S extends z.ZodType, A extends Access<z.output<S>>, R>(spec: Spec<S, R, A>, options: { status?: number } = {}) {
+export function route<S extends z.ZodType, A extends Access<z.output<S>>, R>(
+  spec: Spec<S, R, A>,
+  /** `errorResponse`: an API with its own error format (SCIM's, RFC 7644 §3.12) renders the error itself. */
+  options: { status?: number; errorResponse?: (status: number, body: ReturnType<typeof toErrorBody>["body"], headers: Record<string, string>) => Response } = {},
+) {
   return withSpec(spec, async (request: Request, context?: RouteParams): Promise<Response> => {
     try {
       const params = (await context?.params) ?? {};
@@ -256,7 +289,10 @@ export function route<S extends z.ZodType, A extends Access<z.output<S>>, R>(spe
       let body: unknown = {};
       if (request.method !== "GET" && request.method !== "HEAD" && request.headers.get("content-length") !== "0") {
         const text = await request.text();
-        if (text) {
+        // A form post (a SAML IdP's POST binding, issue 12) is read as fields; everything else is JSON.
+        if (text && request.headers.get("content-type")?.startsWith("application/x-www-form-urlencoded")) {
+          body = Object.fromEntries(new URLSearchParams(text));
+        } else if (text) {
           try {
             body = JSON.parse(text);
           } catch {
@@ -271,6 +307,7 @@ export function route<S extends z.ZodType, A extends Access<z.output<S>>, R>(spe
       return Response.json(result ?? null, { status: options.status ?? 200 });
     } catch (err) {
       const { status, body } = toErrorBody(err);
+      if (options.errorResponse) return options.errorResponse(status, body, errorHeaders(err));
       return Response.json(body, { status, headers: errorHeaders(err) });
     }
   });

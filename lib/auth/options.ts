@@ -5,7 +5,9 @@ import { config } from "../config";
 import { prisma } from "../db";
 import { revokeSession } from "../sessions/sessions";
 import { clientIp } from "./request-meta";
-import { completeSignInChallenge, signInWithPassword, type SignInResult } from "./sign-in";
+import { completeSignInChallenge, openIdentitySession, signInWithPassword, type SignInResult } from "./sign-in";
+import { BROWSER_COOKIE, redeemTicket } from "../identity/sso";
+import { SsoError } from "../identity/errors";
 
 /**
  * next-auth (v4) with email and password. The credentials provider needs the JWT strategy; the JWT
@@ -50,6 +52,26 @@ export function authOptions(): NextAuthOptions {
           return toUser(result);
         },
       }),
+      // Single sign-on (issue 12): the single-use ticket the IdP callback handed this browser.
+      CredentialsProvider({
+        id: "sso",
+        name: "Single sign-on",
+        credentials: { ticket: { type: "text" } },
+        async authorize(credentials, req) {
+          const headers = new Headers(req?.headers as Record<string, string> | undefined);
+          const db = await prisma();
+          const browser = cookieValue(headers.get("cookie"), BROWSER_COOKIE);
+          let redeemed;
+          try {
+            redeemed = await redeemTicket(db, credentials?.ticket ?? "", browser);
+          } catch (err) {
+            if (err instanceof SsoError) throw new Error(err.message);
+            throw err;
+          }
+          const result = await openIdentitySession(db, redeemed.userId, { ip: clientIp(headers, cfg.trustProxy), userAgent: headers.get("user-agent") }, policy, `sso:${redeemed.kind}`);
+          return toUser(result);
+        },
+      }),
     ],
     callbacks: {
       async jwt({ token, user }) {
@@ -78,4 +100,12 @@ export function authOptions(): NextAuthOptions {
 function toUser(result: SignInResult) {
   if (!result.ok) throw new Error(result.next && result.challenge ? `${result.next}:${result.challenge}` : result.message);
   return { id: result.userId, email: result.email, name: result.name, sessionId: result.sessionId };
+}
+
+function cookieValue(header: string | null, name: string): string | null {
+  for (const part of (header ?? "").split(";")) {
+    const [k, ...v] = part.trim().split("=");
+    if (k === name) return decodeURIComponent(v.join("="));
+  }
+  return null;
 }

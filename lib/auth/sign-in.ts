@@ -16,6 +16,7 @@ import { TWO_FACTOR_MESSAGES, enableTotp, newEmailCode, recoveryCodesLeft, totpS
 import { createSession, type SessionPolicy } from "../sessions/sessions";
 import { BAD_CREDENTIALS, signInSchema } from "./credentials";
 import { verifyPassword } from "./password";
+import { OWNER_ROLE_IDS } from "../authz/roles";
 
 export type SignInResult =
   | { ok: true; userId: string; sessionId: string; name: string; email: string }
@@ -45,6 +46,40 @@ type ChallengeDetails = { enrol?: boolean; pendingSecret?: string; verified?: bo
  * or asks for the second factor (or for enrolment when the tenant requires 2FA).
  */
 export async function signInWithPassword(db: Db, raw: unknown, meta: Meta, policy: SessionPolicy): Promise<SignInResult> {
+  const sso = await passwordRefusedFor(db, raw);
+  if (sso && !sso.exempt) {
+    await recordAuditNow(db, { tenantId: sso.tenantId, actorId: sso.userId, action: "auth.sign_in_refused", targetType: "email", targetId: sso.email, ip: meta.ip ?? null, details: { reason: "sso_required", connectionId: sso.connectionId } });
+    return { ok: false, message: SSO_REQUIRED(sso.connectionName) };
+  }
+  const result = await passwordSignIn(db, raw, meta, policy);
+  // A break-glass owner's failed attempt gets the same answer as everyone else in the domain, so
+  // the answer doesn't tell who is exempt.
+  return sso && !result.ok && !result.next ? { ok: false, message: SSO_REQUIRED(sso.connectionName) } : result;
+}
+
+export const SSO_REQUIRED = (idp: string) => `Your organisation signs in with ${idp}. Use "Continue with SSO" instead of a password.`;
+
+/**
+ * Does the email's verified domain require SSO (issue 12)? Then the password is refused — except for
+ * the tenant's owners when the domain lets them keep a password (break-glass).
+ */
+async function passwordRefusedFor(db: Db, raw: unknown) {
+  const email = signInSchema.shape.email.safeParse((raw as { email?: unknown } | null)?.email);
+  if (!email.success) return null;
+  const domain = await db.tenantDomain.findFirst({
+    where: { verifiedDomain: email.data.slice(email.data.lastIndexOf("@") + 1), requireSso: true, ssoConnection: { enabled: true } },
+    select: { tenantId: true, ownersMayUsePassword: true, ssoConnection: { select: { id: true, name: true } } },
+  });
+  if (!domain?.ssoConnection) return null;
+  const user = await db.user.findUnique({ where: { email: email.data }, select: { id: true } });
+  const exempt =
+    !!user &&
+    domain.ownersMayUsePassword &&
+    (await db.roleBinding.count({ where: { userId: user.id, roleId: { in: [...OWNER_ROLE_IDS] }, pending: false, node: { rootId: domain.tenantId } } })) > 0;
+  return { tenantId: domain.tenantId, userId: user?.id ?? null, email: email.data, connectionId: domain.ssoConnection.id, connectionName: domain.ssoConnection.name, exempt };
+}
+
+async function passwordSignIn(db: Db, raw: unknown, meta: Meta, policy: SessionPolicy): Promise<SignInResult> {
   const parsed = signInSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? BAD_CREDENTIALS };
   const { email, password } = parsed.data;
@@ -95,6 +130,23 @@ export async function signInWithPassword(db: Db, raw: unknown, meta: Meta, polic
     return { ok: false, message: enrol ? "Set up two-factor authentication to continue." : "Enter your two-factor code to continue.", next: enrol ? "enrol" : "two_factor", challenge: challenge.token };
   }
   return openSession(db, user, meta, policy, pol, "password");
+}
+
+/**
+ * A sign-in proved by an identity provider (issue 12): the same checks and session as a password
+ * sign-in from here on — account active, the tenants' IP ranges, concurrent-session limit, timeouts.
+ * The IdP is responsible for the second factor.
+ */
+export async function openIdentitySession(db: Db, userId: string, meta: Meta, policy: SessionPolicy, method: string): Promise<SignInResult> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, name: true, email: true, status: true, deletedAt: true } });
+  if (!user || user.status !== "ACTIVE" || user.deletedAt) return { ok: false, message: "Your account is disabled. Ask your administrator." };
+  const pol = await userPolicy(db, user.id);
+  const ipCheck = ipAllowed(pol, meta.ip, (ip, cidrs) => ipInAny(ip, cidrs));
+  if (!ipCheck.ok) {
+    await recordAuditNow(db, { tenantId: ipCheck.tenantId, actorId: user.id, action: "auth.ip_blocked", targetType: "user", targetId: user.id, ip: meta.ip ?? null, details: { stage: "sign_in", method } });
+    return { ok: false, message: IP_BLOCKED };
+  }
+  return openSession(db, user, meta, policy, pol, method);
 }
 
 /** Opens the server-side session, applying the concurrent-session limit and the tenant's timeouts. */

@@ -21,7 +21,10 @@ function secret(): string {
 }
 
 function key(purpose: string): Buffer {
-  return Buffer.from(hkdfSync("sha256", secret(), "careaccess", `careaccess:${purpose}`, 32));
+  // Identity secrets (SSO client secrets, SAML keys, LDAP bind passwords) may have a key of their
+  // own, IDENTITY_SECRETS_KEY, so rotating NEXTAUTH_SECRET doesn't make them unreadable (issue 12).
+  const material = purpose.startsWith("identity:") && process.env.IDENTITY_SECRETS_KEY ? process.env.IDENTITY_SECRETS_KEY : secret();
+  return Buffer.from(hkdfSync("sha256", material, "careaccess", `careaccess:${purpose}`, 32));
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { SecuritySettingsForm } from "@/components/account/security-settings-form";
+import { SecurityTabs } from "@/components/identity/security-tabs";
 import { prisma } from "@/lib/db";
 import { can } from "@/lib/context/enterable";
 import { requirePage } from "@/lib/context/server";
@@ -18,6 +19,7 @@ export default async function PlaceSecurityPage({ params }: { params: Promise<{ 
   ]);
   return (
     <div className="space-y-4">
+      <SecurityTabs nodeId={node.id} current="policies" showSso={node.kind !== "CARE_PROFILE"} />
       <h2 className="text-lg font-semibold">Security settings</h2>
       <p className="text-sm text-slate-600">
         These settings apply to everyone in <span className="font-medium text-slate-900">{node.tenantName}</span>: passwords, two-factor authentication, sessions, lockout and allowed networks.
