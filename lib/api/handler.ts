@@ -11,7 +11,7 @@ import type { Db, Tx } from "../db/client";
 import { loadMemberTarget, lockTenant, memberFacts, type MemberTarget } from "../members/accounts";
 import { AppError, errorHeaders, fromZodError, notFound, toErrorBody } from "./errors";
 import { assertSafeText } from "./input";
-import { withRequestContext } from "./request-context";
+import { requestContext, withRequestContext } from "./request-context";
 
 /**
  * The one wrapper every route handler and server action goes through:
@@ -197,6 +197,9 @@ async function runChecked<S extends z.ZodType, R, A extends Access<z.output<S>>>
   const context = { input, user: accessContext?.user ?? null, subject, sessionId: accessContext?.sessionId ?? null, ip: caller.ip, afterRollback: (fn: (db: Db) => Promise<void>) => void rolledBack.push(fn) };
   try {
     if (spec.transaction === false) return await callHandler(spec, { ...context, tx: db, member: null });
+    // The place is known now: audit rows written by the handler record it (issue 9).
+    const current = requestContext();
+    if (ref && current) return await withRequestContext({ ...current, nodeId: ref.nodeId }, () => inTransaction(db, spec, access, input, subject, ref, context));
     return await inTransaction(db, spec, access, input, subject, ref, context);
   } catch (err) {
     for (const fn of rolledBack) await fn(db).catch((e) => console.error("afterRollback failed", e));

@@ -19,6 +19,8 @@ export interface RequestContext {
   credentialId?: string | null;
   /** Set for a delegate's actions: the person whose permissions were delegated. */
   onBehalfOf?: string | null;
+  /** The place the entry point acts on, once the wrapper has resolved it (issue 9: the audit row's place). */
+  nodeId?: string | null;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

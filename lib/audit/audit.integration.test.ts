@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { TEST_DATABASES, createTestDatabase, type TestDatabase } from "../db/testing";
 import { auditForUserNow } from "../security/audit";
-import { recordAudit, recordAuditNow, verifyChain } from "./audit";
+import { withRequestContext } from "../api/request-context";
+import { GENESIS, hashEvent, recordAudit, recordAuditNow, verifyChain } from "./audit";
 
 describe.each(TEST_DATABASES)("the audit log ($name)", (kind) => {
   let db: TestDatabase;
@@ -76,5 +77,30 @@ describe.each(TEST_DATABASES)("the audit log ($name)", (kind) => {
     await db.sql.exec(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update`);
     expect(await verifyChain(db.prisma, tenant)).toEqual({ ok: false, brokenAt: third.id });
     expect(await verifyChain(db.prisma, other)).toEqual({ ok: true, count: 5 });
+  });
+
+  test("each row records who, from where and how, from the request context; the hash covers it and old rows still verify", async () => {
+    const t = "00000000-0000-4000-8000-0000000000c1";
+    const node = "00000000-0000-4000-8000-0000000000c2";
+    const actor = "00000000-0000-4000-8000-0000000000c3";
+    // A row as written before issue 9: its hash covers only the original fields.
+    const createdAt = new Date("2026-01-01T00:00:00.000Z");
+    const legacy = { tenantId: t, actorId: null, action: "member.invited", targetType: "user", targetId: "x", details: {}, ip: "10.0.0.1", createdAt };
+    await db.sql.query(`INSERT INTO audit_events (tenant_id, action, target_type, target_id, details, ip, created_at, prev_hash, hash) VALUES ($1, 'member.invited', 'user', 'x', '{}', '10.0.0.1', $2, $3, $4)`, [t, createdAt.toISOString(), GENESIS, hashEvent(GENESIS, legacy)]);
+    const ctx = { actorId: actor, sessionId: "sess-1", ip: "203.0.113.9", userAgent: "Mozilla/5.0 Test", via: "session" as const, nodeId: node };
+    await withRequestContext(ctx, () => recordAuditNow(db.prisma, { tenantId: t, actorId: actor, action: "patient.read", targetType: "patient", targetId: "p1" }));
+    await withRequestContext({ ...ctx, via: "api_key", credentialId: "key-1", sessionId: null, onBehalfOf: actor }, () => db.prisma.$transaction((tx) => recordAudit(tx, { tenantId: t, actorId: null, action: "patient.list", nodeId: null })));
+    const rows = await db.prisma.auditEvent.findMany({ where: { tenantId: t }, orderBy: { id: "asc" } });
+    expect(rows.map((r) => [r.action, r.ip, r.userAgent, r.sessionId, r.via, r.credentialId, r.onBehalfOf, r.nodeId])).toEqual([
+      ["member.invited", "10.0.0.1", null, null, null, null, null, null],
+      ["patient.read", "203.0.113.9", "Mozilla/5.0 Test", "sess-1", "session", null, null, node],
+      ["patient.list", "203.0.113.9", "Mozilla/5.0 Test", null, "api_key", "key-1", actor, null],
+    ]);
+    expect(await verifyChain(db.prisma, t)).toEqual({ ok: true, count: 3 });
+    // The new fields are covered: changing the browser a row names breaks the chain there.
+    await db.sql.exec(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update`);
+    await db.sql.exec(`UPDATE audit_events SET user_agent = 'curl/8' WHERE id = ${rows[1].id}`);
+    await db.sql.exec(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update`);
+    expect(await verifyChain(db.prisma, t)).toEqual({ ok: false, brokenAt: rows[1].id });
   });
 });

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Db, Tx } from "../db/client";
+import { requestContext } from "../api/request-context";
 import { AUDIT_SUBSCRIBERS } from "./subscribers";
 
 /**
@@ -18,6 +19,24 @@ export interface AuditInput {
   targetId?: string;
   details?: Record<string, unknown>;
   ip?: string | null;
+  /** The place the event is about; defaults to the request's place (the wrapper sets it), null = tenant-wide. */
+  nodeId?: string | null;
+  /** Who/how (issue 9): default to the request context (lib/api/request-context.ts) when not given. */
+  userAgent?: string | null;
+  sessionId?: string | null;
+  via?: string | null;
+  credentialId?: string | null;
+  onBehalfOf?: string | null;
+}
+
+/** Who/where/how columns added by issue 9: hashed only when set, so rows written before them still verify. */
+export interface AuditProvenance {
+  nodeId: string | null;
+  userAgent: string | null;
+  sessionId: string | null;
+  via: string | null;
+  credentialId: string | null;
+  onBehalfOf: string | null;
 }
 
 /** An event as stored: what subscribers (lib/audit/subscribers.ts) receive. */
@@ -31,6 +50,12 @@ export interface RecordedAuditEvent {
   details: Record<string, unknown>;
   ip: string | null;
   createdAt: Date;
+  nodeId: string | null;
+  userAgent: string | null;
+  sessionId: string | null;
+  via: string | null;
+  credentialId: string | null;
+  onBehalfOf: string | null;
 }
 
 export const GENESIS = "0".repeat(64);
@@ -42,9 +67,19 @@ function canonical(value: unknown): string {
   return `{${Object.keys(value as object).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(",")}}`;
 }
 
-export function hashEvent(prevHash: string, e: { tenantId: string | null; actorId: string | null; action: string; targetType: string | null; targetId: string | null; details: unknown; ip: string | null; createdAt: Date }): string {
+const PROVENANCE_KEYS = ["nodeId", "userAgent", "sessionId", "via", "credentialId", "onBehalfOf"] as const;
+
+type HashedEvent = { tenantId: string | null; actorId: string | null; action: string; targetType: string | null; targetId: string | null; details: unknown; ip: string | null; createdAt: Date } & Partial<AuditProvenance>;
+
+/**
+ * The row's hash. The original fields are always in the canonical body; the issue-9 provenance
+ * fields only when non-null, so a row written before they existed hashes exactly as it did then.
+ */
+export function hashEvent(prevHash: string, e: HashedEvent): string {
   const { tenantId, actorId, action, targetType, targetId, details, ip, createdAt } = e;
-  const body = canonical({ tenantId, actorId, action, targetType, targetId, details, ip, createdAt: createdAt.toISOString() });
+  const fields: Record<string, unknown> = { tenantId, actorId, action, targetType, targetId, details, ip, createdAt: createdAt.toISOString() };
+  for (const k of PROVENANCE_KEYS) if (e[k] != null) fields[k] = e[k];
+  const body = canonical(fields);
   return createHash("sha256").update(prevHash).update("\n").update(body).digest("hex");
 }
 
@@ -78,6 +113,7 @@ export async function recordAudit(tx: AuditTx, input: AuditInput): Promise<void>
     select: { hash: true },
   });
   const prevHash = last?.hash ?? GENESIS;
+  const context = requestContext();
   const row = {
     tenantId: input.tenantId,
     actorId: input.actorId,
@@ -85,8 +121,14 @@ export async function recordAudit(tx: AuditTx, input: AuditInput): Promise<void>
     targetType: input.targetType ?? null,
     targetId: input.targetId ?? null,
     details: (input.details ?? {}) as object,
-    ip: input.ip ?? null,
+    ip: input.ip ?? context?.ip ?? null,
     createdAt: new Date(Math.floor(Date.now())),
+    nodeId: input.nodeId !== undefined ? input.nodeId : (context?.nodeId ?? null),
+    userAgent: input.userAgent ?? context?.userAgent ?? null,
+    sessionId: input.sessionId ?? context?.sessionId ?? null,
+    via: input.via ?? context?.via ?? null,
+    credentialId: input.credentialId ?? context?.credentialId ?? null,
+    onBehalfOf: input.onBehalfOf ?? context?.onBehalfOf ?? null,
   };
   const created = await tx.auditEvent.create({ data: { ...row, prevHash, hash: hashEvent(prevHash, row) }, select: { id: true } });
   for (const subscriber of AUDIT_SUBSCRIBERS) await subscriber(tx, { ...row, id: created.id, details: row.details as Record<string, unknown> });

@@ -1,3 +1,4 @@
+import { requestContext, withRequestContext } from "../api/request-context";
 import { z } from "zod";
 import { recordAuditNow } from "../audit/audit";
 import type { Db, Tx } from "../db/client";
@@ -46,6 +47,16 @@ type ChallengeDetails = { enrol?: boolean; pendingSecret?: string; verified?: bo
  * or asks for the second factor (or for enrolment when the tenant requires 2FA).
  */
 export async function signInWithPassword(db: Db, raw: unknown, meta: Meta, policy: SessionPolicy): Promise<SignInResult> {
+  return withMetaContext(meta, () => signInWithPasswordIn(db, raw, meta, policy));
+}
+
+/** Sign-in runs outside the wrapper: its audit rows still record the browser (issue 9). */
+function withMetaContext<T>(meta: Meta, fn: () => Promise<T>): Promise<T> {
+  if (requestContext()) return fn();
+  return withRequestContext({ actorId: null, sessionId: null, ip: meta.ip ?? null, userAgent: meta.userAgent?.slice(0, 512) ?? null, via: "public" }, fn);
+}
+
+async function signInWithPasswordIn(db: Db, raw: unknown, meta: Meta, policy: SessionPolicy): Promise<SignInResult> {
   const sso = await passwordRefusedFor(db, raw);
   if (sso && !sso.exempt) {
     await recordAuditNow(db, { tenantId: sso.tenantId, actorId: sso.userId, action: "auth.sign_in_refused", targetType: "email", targetId: sso.email, ip: meta.ip ?? null, details: { reason: "sso_required", connectionId: sso.connectionId } });
@@ -198,6 +209,10 @@ async function loadChallenge(db: Db | Tx, token: string) {
 
 /** Step 2: the second factor (TOTP, a recovery code or an email code), then the session. */
 export async function completeSignInChallenge(db: Db, raw: unknown, meta: Meta, policy: SessionPolicy): Promise<SignInResult> {
+  return withMetaContext(meta, () => completeSignInChallengeIn(db, raw, meta, policy));
+}
+
+async function completeSignInChallengeIn(db: Db, raw: unknown, meta: Meta, policy: SessionPolicy): Promise<SignInResult> {
   const parsed = challengeSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? CHALLENGE_EXPIRED };
   const { challenge, method, code } = parsed.data;
