@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { TEST_DATABASES, createTestDatabase, type TestDatabase } from "../db/testing";
 import { auditForUserNow } from "../security/audit";
 import { withRequestContext } from "../api/request-context";
-import { GENESIS, hashEvent, recordAudit, recordAuditNow, verifyChain } from "./audit";
+import { GENESIS, hashEvent, recordAudit, recordAuditNow, verifyAllChains, verifyChain } from "./audit";
 
 describe.each(TEST_DATABASES)("the audit log ($name)", (kind) => {
   let db: TestDatabase;
@@ -77,6 +77,10 @@ describe.each(TEST_DATABASES)("the audit log ($name)", (kind) => {
     await db.sql.exec(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update`);
     expect(await verifyChain(db.prisma, tenant)).toEqual({ ok: false, brokenAt: third.id });
     expect(await verifyChain(db.prisma, other)).toEqual({ ok: true, count: 5 });
+    // What `npm run audit:verify` reports: the broken chain with its first broken link, the others intact.
+    const all = await verifyAllChains(db.prisma);
+    expect(all.find((c) => c.tenantId === tenant)).toEqual({ tenantId: tenant, ok: false, brokenAt: third.id });
+    expect(all.filter((c) => c.tenantId !== tenant).every((c) => c.ok)).toBe(true);
   });
 
   test("each row records who, from where and how, from the request context; the hash covers it and old rows still verify", async () => {

@@ -164,3 +164,14 @@ export async function verifyChain(db: Db | Tx, tenantId: string | null): Promise
     cursor = rows[rows.length - 1].id;
   }
 }
+
+/** Every chain in the database (each tenant's and the platform's): what `npm run audit:verify` reports. */
+export async function verifyAllChains(db: Db): Promise<{ tenantId: string | null; ok: boolean; count?: number; brokenAt?: bigint }[]> {
+  const chains = await db.auditEvent.groupBy({ by: ["tenantId"], orderBy: { tenantId: "asc" } });
+  const out: { tenantId: string | null; ok: boolean; count?: number; brokenAt?: bigint }[] = [];
+  for (const { tenantId } of chains) {
+    const r = await verifyChain(db, tenantId);
+    out.push(r.ok ? { tenantId, ok: true, count: r.count } : { tenantId, ok: false, brokenAt: r.brokenAt });
+  }
+  return out;
+}

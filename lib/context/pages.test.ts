@@ -114,10 +114,10 @@ describe("the tabs each role sees", () => {
   const table: [string, string, string, string[]][] = [
     ["care_member", CARE, CARE, ["Overview", "Schedule", "Availability", "Care log"]],
     ["care_viewer", CARE, CARE, ["Overview", "Schedule", "Availability"]],
-    ["care_admin", CARE, CARE, ["Overview", "Schedule", "Availability", "Care log", "Reports", "Team", "Roles", "Why can't they see it?"]],
+    ["care_admin", CARE, CARE, ["Overview", "Schedule", "Availability", "Care log", "Reports", "Team", "Roles", "Why can't they see it?", "Activity log"]],
     ["manager", PRACTICE, PRACTICE, ["Overview", "Users", "Roles", "Locations"]],
     ["front_desk", PRACTICE, PRACTICE, ["Overview", "Locations"]],
-    ["owner", ENT, LOCATION, ["Overview", "Users", "Roles", "Locations", "Security", "Why can't they see it?"]],
+    ["owner", ENT, LOCATION, ["Overview", "Users", "Roles", "Locations", "Security", "Why can't they see it?", "Activity log"]],
   ];
   it.each(table)("%s", (role, at, place, expected) => {
     expect(tabs(role, at, place)).toEqual(expected);

@@ -20,7 +20,9 @@ export type PageKey =
   | "settings.roles"
   | "settings.locations"
   | "settings.security"
-  | "settings.access-check";
+  | "settings.access-check"
+  // Issue 9: the activity log (and its person / patient histories as sub-pages).
+  | "settings.activity";
 
 type PlaceNode = { id: string; kind: NodeKind; tenantId: string };
 
@@ -93,6 +95,8 @@ export const PAGES: readonly PageEntry[] = [
     permission: "members.manage_roles",
     allows: atPlace("members.manage_roles"),
   },
+  // Issue 9: the audit log of the place (a region's admin sees their subtree's events).
+  { key: "settings.activity", path: "/settings/activity", label: fixed("Activity log"), kinds: ALL_KINDS, permission: "audit_log.read", allows: atPlace("audit_log.read") },
 ];
 
 const BY_KEY = new Map(PAGES.map((p) => [p.key, p]));
