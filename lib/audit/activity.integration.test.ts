@@ -16,6 +16,7 @@ import { callerFor, useDatabase } from "../testing/callers";
 import { seedDemoData } from "../../prisma/seed";
 import { recordAuditNow } from "./audit";
 import type { ActivityRow } from "./activity";
+import { complianceReport, patientAccessHistory, patientHere, personHere, personHistory } from "./history";
 
 type Page = { rows: ActivityRow[]; nextCursor: string | null };
 const specOf = <R,>(entry: unknown) => (entry as { spec: Spec<never, R> }).spec;
@@ -148,5 +149,35 @@ describe.each(TEST_DATABASES)("the activity log ($name)", (kind) => {
     await db.sql.exec(`UPDATE audit_events SET actor_id = NULL WHERE id = ${victim.id}`);
     await db.sql.exec(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update`);
     expect(await call(verifyRoute, "owner@northwind.test", { nodeId: root })).toMatchObject({ ok: true, data: { ok: false, brokenAt: victim.id.toString(), action: "zz.boston_read" } });
+  });
+
+  test("a patient's access history: who opened the chart or saw it in a list, under which role; outside the viewer's places it doesn't exist", async () => {
+    const root = id("Northwind Dental Group");
+    const ada = await db.prisma.patient.findFirstOrThrow({ where: { firstName: "Ada" } });
+    const grace = await db.prisma.patient.findFirstOrThrow({ where: { firstName: "Grace" } });
+    const lee = await db.prisma.user.findUniqueOrThrow({ where: { email: "dr.lee@northwind.test" } });
+    const as = (action: string, extra: Record<string, unknown>) =>
+      withRequestContext({ actorId: lee.id, sessionId: "s-lee", ip: "192.0.2.44", userAgent: "Safari/18", via: "session", nodeId: ada.nodeId }, () => recordAuditNow(db.prisma, { tenantId: root, actorId: lee.id, action, ...extra }));
+    await as("patient.read", { targetType: "patient", targetId: ada.id });
+    await as("patient.list", { details: { ids: [grace.id, ada.id] } });
+    await as("patient.read", { targetType: "patient", targetId: grace.id });
+    const west = { id: id("West Region"), tenantId: root };
+    const h = await patientAccessHistory(db.prisma, west, ada.id);
+    expect(h.rows.map((r) => [r.action, r.actor?.email, r.ip, r.userAgent])).toEqual([
+      ["patient.list", "dr.lee@northwind.test", "192.0.2.44", "Safari/18"],
+      ["patient.read", "dr.lee@northwind.test", "192.0.2.44", "Safari/18"],
+    ]);
+    expect(h.rolesOf(lee.id)).toEqual(["Provider at Seattle Practice"]);
+    expect(await patientHere(db.prisma, west, ada.id)).toMatchObject({ name: "Ada Lovelace" });
+    // Not under the East Region, not in Lakeside: the page is "not found".
+    expect(await patientHere(db.prisma, { id: id("East Region"), tenantId: root }, ada.id)).toBeNull();
+    expect(await patientHere(db.prisma, { id: id("Lakeside Physio"), tenantId: id("Lakeside Physio") }, ada.id)).toBeNull();
+    // The compliance report puts them under patient-record access, the failed sign-in under security.
+    const report = await complianceReport(db.prisma, { id: root, tenantId: root }, {});
+    expect(report.find((s) => s.key === "patients")!.rows.filter((r) => r.actor?.id === lee.id)).toHaveLength(3);
+    expect(report.find((s) => s.key === "security")!.rows.map((r) => r.action)).toContain("audit_log.export");
+    // A person's history: what they did; a stranger to the tenant has none here.
+    expect((await personHistory(db.prisma, west, lee.id)).did.total).toBe(3);
+    expect(await personHere(db.prisma, west, (await db.prisma.user.findUniqueOrThrow({ where: { email: "owner@lakeside.test" } })).id)).toBeNull();
   });
 });

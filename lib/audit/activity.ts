@@ -66,7 +66,7 @@ export const outcomeOf = (action: string): ActivityRow["outcome"] => (FAILURE_SU
 type Place = { id: string; tenantId: string };
 
 /** The ids of the viewer's place and everything under it, or null at the tenant root (the whole tenant). */
-async function subtreeOf(db: Db | Tx, place: Place): Promise<string[] | null> {
+export async function subtreeOf(db: Db | Tx, place: Place): Promise<string[] | null> {
   if (place.id === place.tenantId) return null;
   const rows = await db.orgNodeClosure.findMany({ where: { ancestorId: place.id }, select: { descendantId: true } });
   return rows.map((r) => r.descendantId);
@@ -97,7 +97,7 @@ export async function activityWhere(db: Db | Tx, place: Place, f: ActivityFilter
 
 type EventRow = Prisma.AuditEventGetPayload<object>;
 
-async function present(db: Db | Tx, rows: EventRow[]): Promise<ActivityRow[]> {
+export async function present(db: Db | Tx, rows: EventRow[]): Promise<ActivityRow[]> {
   const actorIds = [...new Set(rows.flatMap((r) => (r.actorId ? [r.actorId] : [])))];
   const nodeIds = [...new Set(rows.flatMap((r) => (r.nodeId ? [r.nodeId] : [])))];
   const [actors, nodes] = await Promise.all([
@@ -191,6 +191,11 @@ export function describeChange(details: Record<string, unknown>): { field: strin
     return [...changed, ...rest];
   }
   if (before !== undefined || after !== undefined) return [{ field: "value", before: show(before), after: show(after) }];
+  // Role changes record { from, to } (lib/members/admin.ts).
+  if ("from" in details && "to" in details) {
+    const rest = Object.keys(details).filter((k) => k !== "from" && k !== "to").sort().map((k) => ({ field: k, value: show(details[k]) }));
+    return [{ field: "role", before: details.from === null ? "none" : show(details.from), after: details.to === null ? "none" : show(details.to) }, ...rest];
+  }
   return Object.keys(details).sort().map((k) => ({ field: k, value: show(details[k]) }));
 }
 

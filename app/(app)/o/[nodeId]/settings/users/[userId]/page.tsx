@@ -37,6 +37,11 @@ export default async function MemberPage({ params }: { params: Promise<{ nodeId:
       <Link href={`/o/${node.id}/settings/users`} className="text-sm font-medium text-brand-700 hover:underline">
         ← All {node.kind === "CARE_PROFILE" ? "team members" : "users"}
       </Link>
+      {can(subject, "audit_log.read", node.id) && (
+        <Link href={`/o/${node.id}/settings/activity/people/${member.id}`} className="ml-4 text-sm font-medium text-brand-700 hover:underline">
+          History in the activity log
+        </Link>
+      )}
       <MemberDetail
         nodeId={node.id}
         member={{
