@@ -3,11 +3,16 @@ import { Logo } from "@/components/logo";
 import { SignOutButton } from "@/components/sign-out-button";
 import { ProfileSwitcher } from "@/components/shell/profile-switcher";
 import { requireSubject } from "@/lib/auth/session";
-import { enterableNodes, enterpriseEntries } from "@/lib/context/enterable";
+import { can, enterableNodes, enterpriseEntries } from "@/lib/context/enterable";
+import { openAlertCount } from "@/lib/audit/alerts";
+import { prisma } from "@/lib/db";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const { user, subject } = await requireSubject();
   const nodes = enterableNodes(subject);
+  // Issue 9: open audit alerts of the tenants whose whole log the person reads (owners, admins).
+  const alertTenants = subject.trees.map((t) => t.rootId).filter((root) => can(subject, "audit_log.read", root));
+  const openAlerts = await openAlertCount(await prisma(), alertTenants);
   const initials = user.name.split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0]).join("").toUpperCase();
   return (
     <>
@@ -23,6 +28,11 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             {nodes.length > 0 && <ProfileSwitcher nodes={nodes} enterprise={enterpriseEntries(subject)} />}
           </div>
           <div className="flex items-center gap-3">
+            {openAlerts > 0 && (
+              <Link href={`/o/${alertTenants[0]}/settings/activity/alerts`} className="rounded-full bg-amber-100 px-2.5 py-1 text-xs font-semibold text-amber-900 hover:bg-amber-200" data-testid="alert-badge">
+                {openAlerts} open alert{openAlerts === 1 ? "" : "s"}
+              </Link>
+            )}
             <Link href="/account" className="flex items-center gap-2 rounded-md text-right hover:bg-slate-50" data-testid="signed-in-user" title="Your account: password, two-factor, devices">
               <span aria-hidden="true" className="flex h-8 w-8 items-center justify-center rounded-full bg-brand-100 text-xs font-semibold text-brand-800">
                 {initials}

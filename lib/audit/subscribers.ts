@@ -1,3 +1,4 @@
+import { alertOnEvent } from "./alerts";
 import type { AuditTx, RecordedAuditEvent } from "./audit";
 
 /**
@@ -10,4 +11,7 @@ import type { AuditTx, RecordedAuditEvent } from "./audit";
  */
 export type AuditSubscriber = (tx: AuditTx, event: RecordedAuditEvent) => Promise<void>;
 
-export const AUDIT_SUBSCRIBERS: readonly AuditSubscriber[] = [];
+export const AUDIT_SUBSCRIBERS: readonly AuditSubscriber[] = [
+  // Issue 9: alert rules (failed sign-in bursts, mass patient reads, large exports, new Owner/Admin, emergency access).
+  alertOnEvent,
+];

@@ -76,7 +76,10 @@ export default async function ActivityPage({ params, searchParams }: { params: P
               <a href={`/api/activity/${node.id}/export?${new URLSearchParams([...query, ["format", "json"]])}`} className={buttonClass.secondary} download>Export JSON</a>
             </>
           )}
-          <Link href={`/o/${node.id}/settings/activity/report`} className="ml-auto text-sm font-medium text-brand-700 hover:underline">Compliance report</Link>
+          <span className="ml-auto flex gap-4">
+            {atRoot && <Link href={`/o/${node.id}/settings/activity/alerts`} className="text-sm font-medium text-brand-700 hover:underline">Alerts</Link>}
+            <Link href={`/o/${node.id}/settings/activity/report`} className="text-sm font-medium text-brand-700 hover:underline">Compliance report</Link>
+          </span>
         </div>
       </form>
 
