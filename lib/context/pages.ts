@@ -20,7 +20,9 @@ export type PageKey =
   | "settings.roles"
   | "settings.locations"
   | "settings.security"
-  | "settings.access-check";
+  | "settings.access-check"
+  // issue 10 (clinical)
+  | "patients";
 
 type PlaceNode = { id: string; kind: NodeKind; tenantId: string };
 
@@ -93,6 +95,8 @@ export const PAGES: readonly PageEntry[] = [
     permission: "members.manage_roles",
     allows: atPlace("members.manage_roles"),
   },
+  // issue 10 (clinical): patients (a patient's own page uses this entry).
+  { key: "patients", path: "/patients", label: fixed("Patients"), kinds: CLINIC_KINDS, permission: "patients.read_contact", allows: holdsAny("patients.read_contact") },
 ];
 
 const BY_KEY = new Map(PAGES.map((p) => [p.key, p]));
