@@ -67,6 +67,8 @@ export const PAGES: readonly PageEntry[] = [
   { key: "care.log", path: "/care/log", label: fixed("Care log"), kinds: CARE_KINDS, permission: "care_events.read", allows: holdsAny("care_events.read", "care_events.create") },
   // Team-wide totals: the whole profile, not a narrower scope.
   { key: "care.reports", path: "/care/reports", label: fixed("Reports"), kinds: CARE_KINDS, permission: "care_reports.read", allows: atPlace("care_reports.read") },
+  // issue 10 (clinical): patients (a patient's own page uses this entry).
+  { key: "patients", path: "/patients", label: fixed("Patients"), kinds: CLINIC_KINDS, permission: "patients.read_contact", allows: holdsAny("patients.read_contact") },
   {
     key: "settings.users",
     path: "/settings/users",
@@ -95,8 +97,6 @@ export const PAGES: readonly PageEntry[] = [
     permission: "members.manage_roles",
     allows: atPlace("members.manage_roles"),
   },
-  // issue 10 (clinical): patients (a patient's own page uses this entry).
-  { key: "patients", path: "/patients", label: fixed("Patients"), kinds: CLINIC_KINDS, permission: "patients.read_contact", allows: holdsAny("patients.read_contact") },
 ];
 
 const BY_KEY = new Map(PAGES.map((p) => [p.key, p]));
