@@ -21,12 +21,18 @@ async function collectIds(page: Page): Promise<Ids> {
 const shot = (page: Page, name: string) => page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true });
 const nav = (page: Page) => page.getByRole("navigation", { name: "Sections" });
 
-test.beforeAll(async ({}, testInfo) => resetDemoData(testInfo.project.use.baseURL));
+test.beforeAll(async ({ browser }, testInfo) => {
+  await resetDemoData(testInfo.project.use.baseURL);
+  // The ids of every place and patient, read as the enterprise owner (a worker restarted after a failure reads them again).
+  const page = await browser.newPage();
+  await signInAs(page, "owner@northwind.test");
+  ids = await collectIds(page);
+  await page.close();
+});
 
 test.describe("clinic patients, per role", () => {
   test("Owner: every Northwind patient with every field, export, access history; a new patient; screenshots", async ({ page }) => {
     await signInAs(page, "owner@northwind.test");
-    ids = await collectIds(page);
     expect(Object.keys(ids.patients)).toHaveLength(13);
     await page.goto(`/o/${ids.nodes["Seattle Practice"]}`);
     await nav(page).getByRole("link", { name: "Patients" }).click();

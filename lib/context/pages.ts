@@ -120,7 +120,7 @@ export function pageAccess(subject: Subject, node: PlaceNode, key: PageKey): Pag
  * loading.tsx boundary has already started a 200 response.
  */
 export function sectionKinds(prefix: string): NodeKind[] {
-  return [...new Set(PAGES.filter((p) => p.path.startsWith(`${prefix}/`)).flatMap((p) => p.kinds))];
+  return [...new Set(PAGES.filter((p) => p.path === prefix || p.path.startsWith(`${prefix}/`)).flatMap((p) => p.kinds))];
 }
 
 export function pageHref(node: { id: string }, key: PageKey): string {
