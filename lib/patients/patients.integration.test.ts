@@ -204,8 +204,8 @@ describe.each(TEST_DATABASES)("patients and clinical notes ($name)", (kind) => {
     // Margaret Hamilton is shared with Dr. Patel: she reads Dr. Lee's note but can't change it.
     const hamilton = patients.get("Hamilton")!;
     const patelView = await call(NOTES_GET, "dr.patel@northwind.test", { patientId: hamilton });
-    expect(patelView.ok && patelView.data).toHaveLength(1);
-    const leesNote = patelView.ok ? patelView.data[0].id : "";
+    expect(patelView.ok && patelView.data.map((n: { author: { name: string } }) => n.author.name)).toEqual(["Dr. Daniel Lee", "Dr. Daniel Lee"]);
+    const leesNote = patelView.ok ? patelView.data.find((n: { body: string }) => n.body.startsWith("Initial assessment")).id : "";
     expect(await call(editNoteAction, "dr.patel@northwind.test", { noteId: leesNote, body: "changed" })).toMatchObject({ ok: false, code: "forbidden" });
     expect((await db.prisma.clinicalNote.findUniqueOrThrow({ where: { id: leesNote } })).body).toBe("Initial assessment for Margaret Hamilton.");
     expect(await call(editNoteAction, "dr.lee@northwind.test", { noteId, body: "Tooth 14: filling replaced." })).toMatchObject({ ok: true });
