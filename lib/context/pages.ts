@@ -22,7 +22,9 @@ export type PageKey =
   | "settings.security"
   | "settings.access-check"
   // Issue 9: the activity log (and its person / patient histories as sub-pages).
-  | "settings.activity";
+  | "settings.activity"
+  // issue 10 (clinical)
+  | "patients";
 
 type PlaceNode = { id: string; kind: NodeKind; tenantId: string };
 
@@ -67,6 +69,8 @@ export const PAGES: readonly PageEntry[] = [
   { key: "care.log", path: "/care/log", label: fixed("Care log"), kinds: CARE_KINDS, permission: "care_events.read", allows: holdsAny("care_events.read", "care_events.create") },
   // Team-wide totals: the whole profile, not a narrower scope.
   { key: "care.reports", path: "/care/reports", label: fixed("Reports"), kinds: CARE_KINDS, permission: "care_reports.read", allows: atPlace("care_reports.read") },
+  // issue 10 (clinical): patients (a patient's own page uses this entry).
+  { key: "patients", path: "/patients", label: fixed("Patients"), kinds: CLINIC_KINDS, permission: "patients.read_contact", allows: holdsAny("patients.read_contact") },
   {
     key: "settings.users",
     path: "/settings/users",
@@ -120,7 +124,7 @@ export function pageAccess(subject: Subject, node: PlaceNode, key: PageKey): Pag
  * loading.tsx boundary has already started a 200 response.
  */
 export function sectionKinds(prefix: string): NodeKind[] {
-  return [...new Set(PAGES.filter((p) => p.path.startsWith(`${prefix}/`)).flatMap((p) => p.kinds))];
+  return [...new Set(PAGES.filter((p) => p.path === prefix || p.path.startsWith(`${prefix}/`)).flatMap((p) => p.kinds))];
 }
 
 export function pageHref(node: { id: string }, key: PageKey): string {
