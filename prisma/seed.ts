@@ -7,6 +7,7 @@ import { syncBuiltinRoles } from "../lib/roles/builtin";
 import { addDays, localDate, weekOf, zonedToUtc } from "../lib/care/time";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./demo-accounts";
 import { seedIdentityDemo } from "./seed-identity";
+import { seedBillingDemo } from "./seed-billing";
 
 export { DEMO_ACCOUNTS, DEMO_PASSWORD };
 
@@ -184,6 +185,7 @@ export async function seedDemoData(db: Db): Promise<{ seeded: boolean }> {
           });
         }
       }
+      await seedBillingDemo(tx, nodes, users);
     },
     { timeout: 60_000 },
   );

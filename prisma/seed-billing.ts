@@ -1,0 +1,51 @@
+import type { Tx } from "../lib/db/client";
+
+/**
+ * Billing demo data (issue 10): for every Northwind and Lakeside patient a visit or two charged and
+ * invoiced this month, most invoices paid; at Seattle Downtown refunds waiting: one above the
+ * Manager's $200 approval limit and one below it (both requested by Billing), one the Manager asked
+ * for herself (so separation of duties shows), and one the Manager approved for Billing to process.
+ */
+const VISITS: [string, number][] = [
+  ["Cleaning", 12_000],
+  ["Exam and X-rays", 18_500],
+  ["Filling", 26_000],
+  ["Physio session", 9_500],
+];
+const DAY = 86_400_000;
+
+export async function seedBillingDemo(tx: Tx, nodes: Map<string, { id: string; rootId: string }>, users: Map<string, string>, now = Date.now()): Promise<void> {
+  const billing = users.get("billing@northwind.test")!;
+  const manager = users.get("manager@northwind.test")!;
+  const lakesideOwner = users.get("owner@lakeside.test")!;
+  const patients = await tx.patient.findMany({ orderBy: [{ lastName: "asc" }, { id: "asc" }], select: { id: true, tenantId: true, nodeId: true, lastName: true } });
+  const paymentsAt = new Map<string, string[]>();
+  for (const [i, p] of patients.entries()) {
+    const by = p.tenantId === nodes.get("Lakeside Physio")?.rootId ? lakesideOwner : billing;
+    const issued = new Date(now - (i % 20) * DAY - 3_600_000);
+    const items = [VISITS[i % VISITS.length], ...(i % 3 === 0 ? [VISITS[(i + 1) % VISITS.length]] : [])];
+    const total = items.reduce((s, [, c]) => s + c, 0);
+    const paid = i % 5 === 4 ? 0 : total;
+    const invoice = await tx.billingInvoice.create({
+      data: { tenantId: p.tenantId, nodeId: p.nodeId, patientId: p.id, number: `INV-${String(1001 + i)}`, status: paid >= total ? "paid" : "open", totalCents: total, paidCents: paid, issuedAt: issued, createdById: by },
+    });
+    await tx.billingCharge.createMany({
+      data: items.map(([description, amountCents]) => ({ tenantId: p.tenantId, nodeId: p.nodeId, patientId: p.id, invoiceId: invoice.id, description, amountCents, serviceDate: new Date(issued.toISOString().slice(0, 10)), createdById: by })),
+    });
+    // One charge not invoiced yet, for every third patient.
+    if (i % 3 === 1) await tx.billingCharge.create({ data: { tenantId: p.tenantId, nodeId: p.nodeId, patientId: p.id, description: "Follow-up visit", amountCents: 7_500, serviceDate: new Date(new Date(now).toISOString().slice(0, 10)), createdById: by } });
+    if (paid > 0) {
+      const payment = await tx.billingPayment.create({ data: { tenantId: p.tenantId, nodeId: p.nodeId, invoiceId: invoice.id, amountCents: paid, method: i % 2 ? "card" : "insurance", processedById: by, receivedAt: new Date(issued.getTime() + 3_600_000) } });
+      paymentsAt.set(p.nodeId, [...(paymentsAt.get(p.nodeId) ?? []), payment.id]);
+    }
+  }
+  const downtown = nodes.get("Seattle Downtown");
+  const pays = downtown ? (paymentsAt.get(downtown.id) ?? []) : [];
+  if (!downtown || pays.length < 4) return;
+  const refund = (paymentId: string, amountCents: number, reason: string, requestedById: string, extra: Record<string, unknown> = {}) =>
+    tx.billingRefund.create({ data: { tenantId: downtown.rootId, nodeId: downtown.id, paymentId, amountCents, reason, requestedById, requestedAt: new Date(now - 2 * 3_600_000), ...extra } });
+  await refund(pays[0], 25_000, "Treatment cancelled after payment", billing);
+  await refund(pays[1], 8_000, "Insurance covered part of the visit", billing);
+  await refund(pays[2], 5_000, "Goodwill credit for a long wait", manager);
+  await refund(pays[3], 6_000, "Charged twice for X-rays", billing, { status: "approved", approvedById: manager, approvedAt: new Date(now - 3_600_000) });
+}
