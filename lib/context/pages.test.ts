@@ -115,9 +115,11 @@ describe("the tabs each role sees", () => {
     ["care_member", CARE, CARE, ["Overview", "Schedule", "Availability", "Care log"]],
     ["care_viewer", CARE, CARE, ["Overview", "Schedule", "Availability"]],
     ["care_admin", CARE, CARE, ["Overview", "Schedule", "Availability", "Care log", "Reports", "Team", "Roles", "Why can't they see it?"]],
-    ["manager", PRACTICE, PRACTICE, ["Overview", "Users", "Roles", "Locations"]],
+    ["manager", PRACTICE, PRACTICE, ["Overview", "Billing", "Users", "Roles", "Locations"]],
     ["front_desk", PRACTICE, PRACTICE, ["Overview", "Locations"]],
-    ["owner", ENT, LOCATION, ["Overview", "Users", "Roles", "Locations", "Security", "Why can't they see it?"]],
+    ["billing", ENT, LOCATION, ["Overview", "Billing", "Locations"]],
+    ["provider", PRACTICE, PRACTICE, ["Overview", "Locations"]],
+    ["owner", ENT, LOCATION, ["Overview", "Billing", "Users", "Roles", "Locations", "Security", "Why can't they see it?"]],
   ];
   it.each(table)("%s", (role, at, place, expected) => {
     expect(tabs(role, at, place)).toEqual(expected);
@@ -132,5 +134,6 @@ describe("the tabs each role sees", () => {
 
   it("the care section (its layout's 404) exists only at care profiles", () => {
     expect(sectionKinds("/care")).toEqual(["CARE_PROFILE"]);
+    expect([...sectionKinds("/billing")].sort()).toEqual(["ENTERPRISE", "LOCATION", "PRACTICE", "REGION"]);
   });
 });

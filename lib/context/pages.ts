@@ -20,7 +20,9 @@ export type PageKey =
   | "settings.roles"
   | "settings.locations"
   | "settings.security"
-  | "settings.access-check";
+  | "settings.access-check"
+  // Issue 10 (business modules).
+  | "billing";
 
 type PlaceNode = { id: string; kind: NodeKind; tenantId: string };
 
@@ -65,6 +67,8 @@ export const PAGES: readonly PageEntry[] = [
   { key: "care.log", path: "/care/log", label: fixed("Care log"), kinds: CARE_KINDS, permission: "care_events.read", allows: holdsAny("care_events.read", "care_events.create") },
   // Team-wide totals: the whole profile, not a narrower scope.
   { key: "care.reports", path: "/care/reports", label: fixed("Reports"), kinds: CARE_KINDS, permission: "care_reports.read", allows: atPlace("care_reports.read") },
+  // Issue 10 (business modules): billing at clinic places, for whoever reads invoices or refunds there.
+  { key: "billing", path: "/billing", label: fixed("Billing"), kinds: CLINIC_KINDS, permission: "invoices.read", allows: holdsAny("invoices.read", "refunds.read") },
   {
     key: "settings.users",
     path: "/settings/users",
@@ -116,7 +120,7 @@ export function pageAccess(subject: Subject, node: PlaceNode, key: PageKey): Pag
  * loading.tsx boundary has already started a 200 response.
  */
 export function sectionKinds(prefix: string): NodeKind[] {
-  return [...new Set(PAGES.filter((p) => p.path.startsWith(`${prefix}/`)).flatMap((p) => p.kinds))];
+  return [...new Set(PAGES.filter((p) => p.path === prefix || p.path.startsWith(`${prefix}/`)).flatMap((p) => p.kinds))];
 }
 
 export function pageHref(node: { id: string }, key: PageKey): string {
