@@ -19,6 +19,7 @@ export async function seedBillingDemo(tx: Tx, nodes: Map<string, { id: string; r
   const manager = users.get("manager@northwind.test")!;
   const lakesideOwner = users.get("owner@lakeside.test")!;
   const patients = await tx.patient.findMany({ orderBy: [{ lastName: "asc" }, { id: "asc" }], select: { id: true, tenantId: true, nodeId: true, lastName: true } });
+  await seedInventoryDemo(tx, nodes, users);
   const paymentsAt = new Map<string, string[]>();
   for (const [i, p] of patients.entries()) {
     const by = p.tenantId === nodes.get("Lakeside Physio")?.rootId ? lakesideOwner : billing;
@@ -48,4 +49,27 @@ export async function seedBillingDemo(tx: Tx, nodes: Map<string, { id: string; r
   await refund(pays[1], 8_000, "Insurance covered part of the visit", billing);
   await refund(pays[2], 5_000, "Goodwill credit for a long wait", manager);
   await refund(pays[3], 6_000, "Charged twice for X-rays", billing, { status: "approved", approvedById: manager, approvedAt: new Date(now - 3_600_000) });
+}
+
+// [sku, name, unit, quantity, reorder level]: the first two run low at every location.
+const PRODUCTS: [string, string, string, number, number][] = [
+  ["GLV-M", "Nitrile gloves (M)", "box", 3, 10],
+  ["ANS-2", "Lidocaine 2% cartridges", "pack", 1, 4],
+  ["MSK-3", "Surgical masks", "box", 40, 10],
+  ["FLS-1", "Fluoride varnish", "tube", 25, 5],
+  ["BIB-1", "Patient bibs", "case", 12, 3],
+];
+
+/** Inventory demo data: Northwind's products, stock at each location (some low), one order waiting for approval. */
+export async function seedInventoryDemo(tx: Tx, nodes: Map<string, { id: string; rootId: string }>, users: Map<string, string>): Promise<void> {
+  const northwind = nodes.get("Northwind Dental Group");
+  if (!northwind) return;
+  const locations = ["Seattle Downtown", "Seattle Northgate", "Portland Pearl District", "Boston Back Bay", "New York Midtown"].map((n) => nodes.get(n)!).filter(Boolean);
+  for (const [sku, name, unit, quantity, reorderLevel] of PRODUCTS) {
+    const product = await tx.inventoryProduct.create({ data: { tenantId: northwind.id, sku, name, unit } });
+    await tx.inventoryStock.createMany({ data: locations.map((l, i) => ({ tenantId: northwind.id, nodeId: l.id, productId: product.id, quantity: quantity + i * 2, reorderLevel })) });
+    if (sku === "GLV-M" && users.get("inventory@northwind.test")) {
+      await tx.purchaseOrder.create({ data: { tenantId: northwind.id, nodeId: nodes.get("Seattle Downtown")!.id, productId: product.id, quantity: 20, requestedById: users.get("inventory@northwind.test")! } });
+    }
+  }
 }

@@ -131,6 +131,24 @@ export const MODEL_FILTERS = {
       field === "requestedById" ? { requestedById: { not: userId } } : field === "approvedById" ? { OR: [{ approvedById: null }, { approvedById: { not: userId } }] } : undefined,
     toResource: (r) => ({ nodeId: r.nodeId, ownerId: r.requestedById, amount: r.amountCents / 100, requestedById: r.requestedById, approvedById: r.approvedById }),
   } satisfies ModelFilter<Prisma.BillingRefundWhereInput, RefundRow>,
+  // Inventory (issue 10, lib/inventory): stock rows and purchase orders live at a location.
+  inventoryStock: {
+    resource: "stock",
+    tenant: (tenantId) => ({ tenantId }),
+    node: (ids) => ({ nodeId: { in: ids } }),
+    own: () => ({ id: { in: [] } }),
+    assigned: () => ({ id: { in: [] } }),
+    toResource: (r) => ({ nodeId: r.nodeId }),
+  } satisfies ModelFilter<Prisma.InventoryStockWhereInput, { nodeId: string }>,
+  purchaseOrder: {
+    resource: "purchase_orders",
+    tenant: (tenantId) => ({ tenantId }),
+    node: (ids) => ({ nodeId: { in: ids } }),
+    own: (userId) => ({ requestedById: userId }),
+    assigned: (userId) => ({ requestedById: userId }),
+    excludeUser: (field, userId) => (field === "requestedById" ? { requestedById: { not: userId } } : undefined),
+    toResource: (o) => ({ nodeId: o.nodeId, ownerId: o.requestedById, requestedById: o.requestedById }),
+  } satisfies ModelFilter<Prisma.PurchaseOrderWhereInput, { nodeId: string; requestedById: string }>,
 };
 
 export type FilterableModel = keyof typeof MODEL_FILTERS;

@@ -115,11 +115,12 @@ describe("the tabs each role sees", () => {
     ["care_member", CARE, CARE, ["Overview", "Schedule", "Availability", "Care log"]],
     ["care_viewer", CARE, CARE, ["Overview", "Schedule", "Availability"]],
     ["care_admin", CARE, CARE, ["Overview", "Schedule", "Availability", "Care log", "Reports", "Team", "Roles", "Why can't they see it?"]],
-    ["manager", PRACTICE, PRACTICE, ["Overview", "Billing", "Users", "Roles", "Locations"]],
+    ["manager", PRACTICE, PRACTICE, ["Overview", "Billing", "Inventory", "Users", "Roles", "Locations"]],
     ["front_desk", PRACTICE, PRACTICE, ["Overview", "Locations"]],
     ["billing", ENT, LOCATION, ["Overview", "Billing", "Locations"]],
     ["provider", PRACTICE, PRACTICE, ["Overview", "Locations"]],
-    ["owner", ENT, LOCATION, ["Overview", "Billing", "Users", "Roles", "Locations", "Security", "Why can't they see it?"]],
+    ["inventory_manager", PRACTICE, LOCATION, ["Overview", "Inventory", "Locations"]],
+    ["owner", ENT, LOCATION, ["Overview", "Billing", "Inventory", "Users", "Roles", "Locations", "Security", "Why can't they see it?"]],
   ];
   it.each(table)("%s", (role, at, place, expected) => {
     expect(tabs(role, at, place)).toEqual(expected);

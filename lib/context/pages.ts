@@ -22,7 +22,8 @@ export type PageKey =
   | "settings.security"
   | "settings.access-check"
   // Issue 10 (business modules).
-  | "billing";
+  | "billing"
+  | "inventory";
 
 type PlaceNode = { id: string; kind: NodeKind; tenantId: string };
 
@@ -69,6 +70,7 @@ export const PAGES: readonly PageEntry[] = [
   { key: "care.reports", path: "/care/reports", label: fixed("Reports"), kinds: CARE_KINDS, permission: "care_reports.read", allows: atPlace("care_reports.read") },
   // Issue 10 (business modules): billing at clinic places, for whoever reads invoices or refunds there.
   { key: "billing", path: "/billing", label: fixed("Billing"), kinds: CLINIC_KINDS, permission: "invoices.read", allows: holdsAny("invoices.read", "refunds.read") },
+  { key: "inventory", path: "/inventory", label: fixed("Inventory"), kinds: CLINIC_KINDS, permission: "stock.read", allows: holdsAny("stock.read", "purchase_orders.read") },
   {
     key: "settings.users",
     path: "/settings/users",
