@@ -20,6 +20,7 @@ export async function seedBillingDemo(tx: Tx, nodes: Map<string, { id: string; r
   const lakesideOwner = users.get("owner@lakeside.test")!;
   const patients = await tx.patient.findMany({ orderBy: [{ lastName: "asc" }, { id: "asc" }], select: { id: true, tenantId: true, nodeId: true, lastName: true } });
   await seedInventoryDemo(tx, nodes, users);
+  await seedCallsDemo(tx, nodes, users, now);
   const paymentsAt = new Map<string, string[]>();
   for (const [i, p] of patients.entries()) {
     const by = p.tenantId === nodes.get("Lakeside Physio")?.rootId ? lakesideOwner : billing;
@@ -71,5 +72,32 @@ export async function seedInventoryDemo(tx: Tx, nodes: Map<string, { id: string;
     if (sku === "GLV-M" && users.get("inventory@northwind.test")) {
       await tx.purchaseOrder.create({ data: { tenantId: northwind.id, nodeId: nodes.get("Seattle Downtown")!.id, productId: product.id, quantity: 20, requestedById: users.get("inventory@northwind.test")! } });
     }
+  }
+}
+
+/** A day of calls at Seattle Downtown: most assigned to the AI Assistant Handler, two to nobody yet. */
+export async function seedCallsDemo(tx: Tx, nodes: Map<string, { id: string; rootId: string }>, users: Map<string, string>, now = Date.now()): Promise<void> {
+  const downtown = nodes.get("Seattle Downtown");
+  const handler = users.get("ai.handler@northwind.test");
+  if (!downtown || !handler) return;
+  const patients = await tx.patient.findMany({ where: { nodeId: downtown.id }, orderBy: { lastName: "asc" }, select: { id: true, firstName: true } });
+  const topics = ["wants to move Thursday's appointment", "asks about an invoice", "reports tooth pain after a filling", "asks for opening hours", "needs a prescription refill", "asks whether insurance covers a crown"];
+  for (let i = 0; i < 8; i++) {
+    const p = patients[i % Math.max(1, patients.length)];
+    await tx.call.create({
+      data: {
+        tenantId: downtown.rootId,
+        nodeId: downtown.id,
+        callerName: p && i < 6 ? p.firstName : "Unknown caller",
+        callerPhone: `+1 206 555 02${String(i).padStart(2, "0")}`,
+        patientId: p && i < 6 ? p.id : null,
+        startedAt: new Date(now - (8 - i) * 3_600_000),
+        durationSeconds: 60 + i * 37,
+        transcript: `Caller ${topics[i % topics.length]}. AI: noted, a team member will follow up.`,
+        status: i < 2 ? "handled" : "open",
+        summary: i < 2 ? "Called back and resolved." : "",
+        assigneeId: i < 6 ? handler : null,
+      },
+    });
   }
 }

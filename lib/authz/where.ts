@@ -55,6 +55,16 @@ const careEvent = (resource: "care_events" | "care_sensitive") =>
     toResource: (e) => ({ nodeId: e.profileId, ownerId: e.authorId }),
   }) satisfies ModelFilter<Prisma.CareEventWhereInput, CareEventRow>;
 
+const callFilter = (resource: "calls" | "ai_transcriptions") =>
+  ({
+    resource,
+    tenant: (tenantId) => ({ tenantId }),
+    node: (ids) => ({ nodeId: { in: ids } }),
+    own: (userId) => ({ assigneeId: userId }),
+    assigned: (userId) => ({ assigneeId: userId }),
+    toResource: (c) => ({ nodeId: c.nodeId, ownerId: c.assigneeId }),
+  }) satisfies ModelFilter<Prisma.CallWhereInput, { nodeId: string; assigneeId: string | null }>;
+
 export const MODEL_FILTERS = {
   patient: {
     resource: "patients",
@@ -149,6 +159,10 @@ export const MODEL_FILTERS = {
     excludeUser: (field, userId) => (field === "requestedById" ? { requestedById: { not: userId } } : undefined),
     toResource: (o) => ({ nodeId: o.nodeId, ownerId: o.requestedById, requestedById: o.requestedById }),
   } satisfies ModelFilter<Prisma.PurchaseOrderWhereInput, { nodeId: string; requestedById: string }>,
+  // Calls (issue 10, lib/calls): a call's person is its assignee (the AI Assistant Handler's task);
+  // its transcription (ai_transcriptions) maps the same way.
+  call: callFilter("calls"),
+  callTranscription: callFilter("ai_transcriptions"),
 };
 
 export type FilterableModel = keyof typeof MODEL_FILTERS;

@@ -115,12 +115,12 @@ describe("the tabs each role sees", () => {
     ["care_member", CARE, CARE, ["Overview", "Schedule", "Availability", "Care log"]],
     ["care_viewer", CARE, CARE, ["Overview", "Schedule", "Availability"]],
     ["care_admin", CARE, CARE, ["Overview", "Schedule", "Availability", "Care log", "Reports", "Team", "Roles", "Why can't they see it?"]],
-    ["manager", PRACTICE, PRACTICE, ["Overview", "Billing", "Inventory", "Users", "Roles", "Locations"]],
-    ["front_desk", PRACTICE, PRACTICE, ["Overview", "Locations"]],
+    ["manager", PRACTICE, PRACTICE, ["Overview", "Billing", "Inventory", "Calls", "Users", "Roles", "Locations"]],
+    ["front_desk", PRACTICE, PRACTICE, ["Overview", "Calls", "Locations"]],
     ["billing", ENT, LOCATION, ["Overview", "Billing", "Locations"]],
     ["provider", PRACTICE, PRACTICE, ["Overview", "Locations"]],
     ["inventory_manager", PRACTICE, LOCATION, ["Overview", "Inventory", "Locations"]],
-    ["owner", ENT, LOCATION, ["Overview", "Billing", "Inventory", "Users", "Roles", "Locations", "Security", "Why can't they see it?"]],
+    ["owner", ENT, LOCATION, ["Overview", "Billing", "Inventory", "Calls", "Users", "Roles", "Locations", "Security", "Why can't they see it?"]],
   ];
   it.each(table)("%s", (role, at, place, expected) => {
     expect(tabs(role, at, place)).toEqual(expected);

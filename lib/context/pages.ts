@@ -23,7 +23,8 @@ export type PageKey =
   | "settings.access-check"
   // Issue 10 (business modules).
   | "billing"
-  | "inventory";
+  | "inventory"
+  | "calls";
 
 type PlaceNode = { id: string; kind: NodeKind; tenantId: string };
 
@@ -71,6 +72,7 @@ export const PAGES: readonly PageEntry[] = [
   // Issue 10 (business modules): billing at clinic places, for whoever reads invoices or refunds there.
   { key: "billing", path: "/billing", label: fixed("Billing"), kinds: CLINIC_KINDS, permission: "invoices.read", allows: holdsAny("invoices.read", "refunds.read") },
   { key: "inventory", path: "/inventory", label: fixed("Inventory"), kinds: CLINIC_KINDS, permission: "stock.read", allows: holdsAny("stock.read", "purchase_orders.read") },
+  { key: "calls", path: "/calls", label: fixed("Calls"), kinds: CLINIC_KINDS, permission: "calls.read", allows: holdsAny("calls.read") },
   {
     key: "settings.users",
     path: "/settings/users",
