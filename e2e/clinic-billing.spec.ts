@@ -85,3 +85,20 @@ test("Owner: approves above the limit, then can't process it (separation of duti
   await expect(page.getByTestId("export-billing-report")).toBeVisible();
   await screenshot(page, "billing-owner");
 });
+
+test("AI Assistant Handler: only their tasks' calls, transcripts shown, no patient names; no billing or inventory tabs", async ({ page }) => {
+  await signInAs(page, "ai.handler@northwind.test");
+  const seattle = await placeId(page, "Seattle Practice");
+  await page.goto(`/o/${seattle}`);
+  await expect(page.getByRole("link", { name: "Billing", exact: true })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Inventory", exact: true })).toHaveCount(0);
+  await page.getByRole("link", { name: "Calls", exact: true }).click();
+  await expect(page.getByTestId("call-row")).toHaveCount(6);
+  await expect(page.getByTestId("call-transcript")).toHaveCount(6);
+  const html = await page.content();
+  for (const lastName of ["Lovelace", "Hopper", "Hamilton", "Johnson", "Liskov"]) expect(html).not.toContain(lastName);
+  await expectAccessible(page);
+  await screenshot(page, "calls-handler");
+  await page.goto(`/o/${seattle}/billing`);
+  await expect(page).toHaveURL(/denied=invoices\.read/);
+});
