@@ -8,6 +8,7 @@ import { addDays, localDate, weekOf, zonedToUtc } from "../lib/care/time";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./demo-accounts";
 import { seedIdentityDemo } from "./seed-identity";
 import { seedClinicalDemo } from "./seed-clinical";
+import { seedBillingDemo } from "./seed-billing";
 
 export { DEMO_ACCOUNTS, DEMO_PASSWORD };
 
@@ -186,6 +187,7 @@ export async function seedDemoData(db: Db): Promise<{ seeded: boolean }> {
         }
       }
       await seedClinicalDemo(tx, nodes, users);
+      await seedBillingDemo(tx, nodes, users);
     },
     { timeout: 60_000 },
   );

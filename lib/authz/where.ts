@@ -37,6 +37,9 @@ const patientAssignees = (p?: PatientRow) => [
 export type ShiftRow = { profileId: string; assigneeId: string | null };
 export type CareEventRow = { profileId: string; authorId: string; sensitive: boolean };
 export type AvailabilityRow = { profileId: string; userId: string };
+export type BillingRow = { nodeId: string; createdById: string | null };
+export type PaymentRow = { nodeId: string; processedById: string | null };
+export type RefundRow = { nodeId: string; requestedById: string; approvedById: string | null; amountCents: number };
 
 /**
  * Care-team records live at their care profile. A shift's person is its assignee (an open shift has
@@ -51,6 +54,16 @@ const careEvent = (resource: "care_events" | "care_sensitive") =>
     assigned: (userId) => ({ authorId: userId }),
     toResource: (e) => ({ nodeId: e.profileId, ownerId: e.authorId }),
   }) satisfies ModelFilter<Prisma.CareEventWhereInput, CareEventRow>;
+
+const callFilter = (resource: "calls" | "ai_transcriptions") =>
+  ({
+    resource,
+    tenant: (tenantId) => ({ tenantId }),
+    node: (ids) => ({ nodeId: { in: ids } }),
+    own: (userId) => ({ assigneeId: userId }),
+    assigned: (userId) => ({ assigneeId: userId }),
+    toResource: (c) => ({ nodeId: c.nodeId, ownerId: c.assigneeId }),
+  }) satisfies ModelFilter<Prisma.CallWhereInput, { nodeId: string; assigneeId: string | null }>;
 
 export const MODEL_FILTERS = {
   patient: {
@@ -91,6 +104,65 @@ export const MODEL_FILTERS = {
     assigned: (userId) => ({ userId }),
     toResource: (a) => ({ nodeId: a.profileId, ownerId: a.userId }),
   } satisfies ModelFilter<Prisma.CareAvailabilityWhereInput, AvailabilityRow>,
+  // Billing (issue 10, lib/billing): rows live at a location; their person is whoever created them.
+  // A refund's amount (dollars) feeds "approve under $200"; its requester/approver feed separation of duties.
+  billingCharge: {
+    resource: "charges",
+    tenant: (tenantId) => ({ tenantId }),
+    node: (ids) => ({ nodeId: { in: ids } }),
+    own: (userId) => ({ createdById: userId }),
+    assigned: (userId) => ({ createdById: userId }),
+    toResource: (c) => ({ nodeId: c.nodeId, ownerId: c.createdById }),
+  } satisfies ModelFilter<Prisma.BillingChargeWhereInput, BillingRow>,
+  billingInvoice: {
+    resource: "invoices",
+    tenant: (tenantId) => ({ tenantId }),
+    node: (ids) => ({ nodeId: { in: ids } }),
+    own: (userId) => ({ createdById: userId }),
+    assigned: (userId) => ({ createdById: userId }),
+    toResource: (c) => ({ nodeId: c.nodeId, ownerId: c.createdById }),
+  } satisfies ModelFilter<Prisma.BillingInvoiceWhereInput, BillingRow>,
+  billingPayment: {
+    resource: "payments",
+    tenant: (tenantId) => ({ tenantId }),
+    node: (ids) => ({ nodeId: { in: ids } }),
+    own: (userId) => ({ processedById: userId }),
+    assigned: (userId) => ({ processedById: userId }),
+    toResource: (p) => ({ nodeId: p.nodeId, ownerId: p.processedById }),
+  } satisfies ModelFilter<Prisma.BillingPaymentWhereInput, PaymentRow>,
+  billingRefund: {
+    resource: "refunds",
+    tenant: (tenantId) => ({ tenantId }),
+    node: (ids) => ({ nodeId: { in: ids } }),
+    own: (userId) => ({ requestedById: userId }),
+    assigned: (userId) => ({ requestedById: userId }),
+    amount: (max) => ({ amountCents: { lt: Math.round(max * 100) } }),
+    excludeUser: (field, userId) =>
+      field === "requestedById" ? { requestedById: { not: userId } } : field === "approvedById" ? { OR: [{ approvedById: null }, { approvedById: { not: userId } }] } : undefined,
+    toResource: (r) => ({ nodeId: r.nodeId, ownerId: r.requestedById, amount: r.amountCents / 100, requestedById: r.requestedById, approvedById: r.approvedById }),
+  } satisfies ModelFilter<Prisma.BillingRefundWhereInput, RefundRow>,
+  // Inventory (issue 10, lib/inventory): stock rows and purchase orders live at a location.
+  inventoryStock: {
+    resource: "stock",
+    tenant: (tenantId) => ({ tenantId }),
+    node: (ids) => ({ nodeId: { in: ids } }),
+    own: () => ({ id: { in: [] } }),
+    assigned: () => ({ id: { in: [] } }),
+    toResource: (r) => ({ nodeId: r.nodeId }),
+  } satisfies ModelFilter<Prisma.InventoryStockWhereInput, { nodeId: string }>,
+  purchaseOrder: {
+    resource: "purchase_orders",
+    tenant: (tenantId) => ({ tenantId }),
+    node: (ids) => ({ nodeId: { in: ids } }),
+    own: (userId) => ({ requestedById: userId }),
+    assigned: (userId) => ({ requestedById: userId }),
+    excludeUser: (field, userId) => (field === "requestedById" ? { requestedById: { not: userId } } : undefined),
+    toResource: (o) => ({ nodeId: o.nodeId, ownerId: o.requestedById, requestedById: o.requestedById }),
+  } satisfies ModelFilter<Prisma.PurchaseOrderWhereInput, { nodeId: string; requestedById: string }>,
+  // Calls (issue 10, lib/calls): a call's person is its assignee (the AI Assistant Handler's task);
+  // its transcription (ai_transcriptions) maps the same way.
+  call: callFilter("calls"),
+  callTranscription: callFilter("ai_transcriptions"),
 };
 
 export type FilterableModel = keyof typeof MODEL_FILTERS;

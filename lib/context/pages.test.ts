@@ -115,9 +115,12 @@ describe("the tabs each role sees", () => {
     ["care_member", CARE, CARE, ["Overview", "Schedule", "Availability", "Care log"]],
     ["care_viewer", CARE, CARE, ["Overview", "Schedule", "Availability"]],
     ["care_admin", CARE, CARE, ["Overview", "Schedule", "Availability", "Care log", "Reports", "Team", "Roles", "Why can't they see it?", "Activity log"]],
-    ["manager", PRACTICE, PRACTICE, ["Overview", "Patients", "Users", "Roles", "Locations"]],
-    ["front_desk", PRACTICE, PRACTICE, ["Overview", "Patients", "Locations"]],
-    ["owner", ENT, LOCATION, ["Overview", "Patients", "Users", "Roles", "Locations", "Security", "Why can't they see it?", "Activity log"]],
+    ["manager", PRACTICE, PRACTICE, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Users", "Roles", "Locations"]],
+    ["front_desk", PRACTICE, PRACTICE, ["Overview", "Patients", "Calls", "Locations"]],
+    ["billing", ENT, LOCATION, ["Overview", "Patients", "Billing", "Locations"]],
+    ["provider", PRACTICE, PRACTICE, ["Overview", "Patients", "Locations"]],
+    ["inventory_manager", PRACTICE, LOCATION, ["Overview", "Inventory", "Locations"]],
+    ["owner", ENT, LOCATION, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Users", "Roles", "Locations", "Security", "Why can't they see it?", "Activity log"]],
   ];
   it.each(table)("%s", (role, at, place, expected) => {
     expect(tabs(role, at, place)).toEqual(expected);
@@ -132,5 +135,6 @@ describe("the tabs each role sees", () => {
 
   it("the care section (its layout's 404) exists only at care profiles", () => {
     expect(sectionKinds("/care")).toEqual(["CARE_PROFILE"]);
+    expect([...sectionKinds("/billing")].sort()).toEqual(["ENTERPRISE", "LOCATION", "PRACTICE", "REGION"]);
   });
 });

@@ -24,7 +24,11 @@ export type PageKey =
   // Issue 9: the activity log (and its person / patient histories as sub-pages).
   | "settings.activity"
   // issue 10 (clinical)
-  | "patients";
+  | "patients"
+  // Issue 10 (business modules).
+  | "billing"
+  | "inventory"
+  | "calls";
 
 type PlaceNode = { id: string; kind: NodeKind; tenantId: string };
 
@@ -71,6 +75,10 @@ export const PAGES: readonly PageEntry[] = [
   { key: "care.reports", path: "/care/reports", label: fixed("Reports"), kinds: CARE_KINDS, permission: "care_reports.read", allows: atPlace("care_reports.read") },
   // issue 10 (clinical): patients (a patient's own page uses this entry).
   { key: "patients", path: "/patients", label: fixed("Patients"), kinds: CLINIC_KINDS, permission: "patients.read_contact", allows: holdsAny("patients.read_contact") },
+  // Issue 10 (business modules): billing at clinic places, for whoever reads invoices or refunds there.
+  { key: "billing", path: "/billing", label: fixed("Billing"), kinds: CLINIC_KINDS, permission: "invoices.read", allows: holdsAny("invoices.read", "refunds.read") },
+  { key: "inventory", path: "/inventory", label: fixed("Inventory"), kinds: CLINIC_KINDS, permission: "stock.read", allows: holdsAny("stock.read", "purchase_orders.read") },
+  { key: "calls", path: "/calls", label: fixed("Calls"), kinds: CLINIC_KINDS, permission: "calls.read", allows: holdsAny("calls.read") },
   {
     key: "settings.users",
     path: "/settings/users",
