@@ -40,7 +40,7 @@ test.describe("feature flags", () => {
     await page.getByLabel("Something at a location").check();
     await page.getByLabel("Person").selectOption({ label: "Wes Admin (west.admin@northwind.test)" });
     await page.getByLabel("Location", { exact: true }).selectOption({ label: "West Region" });
-    await page.getByLabel("Action").selectOption({ label: "Locations: read" });
+    await page.getByLabel("Action").selectOption({ label: "Locations & org tree: read" });
     await page.getByRole("button", { name: "Explain" }).click();
     await expect(page.getByTestId("feature-enterpriseManagement")).toContainText("Hidden");
     await expect(page.getByTestId("feature-enterpriseManagement")).toContainText("Enterprise management is on, but hidden from Admin.");
