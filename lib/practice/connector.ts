@@ -48,16 +48,21 @@ export class PracticeSystemClient {
   ) {}
 
   private async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(new URL(path, this.baseUrl), {
-        method,
-        headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...(this.opts.token ? { authorization: `Bearer ${this.opts.token}` } : {}), ...headers },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
-      });
-    } catch (err) {
-      throw new PracticeSystemUnavailable(`The practice system at ${this.baseUrl} did not answer (${(err as Error).message}).`);
+    let res: Response | null = null;
+    // A reads (and a keyed write) are safe to repeat: one retry covers a kept-alive socket the peer just closed.
+    const attempts = method === "GET" || headers["idempotency-key"] ? 2 : 1;
+    for (let i = 0; !res; i++) {
+      try {
+        res = await fetch(new URL(path, this.baseUrl), {
+          method,
+          headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...(this.opts.token ? { authorization: `Bearer ${this.opts.token}` } : {}), ...headers },
+          body: body !== undefined ? JSON.stringify(body) : undefined,
+          signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
+        });
+      } catch (err) {
+        if (i + 1 >= attempts) throw new PracticeSystemUnavailable(`The practice system at ${this.baseUrl} did not answer (${(err as Error).message}).`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
     const data = (await res.json().catch(() => ({}))) as { error?: string; fields?: Record<string, string[]> };
     if (res.status >= 500) throw new PracticeSystemUnavailable(`The practice system answered ${res.status}.`);
