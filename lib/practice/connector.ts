@@ -94,3 +94,8 @@ export class PracticeSystemClient {
   /** The change feed after `cursor` (exclusive), oldest first; `cursor` in the answer is where to continue. */
   changes = (after: number, limit = 100) => this.request<{ changes: LegacyChange[]; cursor: number }>("GET", `/api/changes?after=${after}&limit=${limit}`);
 }
+
+/** The practice system this app talks to: PRACTICE_SYSTEM_URL (default http://127.0.0.1:4400) and PRACTICE_SYSTEM_TOKEN. */
+export function practiceClientFromEnv(env: NodeJS.ProcessEnv = process.env): PracticeSystemClient {
+  return new PracticeSystemClient(env.PRACTICE_SYSTEM_URL || "http://127.0.0.1:4400", { token: env.PRACTICE_SYSTEM_TOKEN || undefined });
+}
