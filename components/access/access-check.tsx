@@ -141,6 +141,20 @@ export function AccessCheck({
               </p>
             )}
             {result.note && <p className="text-sm text-slate-600">{result.note}</p>}
+            <div className="border-t border-slate-200 pt-3">
+              <h3 className="text-sm font-semibold">Features they see here</h3>
+              <ul className="mt-2 space-y-2" data-testid="access-features">
+                {result.features.map((f) => (
+                  <li key={f.flag} className="text-sm" data-testid={`feature-${f.flag}`}>
+                    <span className={`mr-2 inline-flex rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ${f.visible ? "bg-emerald-50 text-emerald-800 ring-emerald-200" : "bg-slate-100 text-slate-700 ring-slate-300"}`}>
+                      {f.visible ? "Shown" : "Hidden"}
+                    </span>
+                    <span className="font-medium">{f.label}:</span> {f.reason}
+                    {f.fix && <span className="text-slate-600"> {f.fix}</span>}
+                  </li>
+                ))}
+              </ul>
+            </div>
           </div>
         )}
       </section>

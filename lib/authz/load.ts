@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db, Tx } from "../db/client";
 import { compileSubject, type RoleRow, type Subject } from "./subject";
-import { buildTree, type NodeRow, type TenantTree } from "./tree";
+import { buildTree, type FlagRow, type NodeRow, type TenantTree } from "./tree";
 
 /**
  * Loads and caches compiled subjects. A subject is reused while the versions of every tenant it
@@ -66,11 +66,14 @@ export class SubjectLoader {
     const cached = this.trees.get(rootId);
     if (cached && cached.version === version) return cached;
     this.stats.treeLoads++;
-    const rows: NodeRow[] = await this.db.orgNode.findMany({
-      where: { rootId },
-      select: { id: true, parentId: true, rootId: true, kind: true, name: true, timeZone: true, featureFlags: true, archivedAt: true },
-    });
-    const tree = buildTree(rootId, rows, version);
+    const [rows, flagRows]: [NodeRow[], FlagRow[]] = await Promise.all([
+      this.db.orgNode.findMany({
+        where: { rootId },
+        select: { id: true, parentId: true, rootId: true, kind: true, name: true, timeZone: true, featureFlags: true, archivedAt: true },
+      }),
+      this.db.featureFlag.findMany({ where: { tenantId: rootId }, select: { flag: true, enabled: true, hiddenRoleIds: true } }),
+    ]);
+    const tree = buildTree(rootId, rows, version, flagRows);
     this.trees.set(rootId, tree);
     return tree;
   }

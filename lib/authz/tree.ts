@@ -33,10 +33,19 @@ export interface TenantTree {
   readonly rootId: string;
   readonly version: number;
   readonly featureFlags: Readonly<Record<string, boolean>>;
+  /** Per flag, the role ids that don't see the feature while it is on (issue 14). */
+  readonly hiddenRoles: Readonly<Record<string, readonly string[]>>;
   readonly nodes: ReadonlyMap<string, TreeNode>;
 }
 
-export function buildTree(rootId: string, rows: readonly NodeRow[], version = 0): TenantTree {
+/** A tenant's feature_flags row (issue 14): overrides the root's featureFlags JSON for that flag. */
+export interface FlagRow {
+  flag: string;
+  enabled: boolean;
+  hiddenRoleIds: readonly string[];
+}
+
+export function buildTree(rootId: string, rows: readonly NodeRow[], version = 0, flagRows: readonly FlagRow[] = []): TenantTree {
   const byId = new Map(rows.map((r) => [r.id, r]));
   const root = byId.get(rootId);
   if (!root || root.parentId !== null) throw new Error(`Tenant root ${rootId} is missing or has a parent`);
@@ -73,7 +82,13 @@ export function buildTree(rootId: string, rows: readonly NodeRow[], version = 0)
     if (row.rootId !== rootId) throw new Error(`Node ${row.id} belongs to another tenant`);
     build(row, new Set());
   }
-  return { rootId, version, featureFlags: flagsOf(root.featureFlags), nodes };
+  const featureFlags = flagsOf(root.featureFlags);
+  const hiddenRoles: Record<string, readonly string[]> = {};
+  for (const f of flagRows) {
+    featureFlags[f.flag] = f.enabled;
+    if (f.hiddenRoleIds.length) hiddenRoles[f.flag] = [...f.hiddenRoleIds];
+  }
+  return { rootId, version, featureFlags, hiddenRoles, nodes };
 }
 
 function flagsOf(json: unknown): Record<string, boolean> {

@@ -1,4 +1,4 @@
-import { decide, enterpriseModeRoots, lookupNode, type Permission, type Subject } from "../authz";
+import { decide, enterpriseButtonBindings, lookupNode, type Permission, type Subject } from "../authz";
 import type { CompiledBinding } from "../authz/subject";
 import type { NodeKind, TenantTree } from "../authz/tree";
 
@@ -93,9 +93,8 @@ export function can(subject: Subject, permission: Permission, nodeId: string): b
  * with enterprise management on. Empty when the button must not show.
  */
 export function enterpriseEntries(subject: Subject, now = Date.now()): EnterableNode[] {
-  const roots = new Set(enterpriseModeRoots(subject, now));
-  return subject.bindings
-    .filter((b) => roots.has(b.rootId) && b.expiresAt > now && modeOf(b.nodeKind) === "enterprise")
+  // Only the bindings whose role sees the button (feature flags, issue 14).
+  return enterpriseButtonBindings(subject, now)
     .map((b) => enterable(subject, b.nodeId, now)!)
     .filter(Boolean)
     .sort((a, b) => a.depth - b.depth)

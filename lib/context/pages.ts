@@ -1,4 +1,4 @@
-import type { Permission, Subject } from "../authz";
+import { featureVisible, type FeatureFlag, type Permission, type Subject } from "../authz";
 import type { NodeKind } from "../authz/tree";
 import { can, holds } from "./enterable";
 
@@ -28,7 +28,9 @@ export type PageKey =
   // Issue 10 (business modules).
   | "billing"
   | "inventory"
-  | "calls";
+  | "calls"
+  // Feature flags (issue 14).
+  | "settings.features";
 
 type PlaceNode = { id: string; kind: NodeKind; tenantId: string };
 
@@ -43,6 +45,8 @@ export interface PageEntry {
   permission: Permission | null;
   /** Does the person's role at the place show the page? The nav and the guard both ask this. */
   allows: (subject: Subject, node: PlaceNode) => boolean;
+  /** A module behind a feature flag (issue 14): the page shows only where the flag is on and not hidden from the role. */
+  flag?: FeatureFlag;
 }
 
 const ALL_KINDS: readonly NodeKind[] = ["ENTERPRISE", "REGION", "PRACTICE", "LOCATION", "CARE_PROFILE"];
@@ -72,7 +76,7 @@ export const PAGES: readonly PageEntry[] = [
   },
   { key: "care.log", path: "/care/log", label: fixed("Care log"), kinds: CARE_KINDS, permission: "care_events.read", allows: holdsAny("care_events.read", "care_events.create") },
   // Team-wide totals: the whole profile, not a narrower scope.
-  { key: "care.reports", path: "/care/reports", label: fixed("Reports"), kinds: CARE_KINDS, permission: "care_reports.read", allows: atPlace("care_reports.read") },
+  { key: "care.reports", path: "/care/reports", label: fixed("Reports"), kinds: CARE_KINDS, permission: "care_reports.read", allows: atPlace("care_reports.read"), flag: "careReportsModule" },
   // issue 10 (clinical): patients (a patient's own page uses this entry).
   { key: "patients", path: "/patients", label: fixed("Patients"), kinds: CLINIC_KINDS, permission: "patients.read_contact", allows: holdsAny("patients.read_contact") },
   // Issue 10 (business modules): billing at clinic places, for whoever reads invoices or refunds there.
@@ -106,6 +110,16 @@ export const PAGES: readonly PageEntry[] = [
     kinds: ALL_KINDS,
     permission: "members.manage_roles",
     allows: atPlace("members.manage_roles"),
+    flag: "accessCheckModule",
+  },
+  // Feature flags (issue 14): the tenant's flags, at its root; platform staff turn on the platform ones.
+  {
+    key: "settings.features",
+    path: "/settings/features",
+    label: fixed("Features"),
+    kinds: ALL_KINDS,
+    permission: "settings.read",
+    allows: (subject, node) => node.id === node.tenantId && can(subject, "settings.read", node.id),
   },
   // Issue 9: the audit log of the place (a region's admin sees their subtree's events).
   { key: "settings.activity", path: "/settings/activity", label: fixed("Activity log"), kinds: ALL_KINDS, permission: "audit_log.read", allows: atPlace("audit_log.read") },
@@ -123,6 +137,7 @@ export type PageAccess = "ok" | "not_found" | "denied";
 export function pageAccess(subject: Subject, node: PlaceNode, key: PageKey): PageAccess {
   const page = pageEntry(key);
   if (!page.kinds.includes(node.kind)) return "not_found";
+  if (page.flag && !featureVisible(subject, node.id, page.flag)) return "denied";
   return page.allows(subject, node) ? "ok" : "denied";
 }
 

@@ -1,6 +1,6 @@
 import { notFound } from "../api/errors";
 import { inSubtree } from "../orgs/nodes";
-import { CATALOGUE, PERMISSIONS, RESOURCE_INCLUDE, decide, explain, resourceOf, resourceOfRow, where, type Explanation, type Permission, type Subject } from "../authz";
+import { CATALOGUE, FEATURE_FLAGS, FLAG_KEYS, explainEnterpriseButton, explainFlag, type FlagExplanation, PERMISSIONS, RESOURCE_INCLUDE, decide, explain, resourceOf, resourceOfRow, where, type Explanation, type Permission, type Subject } from "../authz";
 import { SubjectLoader } from "../authz/load";
 import type { Db, Tx } from "../db/client";
 import { findMember, listMembers } from "./directory";
@@ -41,6 +41,7 @@ export async function checkAccess(tx: Tx, admin: Subject, placeId: string, input
   const subject = await new SubjectLoader(tx).load(person.id);
   const explanation: Explanation = explain(subject, input.permission, ref);
   return {
+    features: featuresFor(subject, ref.nodeId),
     person: { id: person.id, name: person.name, email: person.email, status: person.memberStatus },
     target: label,
     action: `${CATALOGUE[resourceOf(input.permission)].label}: ${input.permission.split(".")[1].replace(/_/g, " ")}`,
@@ -76,4 +77,14 @@ export async function accessCheckChoices(db: Db | Tx, admin: Subject, place: { i
     patients: patients.map((p) => ({ id: p.id, label: `${p.lastName}, ${p.firstName} (${p.node.name})` })),
     permissions,
   };
+}
+
+/**
+ * The feature flags as the person meets them at the place (issue 14): the Enterprise button (their
+ * enterprise- or region-level roles) and each module, with the reason when they don't see it.
+ */
+export function featuresFor(subject: Subject, nodeId: string): FlagExplanation[] {
+  return FLAG_KEYS.filter((f) => f !== "emSync").map((flag) =>
+    flag === "enterpriseManagement" ? { ...explainEnterpriseButton(subject, nodeId), label: "Enterprise button" } : { ...explainFlag(subject, nodeId, flag), label: FEATURE_FLAGS[flag].label },
+  );
 }
