@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { RefundActions } from "@/components/billing/refund-actions";
 import { CareHeader, EmptyState, cardClass, linkButton } from "@/components/care/ui";
-import { inputClass } from "@/components/ui/form";
+import { inputClass } from "@/components/ui/classes";
 import { decide } from "@/lib/authz";
 import { PAGE_SIZE, billingPlace, billingReport, listInvoices, listRefunds, money, type ReportRow } from "@/lib/billing/billing";
 import { requirePage } from "@/lib/context/server";

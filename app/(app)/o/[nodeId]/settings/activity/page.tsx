@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActivityTable } from "@/components/activity/activity-table";
 import { VerifyChainButton } from "@/components/activity/verify-chain-button";
-import { buttonClass, inputClass } from "@/components/activity/styles";
+import { buttonClass, inputClass } from "@/components/ui/classes";
 import { AppError } from "@/lib/api/errors";
 import { activityFacets, activityListQuery, listActivity, OUTCOMES } from "@/lib/audit/activity";
 import { can } from "@/lib/context/enterable";

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActivityTable } from "@/components/activity/activity-table";
 import { PrintButton } from "@/components/activity/print-button";
-import { buttonClass, inputClass } from "@/components/activity/styles";
+import { buttonClass, inputClass } from "@/components/ui/classes";
 import { activityFilters } from "@/lib/audit/activity";
 import { complianceReport } from "@/lib/audit/history";
 import { requirePage } from "@/lib/context/server";
