@@ -1,4 +1,4 @@
-import type { Subject } from "./subject";
+import { isLive, type Subject } from "./subject";
 
 export const FEATURE_FLAGS = {
   enterpriseManagement: "Enterprise management (the Enterprise button and cross-practice view)",
@@ -18,7 +18,7 @@ export function flagEnabled(subject: Subject, rootId: string, flag: FeatureFlag)
 export function enterpriseModeRoots(subject: Subject, now = Date.now()): string[] {
   const roots = new Set<string>();
   for (const b of subject.bindings) {
-    if (b.expiresAt <= now) continue;
+    if (!isLive(b, now)) continue;
     if ((b.nodeKind === "ENTERPRISE" || b.nodeKind === "REGION") && flagEnabled(subject, b.rootId, "enterpriseManagement")) roots.add(b.rootId);
   }
   return [...roots];
