@@ -115,9 +115,9 @@ describe("the tabs each role sees", () => {
     ["care_member", CARE, CARE, ["Overview", "Schedule", "Availability", "Care log"]],
     ["care_viewer", CARE, CARE, ["Overview", "Schedule", "Availability"]],
     ["care_admin", CARE, CARE, ["Overview", "Schedule", "Availability", "Care log", "Reports", "Team", "Roles", "Why can't they see it?"]],
-    ["manager", PRACTICE, PRACTICE, ["Overview", "Users", "Roles", "Locations"]],
-    ["front_desk", PRACTICE, PRACTICE, ["Overview", "Locations"]],
-    ["owner", ENT, LOCATION, ["Overview", "Users", "Roles", "Locations", "Security", "Why can't they see it?"]],
+    ["manager", PRACTICE, PRACTICE, ["Overview", "Users", "Roles", "Locations", "Access requests"]],
+    ["front_desk", PRACTICE, PRACTICE, ["Overview", "Locations", "Access requests"]],
+    ["owner", ENT, LOCATION, ["Overview", "Users", "Roles", "Locations", "Security", "Why can't they see it?", "Access requests"]],
   ];
   it.each(table)("%s", (role, at, place, expected) => {
     expect(tabs(role, at, place)).toEqual(expected);

@@ -20,7 +20,9 @@ export type PageKey =
   | "settings.roles"
   | "settings.locations"
   | "settings.security"
-  | "settings.access-check";
+  | "settings.access-check"
+  // Temporary access (issue 11).
+  | "settings.access-requests";
 
 type PlaceNode = { id: string; kind: NodeKind; tenantId: string };
 
@@ -93,6 +95,9 @@ export const PAGES: readonly PageEntry[] = [
     permission: "members.manage_roles",
     allows: atPlace("members.manage_roles"),
   },
+  // Temporary access (issue 11): anyone with a role at the place may ask for more access; the
+  // approvers see what waits for them (lib/access/requests.ts decides who may answer what).
+  { key: "settings.access-requests", path: "/settings/access-requests", label: fixed("Access requests"), kinds: CLINIC_KINDS, permission: null, allows: () => true },
 ];
 
 const BY_KEY = new Map(PAGES.map((p) => [p.key, p]));
