@@ -62,7 +62,7 @@ export function RoleAssignmentTable({
           onChange={(e) => dates.onChange(p.id, field, e.target.value)}
           aria-invalid={field === "until" && problem ? true : undefined}
           aria-describedby={field === "until" && problem ? `${idPrefix}-problem` : undefined}
-          className="w-full rounded-md border border-slate-300 px-2 py-1 text-sm disabled:bg-slate-50 disabled:text-slate-400"
+          className="w-full rounded-md border border-slate-300 px-2 py-1 text-sm disabled:bg-slate-100 disabled:text-slate-600"
           data-testid={`${field}-${p.name}`}
         />
         {field === "until" && problem && (
