@@ -56,6 +56,10 @@ const OPEN: Record<string, { access: OpenAccess; why: string }> = {
   "app/api/sso/oidc/callback/route.ts GET": { access: "public", why: "the IdP's redirect back (state, PKCE, signed ID token checked)" },
   "app/api/sso/saml/[connectionId]/acs/route.ts POST": { access: "public", why: "the IdP's signed SAML response (signature, audience, recipient, expiry, InResponseTo checked)" },
   "app/api/sso/saml/[connectionId]/metadata/route.ts GET": { access: "public", why: "our SP metadata for the IdP's admin, no data" },
+  // Temporary access (issue 11): the request is for a place the caller may not reach yet, so the
+  // domain answers 404 outside every tenant they hold a live role in, and applies the approval policy.
+  "lib/access/actions.ts requestAccess": { access: "signedIn", why: "ask for a role at a place of a tenant the caller belongs to (404 otherwise)" },
+  "lib/access/actions.ts answerAccessRequest": { access: "signedIn", why: "approvers come from the policy per request (level at its place; never one's own; 404 outside the tenant)" },
 };
 
 type Wrapper = "route" | "action";

@@ -7,13 +7,14 @@ import { useServerAction } from "@/components/client/use-server-action";
 import { RoleAssignmentTable } from "@/components/members/role-assignment-table";
 import type { RoleOption } from "@/components/ui/select";
 import type { LocationNode } from "@/lib/orgs/manage";
+import { datesProblem, endDayOf, endOfDayIso, startDayOf, startOfDayIso } from "@/lib/access/dates";
 
 /** Someone who belongs to the place, with their role at each node. */
 export interface Person {
   id: string;
   name: string;
   email: string;
-  roles: { nodeId: string; roleId: string }[];
+  roles: { nodeId: string; roleId: string; startsAt?: string | null; expiresAt?: string | null }[];
 }
 
 /** Give one person a different role at each place (Manager at Seattle, Front Desk at Portland). */
@@ -24,15 +25,36 @@ export function AssignRoles({ placeId, nodes, people, roles, onDone }: { placeId
   const current = useMemo(() => new Map(person?.roles.map((r) => [r.nodeId, r.roleId]) ?? []), [person]);
   const [choice, setChoice] = useState<Record<string, string>>({});
   const [localError, setError] = useState<string | null>(null);
-  useEffect(() => setChoice({}), [userId]);
-  const changed = (nodeId: string) => choice[nodeId] !== undefined && (choice[nodeId] || null) !== (current.get(nodeId) ?? null);
-  const changes = nodes.filter((n) => changed(n.id)).map((n) => ({ nodeId: n.id, roleId: choice[n.id] || null }));
+  // Temporary access (issue 11): From/Until days per place, inclusive.
+  const currentDates = useMemo(() => new Map(person?.roles.map((r) => [r.nodeId, { from: startDayOf(r.startsAt), until: endDayOf(r.expiresAt) }]) ?? []), [person]);
+  const [dateChoice, setDateChoice] = useState<Record<string, { from: string; until: string }>>({});
+  useEffect(() => {
+    setChoice({});
+    setDateChoice({});
+  }, [userId]);
+  const roleOf = (nodeId: string) => (choice[nodeId] ?? current.get(nodeId) ?? "") || null;
+  const datesOf = (nodeId: string) => dateChoice[nodeId] ?? currentDates.get(nodeId) ?? { from: "", until: "" };
+  const datesChanged = (nodeId: string) => {
+    const a = datesOf(nodeId);
+    const b = currentDates.get(nodeId) ?? { from: "", until: "" };
+    return a.from !== b.from || a.until !== b.until;
+  };
+  const changed = (nodeId: string) => (choice[nodeId] !== undefined && (choice[nodeId] || null) !== (current.get(nodeId) ?? null)) || (roleOf(nodeId) !== null && datesChanged(nodeId));
+  const problemAt = (nodeId: string) => (roleOf(nodeId) && datesChanged(nodeId) ? datesProblem(datesOf(nodeId).from, datesOf(nodeId).until) : null);
+  const changes = nodes
+    .filter((n) => changed(n.id))
+    .map((n) => {
+      const roleId = roleOf(n.id);
+      if (!roleId || !datesChanged(n.id)) return { nodeId: n.id, roleId };
+      return { nodeId: n.id, roleId, startsAt: startOfDayIso(datesOf(n.id).from), expiresAt: endOfDayIso(datesOf(n.id).until) };
+    });
   const save = useServerAction(() => assignLocationRolesAction({ placeId, userId, assignments: changes }), {
     refresh: true,
     invalidate: [queryKeys.members()],
     onSuccess: () => {
       onDone(`Saved ${person?.name}'s roles (${changes.length} ${changes.length === 1 ? "place" : "places"} changed).`);
       setChoice({});
+      setDateChoice({});
     },
   });
   const error = localError ?? save.message;
@@ -51,6 +73,7 @@ export function AssignRoles({ placeId, nodes, people, roles, onDone }: { placeId
           setError(null);
           if (!userId) return setError("Choose a person.");
           if (changes.length === 0) return setError("Change at least one place's role first.");
+          if (nodes.some((n) => problemAt(n.id))) return setError("Fix the dates marked below.");
           void save.run(undefined);
         }}
       >
@@ -82,6 +105,11 @@ export function AssignRoles({ placeId, nodes, people, roles, onDone }: { placeId
             changed={changed}
             selectId={(nodeId) => `${uid}-${nodeId}`}
             selectTestId={(n) => `assign-role-${n.name}`}
+            dates={{
+              value: datesOf,
+              onChange: (nodeId, field, day) => setDateChoice((c) => ({ ...c, [nodeId]: { ...datesOf(nodeId), [field]: day } })),
+              problem: problemAt,
+            }}
           />
         )}
         <button type="submit" disabled={save.pending || !person} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60" data-testid="assign-save">

@@ -25,6 +25,7 @@ export function RoleAssignmentTable({
   person,
   changed,
   selectTestId,
+  dates,
 }: {
   places: PlaceOption[];
   /** The roles a row offers, given the role it shows now. */
@@ -36,7 +37,59 @@ export function RoleAssignmentTable({
   person?: string;
   changed?: (placeId: string) => boolean;
   selectTestId?: (place: PlaceOption) => string;
+  /** Temporary access (issue 11): a From and an Until day per row (inclusive; empty = no limit). */
+  dates?: {
+    value: (placeId: string) => { from: string; until: string };
+    onChange: (placeId: string, field: "from" | "until", day: string) => void;
+    problem?: (placeId: string) => string | null;
+  };
 }) {
+  const dateCells = (p: PlaceOption, idPrefix: string) => {
+    if (!dates) return null;
+    const v = dates.value(p.id);
+    const problem = dates.problem?.(p.id) ?? null;
+    const off = disabled || !value(p.id);
+    const cell = (field: "from" | "until", label: string) => (
+      <td className="py-1.5 pl-2 align-top">
+        <label htmlFor={`${idPrefix}-${field}`} className="sr-only">
+          {label} at {p.name}
+        </label>
+        <input
+          id={`${idPrefix}-${field}`}
+          type="date"
+          value={v[field]}
+          disabled={off}
+          onChange={(e) => dates.onChange(p.id, field, e.target.value)}
+          aria-invalid={field === "until" && problem ? true : undefined}
+          aria-describedby={field === "until" && problem ? `${idPrefix}-problem` : undefined}
+          className="w-full rounded-md border border-slate-300 px-2 py-1 text-sm disabled:bg-slate-100 disabled:text-slate-600"
+          data-testid={`${field}-${p.name}`}
+        />
+        {field === "until" && problem && (
+          <p id={`${idPrefix}-problem`} className="mt-1 text-xs text-red-700">
+            {problem}
+          </p>
+        )}
+      </td>
+    );
+    return (
+      <>
+        {cell("from", "Access from")}
+        {cell("until", "Access until")}
+      </>
+    );
+  };
+  const dateHeads = (className: string) =>
+    dates ? (
+      <>
+        <th scope="col" className={className}>
+          From
+        </th>
+        <th scope="col" className={className}>
+          Until
+        </th>
+      </>
+    ) : null;
   const select = (p: PlaceOption, className: string) => {
     const current = value(p.id);
     return (
@@ -60,6 +113,7 @@ export function RoleAssignmentTable({
           <tr>
             <th scope="col">Place</th>
             <th scope="col">Role</th>
+            {dateHeads("")}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -69,6 +123,7 @@ export function RoleAssignmentTable({
                 <label htmlFor={selectId(p.id)}>{p.name}</label>
               </td>
               <td className="py-2">{select(p, `${inputClass} mt-0`)}</td>
+              {dateCells(p, selectId(p.id))}
             </tr>
           ))}
         </tbody>
@@ -86,6 +141,7 @@ export function RoleAssignmentTable({
           <th scope="col" className="py-2">
             Role there
           </th>
+          {dateHeads("py-2 pl-2")}
         </tr>
       </thead>
       <tbody>
@@ -100,6 +156,7 @@ export function RoleAssignmentTable({
               </label>
               {select(p, "w-full max-w-xs rounded-md border border-slate-300 px-2 py-1 text-sm")}
             </td>
+            {dateCells(p, selectId(p.id))}
           </tr>
         ))}
       </tbody>

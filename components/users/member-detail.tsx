@@ -19,6 +19,7 @@ import {
 import { Dialog } from "@/components/ui/dialog";
 import { Field, FormError, Notice, buttonClass, fieldErrors, inputClass } from "@/components/ui/form";
 import type { MemberDetailView } from "@/lib/members/directory";
+import { datesProblem, endDayOf, endOfDayIso, startDayOf, startOfDayIso } from "@/lib/access/dates";
 import { RoleAssignmentTable } from "@/components/members/role-assignment-table";
 import type { PlaceOption, RoleOption } from "@/components/ui/select";
 
@@ -152,8 +153,18 @@ function DetailsCard({ nodeId, member, editable }: { nodeId: string; member: Mem
 function RolesCard({ nodeId, member, places, roles, editable, owner, ownerRoleIds }: { nodeId: string; member: MemberDetailView; places: PlaceOption[]; roles: RoleOption[]; editable: boolean; owner: boolean; ownerRoleIds: string[] }) {
   const current = new Map(member.roles.map((r) => [r.nodeId, r.roleId]));
   const [draft, setDraft] = useState(new Map(current));
+  // Temporary access (issue 11): From/Until days per place, inclusive.
+  const currentDates = new Map(member.roles.map((r) => [r.nodeId, { from: startDayOf(r.startsAt), until: endDayOf(r.expiresAt) }]));
+  const [dateDraft, setDateDraft] = useState(new Map(currentDates));
+  const datesOf = (placeId: string) => dateDraft.get(placeId) ?? { from: "", until: "" };
   const { pending, message, run } = useAction(nodeId);
-  const changed = places.filter((p) => (draft.get(p.id) ?? "") !== (current.get(p.id) ?? ""));
+  const datesChanged = (placeId: string) => {
+    const a = datesOf(placeId);
+    const b = currentDates.get(placeId) ?? { from: "", until: "" };
+    return a.from !== b.from || a.until !== b.until;
+  };
+  const changed = places.filter((p) => (draft.get(p.id) ?? "") !== (current.get(p.id) ?? "") || (Boolean(draft.get(p.id)) && datesChanged(p.id)));
+  const problems = changed.map((p) => (draft.get(p.id) && datesChanged(p.id) ? datesProblem(datesOf(p.id).from, datesOf(p.id).until) : null));
   const choosable = roles.filter((r) => owner || !ownerRoleIds.includes(r.id));
   return (
     <Card title="Roles by location" id="roles">
@@ -166,15 +177,30 @@ function RolesCard({ nodeId, member, places, roles, editable, owner, ownerRoleId
         onChange={(placeId, roleId) => setDraft((d) => new Map(d).set(placeId, roleId))}
         selectId={(placeId) => `role-${placeId}`}
         disabled={!editable}
+        dates={{
+          value: datesOf,
+          onChange: (placeId, field, day) => setDateDraft((d) => new Map(d).set(placeId, { ...datesOf(placeId), [field]: day })),
+          problem: (placeId) => (draft.get(placeId) && datesChanged(placeId) ? datesProblem(datesOf(placeId).from, datesOf(placeId).until) : null),
+        }}
       />
+      <p className="mt-2 text-xs text-slate-600">Leave From and Until empty for a role without limits. A role grants nothing before its first day and ends on its own after its last day.</p>
       {editable && (
         <button
           type="button"
           className={`${buttonClass.primary} mt-3`}
-          disabled={pending || changed.length === 0}
+          disabled={pending || changed.length === 0 || problems.some(Boolean)}
           onClick={() =>
             void run(
-              () => changeRoles({ nodeId, userId: member.id, assignments: changed.map((p) => ({ nodeId: p.id, roleId: draft.get(p.id) || null })) }),
+              () =>
+                changeRoles({
+                  nodeId,
+                  userId: member.id,
+                  assignments: changed.map((p) => {
+                    const roleId = draft.get(p.id) || null;
+                    if (!roleId || !datesChanged(p.id)) return { nodeId: p.id, roleId };
+                    return { nodeId: p.id, roleId, startsAt: startOfDayIso(datesOf(p.id).from), expiresAt: endOfDayIso(datesOf(p.id).until) };
+                  }),
+                }),
               `Roles saved (${changed.length} ${changed.length === 1 ? "change" : "changes"}).`,
             )
           }

@@ -3,6 +3,7 @@ import {
   SCOPE_ASSIGNED,
   SCOPE_NODE,
   SCOPE_OWN,
+  isLive,
   lookupNode,
   type CompiledBinding,
   type CompiledGrant,
@@ -47,7 +48,7 @@ export function decide(subject: Subject, permission: Permission, resource: Resou
     if (here === undefined) continue;
     for (let b = 0; b < here.length; b++) {
       const binding = here[b];
-      if (binding.expiresAt <= now) continue;
+      if (!isLive(binding, now)) continue;
       const grants = binding.grants.get(permission);
       if (grants === undefined) continue;
       for (let k = 0; k < grants.length; k++) {
@@ -126,7 +127,7 @@ export function allowingGrants(
   const out: { binding: CompiledBinding; grant: CompiledGrant }[] = [];
   node.ancestors.forEach((ancestorId, i) => {
     for (const binding of subject.byNode.get(ancestorId) ?? []) {
-      if (binding.expiresAt <= now) continue;
+      if (!isLive(binding, now)) continue;
       for (const grant of binding.grants.get(permission) ?? []) {
         if (grantApplies(grant, binding, i === 0, subject.userId, resource, now)) out.push({ binding, grant });
       }
@@ -142,5 +143,12 @@ export function allowingGrants(
 export function bindingsReaching(subject: Subject, nodeId: string, now = Date.now()): CompiledBinding[] {
   const node = lookupNode(subject, nodeId);
   if (!node || node.archived) return [];
-  return node.ancestors.flatMap((id) => (subject.byNode.get(id) ?? []).filter((b) => b.expiresAt > now));
+  return node.ancestors.flatMap((id) => (subject.byNode.get(id) ?? []).filter((b) => isLive(b, now)));
+}
+
+/** Every binding that reaches the node, whether in force or not (explain names an expired or future one). */
+export function allBindingsReaching(subject: Subject, nodeId: string): CompiledBinding[] {
+  const node = lookupNode(subject, nodeId);
+  if (!node || node.archived) return [];
+  return node.ancestors.flatMap((id) => subject.byNode.get(id) ?? []);
 }

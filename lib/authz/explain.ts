@@ -1,6 +1,6 @@
 import { CATALOGUE, SEPARATION_OF_DUTIES, isPermission, resourceOf, type Permission } from "./catalogue";
-import { allowingGrants, bindingsReaching, conditionsHold, type DecisionContext, type ResourceRef } from "./decide";
-import { SCOPE_ASSIGNED, SCOPE_NODE, SCOPE_OWN, lookupNode, type CompiledBinding, type CompiledGrant, type Subject } from "./subject";
+import { allowingGrants, allBindingsReaching, conditionsHold, type DecisionContext, type ResourceRef } from "./decide";
+import { SCOPE_ASSIGNED, SCOPE_NODE, SCOPE_OWN, isLive, lookupNode, type CompiledBinding, type CompiledGrant, type Subject } from "./subject";
 
 export interface Explanation {
   allowed: boolean;
@@ -46,13 +46,14 @@ export function explain(subject: Subject, permission: Permission, resource: Reso
 
   if (node.archived) return deny(`${node.name} is archived: nobody can use it.`, "Create the place again, or move its records elsewhere.");
   // Every binding, expired ones too, so an expired role can be named as the reason.
-  const reaching = bindingsReaching(subject, resource.nodeId, -Infinity);
+  const reaching = allBindingsReaching(subject, resource.nodeId);
   if (reaching.length === 0) {
     return deny(`The person has no role at ${node.name} or above it.`, `Give them a role at ${node.name}.`);
   }
-  const live = reaching.filter((b) => b.expiresAt > now);
+  const live = reaching.filter((b) => isLive(b, now));
   if (live.length === 0) {
     const b = reaching[0];
+    if (b.startsAt > now) return deny(`${at(b)} starts on ${new Date(b.startsAt).toISOString().slice(0, 10)}.`, `Wait until then, or move the start date of their role at ${b.nodeName}.`);
     return deny(`${at(b)} expired on ${new Date(b.expiresAt).toISOString().slice(0, 10)}.`, `Extend or renew their role at ${b.nodeName}.`);
   }
 

@@ -1,5 +1,4 @@
-import type { CompiledBinding, Subject } from "./subject";
-import { lookupNode } from "./subject";
+import { isLive, lookupNode, type CompiledBinding, type Subject } from "./subject";
 
 /**
  * Feature flags (issue 14): per tenant on/off, and per role hidden. Stored in feature_flags rows
@@ -53,7 +52,7 @@ export interface FlagExplanation {
 function bindingsAt(subject: Subject, nodeId: string, now: number): CompiledBinding[] {
   const node = lookupNode(subject, nodeId);
   if (!node) return [];
-  return node.ancestors.flatMap((id) => (subject.byNode.get(id) ?? []).filter((b) => b.expiresAt > now));
+  return node.ancestors.flatMap((id) => (subject.byNode.get(id) ?? []).filter((b) => isLive(b, now)));
 }
 
 /**
@@ -98,7 +97,7 @@ export function explainEnterpriseButton(subject: Subject, nodeId: string, now = 
 export function enterpriseModeRoots(subject: Subject, now = Date.now()): string[] {
   const roots = new Set<string>();
   for (const b of subject.bindings) {
-    if (b.expiresAt <= now || !enterpriseLevel(b) || !flagEnabled(subject, b.rootId, "enterpriseManagement")) continue;
+    if (!isLive(b, now) || !enterpriseLevel(b) || !flagEnabled(subject, b.rootId, "enterpriseManagement")) continue;
     if (!hiddenFor(subject, b.rootId, "enterpriseManagement").includes(b.roleId)) roots.add(b.rootId);
   }
   return [...roots];
@@ -107,6 +106,6 @@ export function enterpriseModeRoots(subject: Subject, now = Date.now()): string[
 /** The bindings behind the Enterprise button (those enterpriseModeRoots counts). */
 export function enterpriseButtonBindings(subject: Subject, now = Date.now()): CompiledBinding[] {
   return subject.bindings.filter(
-    (b) => b.expiresAt > now && enterpriseLevel(b) && flagEnabled(subject, b.rootId, "enterpriseManagement") && !hiddenFor(subject, b.rootId, "enterpriseManagement").includes(b.roleId),
+    (b) => isLive(b, now) && enterpriseLevel(b) && flagEnabled(subject, b.rootId, "enterpriseManagement") && !hiddenFor(subject, b.rootId, "enterpriseManagement").includes(b.roleId),
   );
 }

@@ -50,7 +50,7 @@ export class SubjectLoader {
       // Invitations not yet accepted grant nothing, nor does a tenant that suspended the person.
       this.db.roleBinding.findMany({
         where: { userId, pending: false, node: { rootId: { in: rootIds } } },
-        select: { id: true, nodeId: true, roleId: true, adjustments: true, expiresAt: true },
+        select: { id: true, nodeId: true, roleId: true, adjustments: true, expiresAt: true, startsAt: true },
       }),
       rootIds.length
         ? this.db.role.findMany({ where: { tenantId: { in: rootIds } }, select: { id: true, key: true, name: true, tenantId: true, parentId: true, grants: true, removals: true } })

@@ -3,7 +3,7 @@ import type { Grant } from "./grants";
 import { scopeCovers } from "./grants";
 import { bindingsReaching, decide } from "./decide";
 import { ADMIN_ROLE_IDS, OWNER_ROLE_IDS } from "./roles";
-import { SCOPE_NODE, type Subject } from "./subject";
+import { SCOPE_NODE, isLive, type Subject } from "./subject";
 
 /** Role-hierarchy rules as small pure functions. Each returns why not, or null when allowed. */
 export type RuleResult = { ok: true } | { ok: false; code: "forbidden" | "conflict"; reason: string };
@@ -12,7 +12,7 @@ const no = (code: "forbidden" | "conflict", reason: string): RuleResult => ({ ok
 
 /** Is the subject an owner (live owner binding) at this node or above it? */
 export function isOwnerAt(subject: Subject, nodeId: string, now = Date.now()): boolean {
-  return bindingsReaching(subject, nodeId).some((b) => b.isOwner && b.expiresAt > now);
+  return bindingsReaching(subject, nodeId).some((b) => b.isOwner && isLive(b, now));
 }
 
 /**
@@ -21,7 +21,7 @@ export function isOwnerAt(subject: Subject, nodeId: string, now = Date.now()): b
  */
 function heldScopes(subject: Subject, nodeId: string, permission: Permission, now: number) {
   return bindingsReaching(subject, nodeId)
-    .filter((b) => b.expiresAt > now)
+    .filter((b) => isLive(b, now))
     .flatMap((b) =>
       (b.grants.get(permission) ?? [])
         .filter((g) => !g.hasConditions && !g.source.hide?.length && !g.source.readOnly?.length)

@@ -15,6 +15,8 @@ export interface BindingRow {
   roleId: string;
   adjustments?: unknown;
   expiresAt?: Date | null;
+  /** Temporary access (issue 11): grants nothing before this instant. */
+  startsAt?: Date | null;
 }
 
 export interface RoleRow {
@@ -58,6 +60,8 @@ export interface CompiledBinding {
   readonly isOwner: boolean;
   /** ms since epoch; Infinity when the binding does not expire. */
   readonly expiresAt: number;
+  /** ms since epoch; -Infinity when the binding is in force from its creation (issue 11). */
+  readonly startsAt: number;
   readonly grants: ReadonlyMap<Permission, readonly CompiledGrant[]>;
 }
 
@@ -193,6 +197,7 @@ export function compileSubject(input: CompileInput): Subject {
       timeZone: node.timeZone,
       isOwner,
       expiresAt: row.expiresAt ? row.expiresAt.getTime() : Infinity,
+      startsAt: row.startsAt ? row.startsAt.getTime() : -Infinity,
       grants: table,
     };
     bindings.push(compiled);
@@ -228,3 +233,8 @@ export function lookupNode(subject: Subject, nodeId: string): TreeNode | undefin
 
 /** A subject with no bindings: every decision is a deny. */
 export const ANONYMOUS: Subject = { userId: "", isPlatformStaff: false, bindings: [], byNode: new Map(), trees: [], warnings: [] };
+
+/** A binding grants something at `now` only inside [startsAt, expiresAt): refused from its end on (issue 11). */
+export function isLive(binding: Pick<CompiledBinding, "startsAt" | "expiresAt">, now: number): boolean {
+  return binding.startsAt <= now && now < binding.expiresAt;
+}

@@ -1,7 +1,7 @@
 import type { Prisma } from "../db/generated/client";
 import { SEPARATION_OF_DUTIES, resourceOf, type Permission, type Resource } from "./catalogue";
 import { timeConditionsHold, type DecisionContext, type ResourceRef } from "./decide";
-import { SCOPE_ASSIGNED, SCOPE_NODE, SCOPE_OWN, SCOPE_SUBTREE, type Subject } from "./subject";
+import { SCOPE_ASSIGNED, SCOPE_NODE, SCOPE_OWN, SCOPE_SUBTREE, isLive, type Subject } from "./subject";
 import { subtreeIds } from "./tree";
 
 /**
@@ -190,7 +190,7 @@ export function where<M extends FilterableModel>(subject: Subject, permission: P
   const clauses: Record<string, unknown>[] = [];
 
   for (const binding of subject.bindings) {
-    if (binding.expiresAt <= now) continue;
+    if (!isLive(binding, now)) continue;
     const grants = binding.grants.get(permission);
     if (!grants) continue;
     const tree = subject.trees.find((t) => t.rootId === binding.rootId)!;

@@ -1,5 +1,5 @@
 import { decide, enterpriseButtonBindings, lookupNode, type Permission, type Subject } from "../authz";
-import type { CompiledBinding } from "../authz/subject";
+import { isLive, type CompiledBinding } from "../authz/subject";
 import type { NodeKind, TenantTree } from "../authz/tree";
 
 /**
@@ -32,7 +32,7 @@ function nearestBinding(subject: Subject, nodeId: string, now: number): Compiled
   const node = lookupNode(subject, nodeId);
   if (!node) return undefined;
   for (const id of node.ancestors) {
-    const live = subject.byNode.get(id)?.find((b) => b.expiresAt > now);
+    const live = subject.byNode.get(id)?.find((b) => isLive(b, now));
     if (live) return live;
   }
   return undefined;
@@ -110,6 +110,6 @@ export function holds(subject: Subject, permission: Permission, nodeId: string, 
   const node = lookupNode(subject, nodeId);
   if (!node) return false;
   return node.ancestors.some((id) =>
-    (subject.byNode.get(id) ?? []).some((b) => b.expiresAt > now && (b.grants.get(permission)?.some((g) => g.scope !== 1 || b.nodeId === nodeId) ?? false)),
+    (subject.byNode.get(id) ?? []).some((b) => isLive(b, now) && (b.grants.get(permission)?.some((g) => g.scope !== 1 || b.nodeId === nodeId) ?? false)),
   );
 }

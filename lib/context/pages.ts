@@ -30,7 +30,9 @@ export type PageKey =
   | "inventory"
   | "calls"
   // Feature flags (issue 14).
-  | "settings.features";
+  | "settings.features"
+  // Temporary access (issue 11).
+  | "settings.access-requests";
 
 type PlaceNode = { id: string; kind: NodeKind; tenantId: string };
 
@@ -123,6 +125,9 @@ export const PAGES: readonly PageEntry[] = [
   },
   // Issue 9: the audit log of the place (a region's admin sees their subtree's events).
   { key: "settings.activity", path: "/settings/activity", label: fixed("Activity log"), kinds: ALL_KINDS, permission: "audit_log.read", allows: atPlace("audit_log.read") },
+  // Temporary access (issue 11): anyone with a role at the place may ask for more access; the
+  // approvers see what waits for them (lib/access/requests.ts decides who may answer what).
+  { key: "settings.access-requests", path: "/settings/access-requests", label: fixed("Access requests"), kinds: CLINIC_KINDS, permission: null, allows: () => true },
 ];
 
 const BY_KEY = new Map(PAGES.map((p) => [p.key, p]));

@@ -84,3 +84,13 @@ export function securityAlertEmail(p: { name: string; title: string; lines: stri
     html: layout(`Security alert: ${p.title}`, lines, p.url ? { label: "Open CareAccess", url: p.url } : undefined),
   };
 }
+
+/** Access requests (issue 11): one email per step, to the approvers or to the requester. */
+export function accessRequestEmail(p: { name: string; title: string; lines: string[]; url?: string }): EmailContent {
+  const lines = [`Hello ${p.name},`, ...p.lines];
+  return {
+    subject: p.title,
+    text: `${lines.join("\n\n")}\n${p.url ? `\n${p.url}\n` : ""}`,
+    html: layout(p.title, lines, p.url ? { label: "Open access requests", url: p.url } : undefined),
+  };
+}

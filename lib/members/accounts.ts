@@ -106,6 +106,7 @@ export async function permanentOwnerCount(db: Db | Tx, rootId: string): Promise<
       roleId: { in: [...OWNER_ROLE_IDS] },
       pending: false,
       expiresAt: null,
+      OR: [{ startsAt: null }, { startsAt: { lte: new Date() } }],
       node: { rootId },
       user: { status: "ACTIVE", deletedAt: null, suspensions: { none: { tenantId: rootId } } },
     },
@@ -117,5 +118,9 @@ export async function permanentOwnerCount(db: Db | Tx, rootId: string): Promise<
  * place that isn't archived. Suspensions are per tenant: callers exclude those tenants as well.
  */
 export function liveBinding(now = new Date()) {
-  return { pending: false, node: { archivedAt: null }, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
+  return {
+    pending: false,
+    node: { archivedAt: null },
+    AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }, { OR: [{ startsAt: null }, { startsAt: { lte: now } }] }],
+  };
 }

@@ -37,12 +37,20 @@ export async function assignableRoles(tx: Tx, rootId: string) {
   });
 }
 
-export const roleAssignmentSchema = z.object({
-  nodeId: z.uuid({ error: "Choose a location." }),
-  /** null removes the person's role at that node. */
-  roleId: z.string().min(1, "Choose a role.").nullable(),
-  expiresAt: z.iso.datetime({ offset: true, error: "Use a full date and time." }).nullable().optional(),
-});
+export const roleAssignmentSchema = z
+  .object({
+    nodeId: z.uuid({ error: "Choose a location." }),
+    /** null removes the person's role at that node. */
+    roleId: z.string().min(1, "Choose a role.").nullable(),
+    expiresAt: z.iso.datetime({ offset: true, error: "Use a full date and time." }).nullable().optional(),
+    /** Temporary access (issue 11): the role grants nothing before this instant. */
+    startsAt: z.iso.datetime({ offset: true, error: "Use a full date and time." }).nullable().optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.startsAt && a.expiresAt && Date.parse(a.expiresAt) <= Date.parse(a.startsAt)) {
+      ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "The end must be after the start." });
+    }
+  });
 export type RoleAssignment = z.infer<typeof roleAssignmentSchema>;
 
 /**
@@ -63,29 +71,38 @@ export async function setMemberRoles(tx: Tx, actor: Actor, placeId: string, user
     if (a.roleId !== null && !roles.has(a.roleId)) throw new AppError("invalid", "That role can't be used here.", { roleId: ["Choose one of the roles listed."] });
     const current = await tx.roleBinding.findUnique({ where: { userId_nodeId: { userId, nodeId: a.nodeId } } });
     if (!current && a.roleId === null) continue;
-    if (current && current.roleId === a.roleId && (a.expiresAt === undefined || String(current.expiresAt?.toISOString() ?? null) === String(a.expiresAt ?? null))) continue;
-    // An unspecified end date keeps the current one.
+    const sameInstant = (stored: Date | null | undefined, given: string | null | undefined) => given === undefined || (stored?.getTime() ?? null) === (given === null ? null : Date.parse(given));
+    if (current && current.roleId === a.roleId && sameInstant(current.expiresAt, a.expiresAt) && sameInstant(current.startsAt, a.startsAt)) continue;
+    // An unspecified start or end date keeps the current one.
     const nextExpiresAt = a.expiresAt === undefined ? (current?.expiresAt ?? null) : a.expiresAt === null ? null : new Date(a.expiresAt);
+    const nextStartsAt = a.startsAt === undefined ? (current?.startsAt ?? null) : a.startsAt === null ? null : new Date(a.startsAt);
+    const changesDates = !sameInstant(current?.expiresAt, a.expiresAt) || !sameInstant(current?.startsAt, a.startsAt);
+    if (changesDates && a.roleId !== null) {
+      const now = Date.now();
+      if (nextExpiresAt && nextExpiresAt.getTime() <= now) throw new AppError("invalid", "The end date has already passed.", { expiresAt: ["Choose an end in the future."] });
+      if (nextStartsAt && nextExpiresAt && nextExpiresAt <= nextStartsAt) throw new AppError("invalid", "The end must be after the start.", { expiresAt: ["The end must be after the start."] });
+    }
     const verdict = canChangeBinding(actor.subject, {
       nodeId: a.nodeId,
       currentRoleId: current && !current.pending ? current.roleId : null,
       currentExpiresAt: current?.expiresAt?.getTime() ?? null,
       nextRoleId: a.roleId,
-      nextExpiresAt: nextExpiresAt?.getTime() ?? null,
+      // A role that starts later isn't a permanent one today (the last owner can't be deferred).
+      nextExpiresAt: nextExpiresAt?.getTime() ?? (nextStartsAt && nextStartsAt.getTime() > Date.now() ? Infinity : null),
       nextGrants: a.roleId ? resolveRoleGrants(a.roleId, roleRows) : undefined,
       ownerCount: await permanentOwnerCount(tx, place.rootId),
     });
     if (!verdict.ok) throw new AppError(verdict.code, verdict.reason);
     if (a.roleId === null) await tx.roleBinding.delete({ where: { id: current!.id } });
-    else if (current) await tx.roleBinding.update({ where: { id: current.id }, data: { roleId: a.roleId, expiresAt: nextExpiresAt, grantedById: actor.userId } });
-    else await tx.roleBinding.create({ data: { userId, nodeId: a.nodeId, roleId: a.roleId, expiresAt: nextExpiresAt, grantedById: actor.userId, pending: !joined } });
+    else if (current) await tx.roleBinding.update({ where: { id: current.id }, data: { roleId: a.roleId, expiresAt: nextExpiresAt, startsAt: nextStartsAt, grantedById: actor.userId } });
+    else await tx.roleBinding.create({ data: { userId, nodeId: a.nodeId, roleId: a.roleId, expiresAt: nextExpiresAt, startsAt: nextStartsAt, grantedById: actor.userId, pending: !joined } });
     await recordAudit(tx, {
       tenantId: place.rootId,
       actorId: actor.userId,
       action: a.roleId === null ? "member.role_removed" : current ? "member.role_changed" : "member.role_added",
       targetType: "user",
       targetId: userId,
-      details: { nodeId: a.nodeId, from: current?.roleId ?? null, to: a.roleId, expiresAt: a.expiresAt ?? null },
+      details: { nodeId: a.nodeId, from: current?.roleId ?? null, to: a.roleId, expiresAt: nextExpiresAt?.toISOString() ?? null, startsAt: nextStartsAt?.toISOString() ?? null },
       ip: actor.ip,
     });
   }

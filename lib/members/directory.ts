@@ -90,13 +90,13 @@ export interface MemberRow {
   /** This tenant manages the account: "Disable" disables it everywhere; otherwise it suspends here. */
   managed: boolean;
   locked: boolean;
-  roles: { bindingId: string; nodeId: string; nodeName: string; nodeKind: string; roleId: string; roleName: string; expiresAt: string | null; pending: boolean }[];
+  roles: { bindingId: string; nodeId: string; nodeName: string; nodeKind: string; roleId: string; roleName: string; expiresAt: string | null; pending: boolean; startsAt?: string | null }[];
 }
 
 /** One person on their own page: the list row's fields, when they joined this organization, their role at each place here, and their provider profile. */
 export interface MemberDetailView extends Omit<MemberRow, "roles"> {
   createdAt: string;
-  roles: Pick<MemberRow["roles"][number], "nodeId" | "roleId">[];
+  roles: Pick<MemberRow["roles"][number], "nodeId" | "roleId" | "startsAt" | "expiresAt">[];
   provider: { credentials: string; specialties: string[]; licenseNumber: string | null; bio: string; hasPhoto: boolean };
 }
 
@@ -127,7 +127,7 @@ export async function listMembers(db: Db | Tx, nodeId: string, query: MemberList
         bindings: {
           where: { node: inSubtree(nodeId) },
           orderBy: { node: { depth: "asc" } },
-          select: { id: true, nodeId: true, expiresAt: true, pending: true, roleId: true, node: { select: { name: true, kind: true } }, role: { select: { name: true } } },
+          select: { id: true, nodeId: true, expiresAt: true, startsAt: true, pending: true, roleId: true, node: { select: { name: true, kind: true } }, role: { select: { name: true } } },
         },
       },
     }),
@@ -163,6 +163,7 @@ export async function listMembers(db: Db | Tx, nodeId: string, query: MemberList
       roleId: b.roleId,
       roleName: b.role.name,
       expiresAt: b.expiresAt?.toISOString() ?? null,
+      startsAt: b.startsAt?.toISOString() ?? null,
       pending: b.pending,
     })),
     };
@@ -191,7 +192,7 @@ export async function findMember(db: Db | Tx, nodeId: string, userId: string) {
       providerProfile: { select: { credentials: true, specialties: true, licenseNumber: true, bio: true, photoType: true } },
       bindings: {
         where: { node: { rootId: place.rootId } },
-        select: { id: true, nodeId: true, roleId: true, expiresAt: true, pending: true, adjustments: true, createdAt: true, node: { select: { name: true, kind: true, rootId: true } }, role: { select: { name: true } } },
+        select: { id: true, nodeId: true, roleId: true, expiresAt: true, startsAt: true, pending: true, adjustments: true, createdAt: true, node: { select: { name: true, kind: true, rootId: true } }, role: { select: { name: true } } },
       },
     },
   });

@@ -1,4 +1,4 @@
-import { CATALOGUE, RESOURCES, SCOPE_ASSIGNED, SCOPE_NODE, SCOPE_OWN, lookupNode, resourceOf, type CompiledGrant, type Resource, type Subject } from "../authz";
+import { CATALOGUE, RESOURCES, SCOPE_ASSIGNED, SCOPE_NODE, SCOPE_OWN, isLive, lookupNode, resourceOf, type CompiledGrant, type Resource, type Subject } from "../authz";
 import type { NodeKind } from "../authz/tree";
 
 export interface Membership {
@@ -20,7 +20,7 @@ export interface Membership {
 /** Where a person belongs and what they may do there, read from their compiled subject (no I/O). */
 export function membershipsOf(subject: Subject, now = Date.now()): Membership[] {
   return subject.bindings
-    .filter((b) => b.expiresAt > now)
+    .filter((b) => isLive(b, now))
     .map((b) => {
       const node = lookupNode(subject, b.nodeId)!;
       const names = node.ancestors.map((id) => lookupNode(subject, id)!.name).reverse();

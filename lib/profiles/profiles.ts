@@ -2,7 +2,7 @@ import { AppError, forbidden, notFound } from "../api/errors";
 import { recordAudit } from "../audit/audit";
 import { builtinRoleId, canGrant, decide, parseAdjustments, OWNER_ROLE_IDS, ADMIN_ROLE_IDS, isOwnerAt, lookupNode, type Grant, type Permission, type Subject } from "../authz";
 import { bumpAuthzVersion } from "../authz/load";
-import { SCOPE_ASSIGNED, SCOPE_NODE, SCOPE_OWN } from "../authz/subject";
+import { isLive, SCOPE_ASSIGNED, SCOPE_NODE, SCOPE_OWN } from "../authz/subject";
 import { enterable } from "../context/enterable";
 import type { Tx } from "../db/client";
 import { countMembers } from "../members/directory";
@@ -68,7 +68,7 @@ export function effectivePermissions(subject: Subject, nodeId: string, now = Dat
   const found = new Map<string, { scopes: Set<string>; conditions: Set<string> }>();
   for (const id of node.ancestors) {
     for (const b of subject.byNode.get(id) ?? []) {
-      if (b.expiresAt <= now) continue;
+      if (!isLive(b, now)) continue;
       for (const [permission, grants] of b.grants) {
         for (const g of grants) {
           if (g.scope === SCOPE_NODE && b.nodeId !== nodeId) continue;

@@ -42,7 +42,7 @@ export default async function LocationsPage({ params }: { params: Promise<{ node
         assign={
           members && roles
             ? {
-                people: members.rows.filter((m) => m.status !== "DISABLED").map((m) => ({ id: m.id, name: m.name, email: m.email, roles: m.roles.map((r) => ({ nodeId: r.nodeId, roleId: r.roleId })) })),
+                people: members.rows.filter((m) => m.status !== "DISABLED").map((m) => ({ id: m.id, name: m.name, email: m.email, roles: m.roles.map((r) => ({ nodeId: r.nodeId, roleId: r.roleId, startsAt: r.startsAt ?? null, expiresAt: r.expiresAt })) })),
                 roles: roles.map((r) => ({ id: r.id, name: r.name, custom: r.tenantId !== null })),
               }
             : null

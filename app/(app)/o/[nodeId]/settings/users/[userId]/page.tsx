@@ -54,7 +54,7 @@ export default async function MemberPage({ params }: { params: Promise<{ nodeId:
           locked: Boolean(member.lockedUntil && member.lockedUntil > new Date()),
           // When they joined this organization, not when their account was made (that's the person's).
           createdAt: new Date(Math.min(...member.bindings.map((b) => b.createdAt.getTime()))).toISOString(),
-          roles: member.bindings.filter((b) => here.has(b.nodeId)).map((b) => ({ nodeId: b.nodeId, roleId: b.roleId })),
+          roles: member.bindings.filter((b) => here.has(b.nodeId)).map((b) => ({ nodeId: b.nodeId, roleId: b.roleId, startsAt: b.startsAt?.toISOString() ?? null, expiresAt: b.expiresAt?.toISOString() ?? null })),
           provider: member.providerProfile
             ? { ...member.providerProfile, hasPhoto: Boolean(member.providerProfile.photoType) }
             : { credentials: "", specialties: [], licenseNumber: null, bio: "", photoType: null, hasPhoto: false },
