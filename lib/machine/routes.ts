@@ -15,3 +15,4 @@ export const UpdateServiceAccountBody = AccountParams.extend({ status: z.enum(["
 export async function tenantOf(tx: Tx, nodeId: string): Promise<string> {
   return (await tx.orgNode.findUniqueOrThrow({ where: { id: nodeId }, select: { rootId: true } })).rootId;
 }
+export const ApiSettingsBody = ProfileIdParams.extend({ rateLimitPerMinute: z.number({ error: "A number of requests per minute." }).int("A whole number.").min(1, "At least 1.").max(100_000, "At most 100000.") });

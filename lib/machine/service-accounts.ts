@@ -5,6 +5,7 @@ import { bumpAuthzVersion } from "../authz/load";
 import type { Db, Tx } from "../db/client";
 import type { Actor } from "../members/admin";
 import { checkNewAssignments } from "../members/invite";
+import { DEFAULT_PER_MINUTE } from "./rate-limit";
 
 /**
  * Service accounts (issue 13): a tenant's non-person principal. It is a users row with no password
@@ -89,4 +90,16 @@ export async function keyUsage(db: Db | Tx, tenantId: string, hours = 24, now = 
   const since = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 - (hours - 1) * 3_600_000);
   const rows = await db.apiKeyUsage.findMany({ where: { hour: { gte: since }, key: { tenantId } }, orderBy: { hour: "asc" }, select: { keyId: true, hour: true, requests: true, errors: true } });
   return rows;
+}
+
+/** Sets the tenant's default per-key limit (requests per minute). */
+export async function setTenantRateLimit(tx: Tx, tenantId: string, rateLimitPerMinute: number, actor: { userId: string; ip: string | null }) {
+  await tx.apiSettings.upsert({ where: { tenantId }, create: { tenantId, rateLimitPerMinute }, update: { rateLimitPerMinute } });
+  await recordAudit(tx, { tenantId, actorId: actor.userId, action: "api_settings.updated", targetType: "tenant", targetId: tenantId, ip: actor.ip, details: { rateLimitPerMinute } });
+  return { rateLimitPerMinute };
+}
+
+/** The tenant's default per-key limit. */
+export async function tenantRateLimit(db: Db | Tx, tenantId: string): Promise<number> {
+  return (await db.apiSettings.findUnique({ where: { tenantId } }))?.rateLimitPerMinute ?? DEFAULT_PER_MINUTE;
 }

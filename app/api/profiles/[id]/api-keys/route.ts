@@ -1,7 +1,7 @@
 import { route } from "@/lib/api/handler";
 import { createApiKey } from "@/lib/machine/keys";
 import { CreateKeyBody, tenantOf } from "@/lib/machine/routes";
-import { keyUsage, listMachineAccess } from "@/lib/machine/service-accounts";
+import { keyUsage, listMachineAccess, tenantRateLimit } from "@/lib/machine/service-accounts";
 import { ProfileIdParams } from "@/lib/profiles/schemas";
 
 export const dynamic = "force-dynamic";
@@ -12,7 +12,7 @@ export const GET = route({
   input: ProfileIdParams,
   handler: async ({ input, tx }) => {
     const tenantId = await tenantOf(tx, input.id);
-    return { ...(await listMachineAccess(tx, tenantId)), usage: await keyUsage(tx, tenantId) };
+    return { ...(await listMachineAccess(tx, tenantId)), usage: await keyUsage(tx, tenantId), rateLimitPerMinute: await tenantRateLimit(tx, tenantId) };
   },
 });
 
