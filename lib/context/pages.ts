@@ -20,7 +20,9 @@ export type PageKey =
   | "settings.roles"
   | "settings.locations"
   | "settings.security"
-  | "settings.access-check";
+  | "settings.access-check"
+  // Machine access (issue 13).
+  | "settings.api";
 
 type PlaceNode = { id: string; kind: NodeKind; tenantId: string };
 
@@ -93,6 +95,8 @@ export const PAGES: readonly PageEntry[] = [
     permission: "members.manage_roles",
     allows: atPlace("members.manage_roles"),
   },
+  // Machine access (issue 13): service accounts and API keys are the tenant's.
+  { key: "settings.api", path: "/settings/api", label: fixed("API access"), kinds: ALL_KINDS, permission: "api_keys.read", allows: (subject, node) => can(subject, "api_keys.read", node.tenantId) },
 ];
 
 const BY_KEY = new Map(PAGES.map((p) => [p.key, p]));
