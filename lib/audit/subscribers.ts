@@ -1,4 +1,5 @@
 import type { AuditTx, RecordedAuditEvent } from "./audit";
+import { queueWebhooks } from "../machine/webhooks";
 
 /**
  * What reacts to an audit event, inside the transaction that wrote it (so a rolled-back change
@@ -10,4 +11,7 @@ import type { AuditTx, RecordedAuditEvent } from "./audit";
  */
 export type AuditSubscriber = (tx: AuditTx, event: RecordedAuditEvent) => Promise<void>;
 
-export const AUDIT_SUBSCRIBERS: readonly AuditSubscriber[] = [];
+export const AUDIT_SUBSCRIBERS: readonly AuditSubscriber[] = [
+  // Webhooks (issue 13): the delivery outbox, for subscribed event families only.
+  queueWebhooks,
+];

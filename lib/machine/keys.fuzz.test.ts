@@ -54,3 +54,27 @@ describe("API key parsing never fails open or crashes", () => {
     );
   });
 });
+
+describe("webhook signature verification never throws", () => {
+  test("any headers and body: false unless correctly signed", async () => {
+    const { sign, verifySignature, newWebhookSecret } = await import("./webhook-signing");
+    const secret = newWebhookSecret();
+    const now = Date.now();
+    const ts = String(Math.floor(now / 1000));
+    fc.assert(
+      fc.property(fc.record({ "webhook-id": fc.oneof(fc.string(), fc.anything()), "webhook-timestamp": fc.oneof(fc.constant(ts), fc.string(), fc.anything()), "webhook-signature": fc.oneof(fc.string(), fc.string().map((s) => `v1,${s}`), fc.anything()) }, { requiredKeys: [] }), fc.oneof(fc.string(), fc.anything()), (headers, body) => {
+        expect(verifySignature(secret, headers as Record<string, unknown>, body as string, now)).toBe(false);
+      }),
+      { numRuns: 2_000 },
+    );
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 100 }), fc.string(), (id, body) => {
+        const headers = { "webhook-id": id, "webhook-timestamp": ts, "webhook-signature": sign(secret, id, Number(ts), body) };
+        expect(verifySignature(secret, headers, body, now)).toBe(true);
+        expect(verifySignature(secret, headers, body + "x", now)).toBe(false);
+        expect(verifySignature(secret, headers, body, now + 10 * 60_000)).toBe(false);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
