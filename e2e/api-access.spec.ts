@@ -16,7 +16,7 @@ test.describe("Settings > API access (issue 13)", () => {
 
     // A service account: Manager at West Region.
     await page.getByLabel("New service account").fill("Phone system");
-    await page.getByLabel("Role").selectOption({ label: "Manager" });
+    await page.getByLabel("Role", { exact: true }).selectOption({ label: "Manager" });
     await page.getByLabel("At", { exact: true }).selectOption({ label: "West Region" });
     await page.getByRole("button", { name: "Create service account" }).click();
     await expect(page.getByRole("cell", { name: "Manager at West Region" })).toBeVisible();
@@ -64,7 +64,7 @@ test.describe("Settings > API access (issue 13)", () => {
   test("the API reference renders the OpenAPI document without scripts", async ({ page }) => {
     await page.goto("/docs/api");
     await expect(page.getByRole("heading", { name: "CareAccess API", level: 1 })).toBeVisible();
-    await expect(page.getByRole("heading", { name: "get /api/profiles/{id}/members/{userId}" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "get /api/profiles/{id}/members/{userId}", exact: true })).toBeVisible();
     await expectAccessible(page);
     await page.screenshot({ path: "docs/screenshots/api-reference.png" });
     const doc = await (await page.request.get("/api/openapi.json")).json();

@@ -1,7 +1,8 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { MemberParams, ProfileIdParams } from "../profiles/schemas";
-import { AccountParams, ApiSettingsBody, CreateKeyBody, CreateServiceAccountBody, KeyParams, UpdateServiceAccountBody } from "./routes";
+import { AccountParams, ApiSettingsBody, CreateKeyBody, CreateServiceAccountBody, DeliveryParams, KeyParams, UpdateServiceAccountBody, UpdateWebhookBody, WebhookParams } from "./routes";
+import { createEndpointSchema } from "./webhooks";
 
 /**
  * The paths the profiles document lacked (issue 13): one member, the caller, machine access, care
@@ -26,6 +27,10 @@ export function registerMachinePaths(r: OpenAPIRegistry, path: PathFn) {
   path("patch", "/api/profiles/{id}/service-accounts/{accountId}", "Disable or enable a service account", { params: AccountParams, body: json(omit(UpdateServiceAccountBody, "id", "accountId")) }, ok);
   path("delete", "/api/profiles/{id}/service-accounts/{accountId}", "Remove a service account (its keys are revoked)", { params: AccountParams }, ok);
   path("put", "/api/profiles/{id}/api-settings", "The tenant's default per-key rate limit", { params: ProfileIdParams, body: json(omit(ApiSettingsBody, "id")) }, { 200: { description: "Saved", ...json(z.object({ rateLimitPerMinute: z.number() })) } });
+  path("get", "/api/profiles/{id}/webhooks", "The tenant's webhook endpoints and delivery log (status codes, attempts)", { params: ProfileIdParams }, ok);
+  path("post", "/api/profiles/{id}/webhooks", "Add a webhook endpoint; its whsec_ signing secret is in this answer only", { params: ProfileIdParams, body: json(createEndpointSchema) }, { 201: { description: "Created", ...json(z.object({ id: z.uuid(), url: z.string(), events: z.array(z.string()), secret: z.string() })) } });
+  path("patch", "/api/profiles/{id}/webhooks/{webhookId}", "Rotate the signing secret (24 h overlap), enable or disable", { params: WebhookParams, body: json(omit(UpdateWebhookBody, "id", "webhookId")) }, ok);
+  path("post", "/api/profiles/{id}/webhooks/deliveries/{deliveryId}", "Redeliver (same webhook-id)", { params: DeliveryParams }, ok);
   const CareParams = z.object({ profileId: z.uuid().openapi({ param: { name: "profileId", in: "path" } }) });
   const csv = { 200: { description: "CSV file", content: { "text/csv": { schema: z.string() } } } };
   path("get", "/api/care/{profileId}/reports/export", "Export a care report as CSV", { params: CareParams }, csv);

@@ -16,3 +16,6 @@ export async function tenantOf(tx: Tx, nodeId: string): Promise<string> {
   return (await tx.orgNode.findUniqueOrThrow({ where: { id: nodeId }, select: { rootId: true } })).rootId;
 }
 export const ApiSettingsBody = ProfileIdParams.extend({ rateLimitPerMinute: z.number({ error: "A number of requests per minute." }).int("A whole number.").min(1, "At least 1.").max(100_000, "At most 100000.") });
+export const WebhookParams = ProfileIdParams.extend({ webhookId: z.uuid("Not a webhook id.").openapi({ param: { name: "webhookId", in: "path" } }) });
+export const DeliveryParams = ProfileIdParams.extend({ deliveryId: z.uuid("Not a delivery id.").openapi({ param: { name: "deliveryId", in: "path" } }) });
+export const UpdateWebhookBody = WebhookParams.extend({ action: z.enum(["rotate_secret", "enable", "disable"], { error: "rotate_secret, enable or disable." }) });

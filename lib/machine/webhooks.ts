@@ -151,3 +151,17 @@ async function drain(): Promise<void> {
     w.running = false;
   }
 }
+
+/** The tenant's endpoints (never their secrets) and the latest deliveries. */
+export async function listWebhooks(db: Db | Tx, tenantId: string) {
+  const endpoints = await db.webhookEndpoint.findMany({ where: { tenantId }, orderBy: { createdAt: "asc" }, select: { id: true, url: true, events: true, disabledAt: true, consecutiveFailures: true, createdAt: true, previousSecretUntil: true } });
+  return { endpoints, deliveries: await deliveryLog(db, tenantId) };
+}
+
+/** Enables (failures reset) or disables an endpoint. */
+export async function setEndpointEnabled(tx: Tx, tenantId: string, id: string, enabled: boolean, actor: { userId: string; ip: string | null }) {
+  const row = await tx.webhookEndpoint.findFirst({ where: { id, tenantId } });
+  if (!row) throw new AppError("not_found", "That webhook was not found.");
+  await tx.webhookEndpoint.update({ where: { id }, data: enabled ? { disabledAt: null, consecutiveFailures: 0 } : { disabledAt: new Date() } });
+  await recordAudit(tx, { tenantId, actorId: actor.userId, action: enabled ? "webhook.enabled" : "webhook.disabled", targetType: "webhook", targetId: id, ip: actor.ip, details: { url: row.url } });
+}
