@@ -1,4 +1,7 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { expect, request, test } from "@playwright/test";
+import { verifySignature } from "../lib/machine/webhook-signing";
 import { expectAccessible, resetDemoData, signInAs } from "./helpers";
 
 // Every spec file starts from the demo data, whatever the files before it changed.
@@ -59,6 +62,50 @@ test.describe("Settings > API access (issue 13)", () => {
     expect((await api.get(`/api/profiles/${west}/members`)).status()).toBe(401);
     await api.dispose();
     await nobody.dispose();
+  });
+
+  test("an owner adds a webhook and sees a signed delivery arrive", async ({ page }) => {
+    const received: { id: string; body: string; headers: Record<string, unknown> }[] = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        received.push({ id: String(req.headers["webhook-id"]), body, headers: req.headers as Record<string, unknown> });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+
+    await signInAs(page, "owner@northwind.test");
+    const profiles: { id: string; name: string }[] = await (await page.request.get("/api/profiles")).json();
+    const northwind = profiles.find((p) => p.name === "Northwind Dental Group")!.id;
+    await page.goto(`/o/${northwind}/settings/api`);
+    await page.getByLabel("Endpoint URL").fill(url);
+    await page.getByRole("checkbox", { name: "api_key", exact: true }).check();
+    await page.getByRole("button", { name: "Add webhook" }).click();
+    const secret = (await page.getByTestId("new-key-secret").textContent())!.trim();
+    expect(secret).toMatch(/^whsec_/);
+    await page.getByRole("button", { name: "Done" }).click();
+
+    // A change the endpoint subscribes to: a new key.
+    await page.getByLabel("Name", { exact: true }).fill("Nightly report");
+    await page.getByRole("checkbox", { name: "members.read", exact: true }).check();
+    await page.getByRole("button", { name: "Create key" }).click();
+    await expect(page.getByTestId("new-key-secret")).toBeVisible();
+    await expect.poll(() => received.length, { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(verifySignature(secret, received[0].headers, received[0].body)).toBe(true);
+    expect(JSON.parse(received[0].body).type).toBe("api_key.created");
+
+    await page.reload();
+    const log = page.getByTestId("deliveries");
+    await expect(log.getByRole("row").nth(1)).toContainText("api_key.created");
+    await expect(log.getByRole("row").nth(1)).toContainText("delivered");
+    await expect(log.getByRole("row").nth(1)).toContainText("204");
+    await expectAccessible(page);
+    await page.getByRole("heading", { name: "Webhooks" }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: "docs/screenshots/api-webhooks.png" });
+    server.close();
   });
 
   test("the API reference renders the OpenAPI document without scripts", async ({ page }) => {

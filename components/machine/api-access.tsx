@@ -13,6 +13,10 @@ interface View {
   keys: { id: string; name: string; prefix: string; permissions: string[]; ipRanges: string[]; expiresAt: string | null; expired: boolean; lastUsedAt: string | null; lastUsedIp: string | null; rateLimitPerMinute: number | null; serviceAccountId: string | null; principal: string; createdBy: string }[];
   usage: { keyId: string; hour: string; requests: number; errors: number }[];
   rateLimitPerMinute: number;
+  webhooks: {
+    endpoints: { id: string; url: string; events: string[]; disabledAt: string | null; consecutiveFailures: number }[];
+    deliveries: { id: string; endpointId: string; eventType: string; status: string; attempts: number; lastStatusCode: number | null; lastError: string | null; createdAt: string }[];
+  };
 }
 type Failure = { message: string; fields?: Record<string, string[]> };
 
@@ -81,6 +85,7 @@ export function ApiAccess(props: {
       <ServiceAccounts {...props} busy={busy} run={run} base={base} onNotice={setNotice} />
       <Keys {...props} busy={busy} run={run} base={base} totals={totals} onSecret={setSecret} onNotice={setNotice} />
       <Usage view={view} />
+      <Webhooks {...props} busy={busy} run={run} base={base} onSecret={setSecret} onNotice={setNotice} />
       <RateLimit {...props} busy={busy} run={run} base={base} onNotice={setNotice} />
     </div>
   );
@@ -160,7 +165,7 @@ function Keys({ view, myPermissions, canCreate, canDelete, busy, run, base, tota
         <p className="mt-2 text-sm text-slate-600">No API keys yet.</p>
       ) : (
         <table className="mt-2 w-full text-left text-sm">
-          <thead className="text-slate-600"><tr><th className="py-1">Key</th><th>Acts as</th><th>Permissions</th><th>Expires</th><th>Last used</th><th>Requests (24 h)</th><th><span className="sr-only">Actions</span></th></tr></thead>
+          <thead className="text-slate-600"><tr><th className="py-1">Key</th><th>Acts as</th><th className="pr-2">Permissions</th><th className="pr-2">Expires</th><th>Last used</th><th>Requests (24 h)</th><th><span className="sr-only">Actions</span></th></tr></thead>
           <tbody>
             {view.keys.map((k) => (
               <tr key={k.id} className="border-t border-slate-100 align-top" data-testid={`key-${k.prefix}`}>
@@ -200,7 +205,7 @@ function Keys({ view, myPermissions, canCreate, canDelete, busy, run, base, tota
           </div>
           <fieldset>
             <legend className="text-sm font-medium text-slate-900">Permissions (only ones you hold)</legend>
-            <div className="mt-1 grid max-h-48 grid-cols-2 gap-x-4 overflow-y-auto rounded border border-slate-200 p-2 text-sm sm:grid-cols-4">
+            <div className="mt-1 grid max-h-48 grid-cols-1 gap-x-4 overflow-y-auto rounded border border-slate-200 p-2 text-sm sm:grid-cols-2 lg:grid-cols-4">
               {myPermissions.map((p) => (
                 <label key={p} className="flex items-center gap-1.5">
                   <input type="checkbox" checked={perms.includes(p)} onChange={(e) => setPerms(e.target.checked ? [...perms, p] : perms.filter((x) => x !== p))} />
@@ -274,6 +279,84 @@ function RateLimit({ view, canEditSettings, busy, run, base, onNotice }: { view:
         <Field id="tenant-limit" label="Per key, per minute"><input id="tenant-limit" type="number" min={1} disabled={!canEditSettings} className={inputClass} value={value} onChange={(e) => setValue(e.target.value)} /></Field>
         {canEditSettings && <button type="submit" disabled={busy} className={buttonClass.secondary}>Save</button>}
       </form>
+    </section>
+  );
+}
+
+const EVENTS = ["member", "role", "binding", "permission", "security_settings", "invitation", "access_request", "emergency_access", "service_account", "api_key"];
+
+function Webhooks({ view, canCreate, busy, run, base, onSecret, onNotice }: { view: View; canCreate: boolean; busy: boolean; run: Run; base: string; onSecret: (s: { name: string; secret: string }) => void; onNotice: (m: string) => void }) {
+  const [url, setUrl] = useState("");
+  const [events, setEvents] = useState<string[]>([]);
+  const urls = new Map(view.webhooks.endpoints.map((e) => [e.id, e.url]));
+  return (
+    <section aria-labelledby="hooks-title" className="rounded-lg border border-slate-200 bg-white p-4">
+      <h3 id="hooks-title" className="font-semibold text-slate-900">Webhooks</h3>
+      <p className="text-sm text-slate-600">Signed (Standard Webhooks) notifications of changes, retried with backoff. An endpoint that keeps failing is disabled and you get an email.</p>
+      {view.webhooks.endpoints.length > 0 && (
+        <ul className="mt-2 space-y-1 text-sm">
+          {view.webhooks.endpoints.map((e) => (
+            <li key={e.id} className="flex flex-wrap items-center gap-2">
+              <code className="break-all">{e.url}</code>
+              <span className="text-slate-600">{e.events.join(", ")}</span>
+              {e.disabledAt ? <span className="font-medium text-red-700">Disabled</span> : <span className="text-slate-600">Active</span>}
+              {canCreate && (
+                <>
+                  <button type="button" disabled={busy} className={buttonClass.secondary} onClick={() => run("PATCH", `${base}/webhooks/${e.id}`, { action: "rotate_secret" }, (d) => onSecret({ name: e.url, secret: d.secret }))}>Rotate secret</button>
+                  <button type="button" disabled={busy} className={buttonClass.secondary} onClick={() => run("PATCH", `${base}/webhooks/${e.id}`, { action: e.disabledAt ? "enable" : "disable" }, () => onNotice(e.disabledAt ? "Webhook enabled." : "Webhook disabled."))}>{e.disabledAt ? "Enable" : "Disable"}</button>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {canCreate && (
+        <form
+          className="mt-3 space-y-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run("POST", `${base}/webhooks`, { url, events }, (d) => {
+              onSecret({ name: d.url, secret: d.secret });
+              setUrl("");
+              setEvents([]);
+            });
+          }}
+        >
+          <Field id="hook-url" label="Endpoint URL"><input id="hook-url" className={inputClass} value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://example.com/careaccess-webhooks" /></Field>
+          <fieldset>
+            <legend className="text-sm font-medium text-slate-900">Events</legend>
+            <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-sm">
+              {EVENTS.map((ev) => (
+                <label key={ev} className="flex items-center gap-1.5">
+                  <input type="checkbox" checked={events.includes(ev)} onChange={(e) => setEvents(e.target.checked ? [...events, ev] : events.filter((x) => x !== ev))} />
+                  {ev}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <button type="submit" disabled={busy} className={buttonClass.primary}>Add webhook</button>
+        </form>
+      )}
+      <h4 className="mt-4 text-sm font-semibold text-slate-900">Deliveries</h4>
+      {view.webhooks.deliveries.length === 0 ? (
+        <p className="text-sm text-slate-600">No deliveries yet.</p>
+      ) : (
+        <table className="mt-1 w-full text-left text-sm" data-testid="deliveries">
+          <thead className="text-slate-600"><tr><th className="py-1">Event</th><th>Endpoint</th><th>Status</th><th>Response</th><th>Attempts</th><th><span className="sr-only">Actions</span></th></tr></thead>
+          <tbody>
+            {view.webhooks.deliveries.map((d) => (
+              <tr key={d.id} className="border-t border-slate-100">
+                <td className="py-1.5">{d.eventType}</td>
+                <td className="max-w-48 truncate">{urls.get(d.endpointId)}</td>
+                <td>{d.status}</td>
+                <td>{d.lastStatusCode ?? d.lastError ?? "—"}</td>
+                <td>{d.attempts}</td>
+                <td className="text-right">{canCreate && <button type="button" disabled={busy} className={buttonClass.secondary} onClick={() => run("POST", `${base}/webhooks/deliveries/${d.id}`, undefined, () => onNotice("Queued again."))}>Redeliver</button>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { requirePage } from "@/lib/context/server";
 import { prisma } from "@/lib/db";
 import { holdsInTenant } from "@/lib/machine/keys";
 import { keyUsage, listMachineAccess, tenantRateLimit } from "@/lib/machine/service-accounts";
+import { listWebhooks } from "@/lib/machine/webhooks";
 import { assignableRoles } from "@/lib/members/admin";
 
 export const metadata: Metadata = { title: "API access" };
@@ -16,7 +17,7 @@ export const dynamic = "force-dynamic";
 export default async function ApiAccessPage({ params }: { params: Promise<{ nodeId: string }> }) {
   const { subject, node } = await requirePage((await params).nodeId, "settings.api");
   const db = await prisma();
-  const [access, usage, rateLimit, roles] = await Promise.all([listMachineAccess(db, node.tenantId), keyUsage(db, node.tenantId), tenantRateLimit(db, node.tenantId), db.$transaction((tx) => assignableRoles(tx, node.tenantId))]);
+  const [access, usage, rateLimit, roles, webhooks] = await Promise.all([listMachineAccess(db, node.tenantId), keyUsage(db, node.tenantId), tenantRateLimit(db, node.tenantId), db.$transaction((tx) => assignableRoles(tx, node.tenantId)), listWebhooks(db, node.tenantId)]);
   const serialize = <T,>(v: T) => JSON.parse(JSON.stringify(v));
   return (
     <div className="space-y-4">
@@ -29,7 +30,7 @@ export default async function ApiAccessPage({ params }: { params: Promise<{ node
       <ApiAccess
         key={node.tenantId}
         nodeId={node.id}
-        view={serialize({ ...access, usage, rateLimitPerMinute: rateLimit })}
+        view={serialize({ ...access, usage, rateLimitPerMinute: rateLimit, webhooks })}
         myPermissions={PERMISSIONS.filter((p) => holdsInTenant(subject, p, node.tenantId))}
         roles={roles.map((r) => ({ id: r.id, name: r.name }))}
         places={placesUnder(subject, node.tenantId).map((p) => ({ id: p.id, name: p.name }))}
