@@ -283,7 +283,7 @@ function RateLimit({ view, canEditSettings, busy, run, base, onNotice }: { view:
   );
 }
 
-const EVENTS = ["member", "role", "binding", "permission", "security_settings", "invitation", "access_request", "emergency_access", "service_account", "api_key"];
+const EVENTS = ["member", "role", "settings", "invitation", "access_request", "emergency_access", "service_account", "api_key"];
 
 function Webhooks({ view, canCreate, busy, run, base, onSecret, onNotice }: { view: View; canCreate: boolean; busy: boolean; run: Run; base: string; onSecret: (s: { name: string; secret: string }) => void; onNotice: (m: string) => void }) {
   const [url, setUrl] = useState("");

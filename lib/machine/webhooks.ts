@@ -16,7 +16,7 @@ import { newWebhookSecret, signatureHeaders } from "./webhook-signing";
  */
 
 /** The event families an endpoint can subscribe to (audit action prefixes). */
-export const WEBHOOK_EVENTS = ["member", "role", "binding", "permission", "security_settings", "invitation", "access_request", "emergency_access", "service_account", "api_key"] as const;
+export const WEBHOOK_EVENTS = ["member", "role", "settings", "invitation", "access_request", "emergency_access", "service_account", "api_key"] as const;
 const FAMILIES: ReadonlySet<string> = new Set(WEBHOOK_EVENTS);
 export const MAX_ATTEMPTS = 8;
 export const FAILURES_TO_DISABLE = 10;
