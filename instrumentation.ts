@@ -10,4 +10,7 @@ export async function register() {
   // Scheduled LDAP / Active Directory syncs (issue 12, lib/identity/ldap.ts).
   const { startDirectorySyncWorker } = await import("./lib/identity/ldap");
   startDirectorySyncWorker(prisma);
+  // Webhook deliveries after commit, with retries (issue 13, lib/machine/webhooks.ts).
+  const { startWebhookWorker } = await import("./lib/machine/webhooks");
+  startWebhookWorker(prisma);
 }

@@ -32,6 +32,8 @@ const PUBLIC_PATHS = [
   // Single sign-on and SCIM (issue 12): before there is a session, or a bearer token instead of one.
   /^\/api\/sso\//,
   /^\/scim\/v2(\/|$)/,
+  // The API reference (issue 13), like the OpenAPI document it renders.
+  /^\/docs\/api$/,
 ];
 /** The SAML ACS is posted to by the IdP's page, another site by design; the signed assertion is its proof. */
 const CROSS_SITE_POSTS = [/^\/api\/sso\/saml\/[0-9a-f-]{36}\/acs$/];
@@ -55,6 +57,8 @@ export async function proxy(request: NextRequest) {
   const pass = () => secure(NextResponse.next({ request: { headers: requestHeaders } }), csp, cfg.production);
 
   if (PUBLIC_PATHS.some((re) => re.test(pathname))) return pass();
+  // An API key instead of a session (issue 13): the route's wrapper checks the key (401 when it's no key).
+  if (pathname.startsWith("/api/") && /^bearer\s/i.test(request.headers.get("authorization") ?? "")) return pass();
 
   const token = await getToken({ req: request, secret: cfg.authSecret });
   if (!token?.sid) {

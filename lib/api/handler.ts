@@ -9,7 +9,10 @@ import { config } from "../config";
 import { prisma } from "../db";
 import type { Db, Tx } from "../db/client";
 import { loadMemberTarget, lockTenant, memberFacts, type MemberTarget } from "../members/accounts";
-import { AppError, errorHeaders, fromZodError, notFound, toErrorBody } from "./errors";
+import { AppError, errorHeaders, fromZodError, notFound, rateLimited, toErrorBody } from "./errors";
+import { authenticateApiKey, parseBearer, recordKeyUsage } from "../machine/keys";
+import { keySubject } from "../machine/key-subject";
+import { keyRateLimiter, rateLimitHeaders } from "../machine/rate-limit";
 import { assertSafeText } from "./input";
 import { requestContext, withRequestContext } from "./request-context";
 
@@ -105,6 +108,11 @@ export interface Spec<S extends z.ZodType, R, A extends Access<z.output<S>> = Ac
   transaction?: false;
   /** Reachable while the person must change their password (the password change itself). */
   allowDuringPasswordChange?: true;
+  /**
+   * API keys (issue 13) are accepted wherever a session is, except on `signedIn` routes (a person's
+   * own account: password, sessions, 2FA, new profiles), which must opt in with `apiKeys: true`.
+   */
+  apiKeys?: boolean;
 }
 
 /** Who is calling: resolved from the request by run(), or given directly by tests. */
@@ -112,17 +120,23 @@ export interface Caller {
   session: SignedIn | null;
   ip: string | null;
   userAgent?: string | null;
-  /** The Authorization header's bearer token, for `scim` access. */
+  /** The Authorization header's bearer token: a SCIM token for `scim` access, else an API key. */
   bearer?: string | null;
+  /** Filled by runAs with headers the response must carry (an API key's RateLimit headers). */
+  responseHeaders?: Record<string, string>;
 }
 
 /** Runs a spec on already-gathered raw input; shared by route() and action(). */
-export async function run<S extends z.ZodType, R, A extends Access<z.output<S>>>(spec: Spec<S, R, A>, raw: unknown): Promise<R> {
+export async function run<S extends z.ZodType, R, A extends Access<z.output<S>>>(spec: Spec<S, R, A>, raw: unknown, responseHeaders?: Record<string, string>): Promise<R> {
   const needsSession = !("public" in spec.access) && !("scim" in spec.access);
   return runAs(spec, raw, async () => {
     const h = await headers();
-    const bearer = "scim" in spec.access ? (h.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null) : null;
-    return { session: needsSession ? await currentSession() : null, ip: clientIp(h, config().trustProxy), userAgent: h.get("user-agent")?.slice(0, 512) ?? null, bearer };
+    const authorization = h.get("authorization");
+    // A bearer is a SCIM token on SCIM routes, an API key anywhere else but public routes (issue 13).
+    const bearer = authorization !== null && /^bearer\b/i.test(authorization) && !("public" in spec.access) ? (parseBearer(authorization) ?? "") : "scim" in spec.access ? "" : null;
+    // With an API key no session is looked at: the key alone says who is calling.
+    const session = needsSession && bearer === null ? await currentSession() : null;
+    return { session, ip: clientIp(h, config().trustProxy), userAgent: h.get("user-agent")?.slice(0, 512) ?? null, bearer, responseHeaders };
   });
 }
 
@@ -145,9 +159,38 @@ export async function runAs<S extends z.ZodType, R, A extends Access<z.output<S>
     const context = { actorId: null, sessionId: null, ip: caller.ip, userAgent: caller.userAgent ?? null, via: "scim" as const, credentialId: token.tokenId };
     return withRequestContext(context, () => runScim(spec, raw, caller, token));
   }
+  if (caller.bearer != null && !("public" in access)) return runWithApiKey(spec, raw, caller);
   // Who is acting, for the audit log and anything else far from here (lib/api/request-context.ts).
   const requestContext = { actorId: session?.user.id ?? null, sessionId: session?.session.id ?? null, ip: caller.ip, userAgent: caller.userAgent ?? null, via: session ? ("session" as const) : ("public" as const) };
   return withRequestContext(requestContext, () => runChecked(spec, raw, caller, session, early));
+}
+
+/**
+ * An API key's request (issue 13): the key (401 when unknown, revoked, expired, off its IP ranges),
+ * its rate limit (429), then exactly the session path's checks with the key's restricted subject.
+ * Every request is counted in the key's hourly usage, failures as errors.
+ */
+async function runWithApiKey<S extends z.ZodType, R, A extends Access<z.output<S>>>(spec: Spec<S, R, A>, raw: unknown, caller: Caller): Promise<R> {
+  const db = await prisma();
+  const key = await authenticateApiKey(db, caller.bearer ?? null, caller.ip);
+  const context = { actorId: key.principal.id, sessionId: null, ip: caller.ip, userAgent: caller.userAgent ?? null, via: "api_key" as const, credentialId: key.keyId };
+  return withRequestContext(context, async () => {
+    let failed = true;
+    try {
+      if ("signedIn" in spec.access && !spec.apiKeys) throw new AppError("forbidden", "API keys can't be used here: this route is about a person's own account.");
+      const verdict = await keyRateLimiter().consume(key.keyId, key.rateLimitPerMinute);
+      if (caller.responseHeaders) Object.assign(caller.responseHeaders, rateLimitHeaders(verdict));
+      if (!verdict.ok) throw rateLimited("This API key has made too many requests. Wait and try again.", verdict.resetSeconds);
+      const subject = await keySubject(db, key);
+      const now = new Date();
+      const session: SignedIn = { ok: true, session: { id: `api_key:${key.keyId}`, userId: key.principal.id, createdAt: now, reauthAt: null }, user: { ...key.principal, isPlatformStaff: false, mustChangePassword: false } };
+      const result = await runChecked(spec, raw, caller, session, null, subject);
+      failed = result instanceof Response && result.status >= 400;
+      return result;
+    } finally {
+      await recordKeyUsage(db, key.keyId, failed).catch((e) => console.error("API key usage not recorded", e));
+    }
+  });
 }
 
 /** A `scim` spec once its token is known: input (400), then the handler in a transaction. */
@@ -166,6 +209,8 @@ async function runChecked<S extends z.ZodType, R, A extends Access<z.output<S>>>
   caller: Caller,
   session: SignedIn | null,
   early: ReturnType<typeof parseInput<S>> | null,
+  /** An API key's subject (restricted to its scope), used instead of the person's own. */
+  keySubjectOverride?: Subject,
 ): Promise<R> {
   const access = spec.access as Access<unknown>;
   const db = await prisma();
@@ -176,7 +221,7 @@ async function runChecked<S extends z.ZodType, R, A extends Access<z.output<S>>>
     if (session.user.mustChangePassword && !spec.allowDuringPasswordChange) {
       throw new AppError("forbidden", "Change your password before doing anything else.", { _: ["password_change_required"] });
     }
-    const subject = await sharedLoader(db).load(session.user.id, { isPlatformStaff: session.user.isPlatformStaff });
+    const subject = keySubjectOverride ?? (await sharedLoader(db).load(session.user.id, { isPlatformStaff: session.user.isPlatformStaff }));
     accessContext = { user: session.user, sessionId: session.session.id, subject, db };
   }
   const parsed = early ?? parseInput(spec.input, raw, false);
@@ -286,6 +331,7 @@ export function route<S extends z.ZodType, A extends Access<z.output<S>>, R>(
   options: { status?: number; errorResponse?: (status: number, body: ReturnType<typeof toErrorBody>["body"], headers: Record<string, string>) => Response } = {},
 ) {
   return withSpec(spec, async (request: Request, context?: RouteParams): Promise<Response> => {
+    const extraHeaders: Record<string, string> = {};
     try {
       const params = (await context?.params) ?? {};
       const query = Object.fromEntries(new URL(request.url).searchParams);
@@ -304,14 +350,17 @@ export function route<S extends z.ZodType, A extends Access<z.output<S>>, R>(
         }
       }
       const raw = body && typeof body === "object" && !Array.isArray(body) ? { ...query, ...body, ...params } : body;
-      const result = await run(spec, raw);
+      const result = await run(spec, raw, extraHeaders);
       // A handler may answer with its own Response (files, images); anything else is JSON.
-      if (result instanceof Response) return result;
-      return Response.json(result ?? null, { status: options.status ?? 200 });
+      if (result instanceof Response) {
+        for (const [name, value] of Object.entries(extraHeaders)) if (!result.headers.has(name)) result.headers.set(name, value);
+        return result;
+      }
+      return Response.json(result ?? null, { status: options.status ?? 200, headers: extraHeaders });
     } catch (err) {
       const { status, body } = toErrorBody(err);
-      if (options.errorResponse) return options.errorResponse(status, body, errorHeaders(err));
-      return Response.json(body, { status, headers: errorHeaders(err) });
+      if (options.errorResponse) return options.errorResponse(status, body, { ...extraHeaders, ...errorHeaders(err) });
+      return Response.json(body, { status, headers: { ...extraHeaders, ...errorHeaders(err) } });
     }
   });
 }

@@ -1,5 +1,6 @@
 import { alertOnEvent } from "./alerts";
 import type { AuditTx, RecordedAuditEvent } from "./audit";
+import { queueWebhooks } from "../machine/webhooks";
 
 /**
  * What reacts to an audit event, inside the transaction that wrote it (so a rolled-back change
@@ -14,4 +15,6 @@ export type AuditSubscriber = (tx: AuditTx, event: RecordedAuditEvent) => Promis
 export const AUDIT_SUBSCRIBERS: readonly AuditSubscriber[] = [
   // Issue 9: alert rules (failed sign-in bursts, mass patient reads, large exports, new Owner/Admin, emergency access).
   alertOnEvent,
+  // Webhooks (issue 13): the delivery outbox, for subscribed event families only.
+  queueWebhooks,
 ];

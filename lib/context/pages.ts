@@ -32,7 +32,9 @@ export type PageKey =
   // Feature flags (issue 14).
   | "settings.features"
   // Temporary access (issue 11).
-  | "settings.access-requests";
+  | "settings.access-requests"
+  // Machine access (issue 13).
+  | "settings.api";
 
 type PlaceNode = { id: string; kind: NodeKind; tenantId: string };
 
@@ -128,6 +130,8 @@ export const PAGES: readonly PageEntry[] = [
   // Temporary access (issue 11): anyone with a role at the place may ask for more access; the
   // approvers see what waits for them (lib/access/requests.ts decides who may answer what).
   { key: "settings.access-requests", path: "/settings/access-requests", label: fixed("Access requests"), kinds: CLINIC_KINDS, permission: null, allows: () => true },
+  // Machine access (issue 13): service accounts and API keys are the tenant's.
+  { key: "settings.api", path: "/settings/api", label: fixed("API access"), kinds: ALL_KINDS, permission: "api_keys.read", allows: (subject, node) => can(subject, "api_keys.read", node.tenantId) },
 ];
 
 const BY_KEY = new Map(PAGES.map((p) => [p.key, p]));

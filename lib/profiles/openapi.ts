@@ -15,22 +15,26 @@ import {
   UpdatePermissionsBody,
   UpdateProfileBody,
 } from "./schemas";
+import { registerMachinePaths } from "../machine/openapi";
 
 const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
 const errors = {
   400: { description: "Invalid input, with a message per field", ...json(ErrorSchema) },
-  401: { description: "No session", ...json(ErrorSchema) },
+  401: { description: "No session, or an unknown, revoked or expired API key", ...json(ErrorSchema) },
   403: { description: "A member of the profile without the permission", ...json(ErrorSchema) },
   404: { description: "Not found, or not a profile the caller belongs to", ...json(ErrorSchema) },
   409: { description: "Conflict (existing member, last owner)", ...json(ErrorSchema) },
 };
+const machineErrors = { 429: { description: "An API key over its rate limit (RateLimit and Retry-After headers)", ...json(ErrorSchema) } };
 const ok = { 200: { description: "Done", ...json(z.object({ ok: z.literal(true) })) } };
 
 export function openApiDocument() {
   const r = new OpenAPIRegistry();
   r.registerComponent("securitySchemes", "session", { type: "apiKey", in: "cookie", name: "next-auth.session-token" });
-  const path = (method: "get" | "post" | "put" | "delete", p: string, summary: string, request: object, responses: object) =>
-    r.registerPath({ method, path: p, summary, security: [{ session: [] }], request, responses: { ...responses, ...errors } as never });
+  // A browser session or an API key (issue 13: Authorization: Bearer cak_…).
+  const path = (method: "get" | "post" | "put" | "patch" | "delete", p: string, summary: string, request: object, responses: object) =>
+    r.registerPath({ method, path: p, summary, security: [{ session: [] }, { bearer: [] }], request, responses: { ...responses, ...errors, ...machineErrors } as never });
+  registerMachinePaths(r, path);
 
   path("get", "/api/profiles", "Profiles the caller can enter, with the caller's role", {}, { 200: { description: "Profiles", ...json(z.array(ProfileSchema)) } });
   path("post", "/api/profiles", "Create a care profile or practice; the caller becomes Owner", { body: json(CreateProfileBody) }, { 201: { description: "Created", ...json(ProfileDetailSchema) } });

@@ -9,4 +9,6 @@ export const GET = route({
   access: { signedIn: true },
   input: z.object({}),
   handler: async ({ user, subject }) => ({ user, memberships: membershipsOf(subject) }),
+  // Readable with an API key (issue 13): who the key acts as and where.
+  apiKeys: true,
 });

@@ -12,6 +12,8 @@ export const GET = route({
   access: { signedIn: true },
   input: z.object({}),
   handler: async ({ subject }) => enterableNodes(subject).map(({ via: _via, depth: _depth, ...p }) => p),
+  // Readable with an API key (issue 13): who the key acts as and where.
+  apiKeys: true,
 });
 
 /** Creates a care profile or a practice; the caller becomes its Owner. */

@@ -1,0 +1,82 @@
+import { Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { securityEnv } from "../security/env";
+
+/**
+ * Per-key request limits (issue 13): a fixed window of one minute per API key, its size the key's
+ * own limit or its tenant's default. Counted in Redis when REDIS_URL is set, so every app instance
+ * shares the count; in this process otherwise. If Redis fails, the in-memory count takes over.
+ */
+export const DEFAULT_PER_MINUTE = 600;
+const WINDOW_SECONDS = 60;
+
+export interface KeyLimitResult {
+  ok: boolean;
+  limit: number;
+  remaining: number;
+  /** Seconds until the window resets. */
+  resetSeconds: number;
+}
+
+export class KeyRateLimiter {
+  private limiters = new Map<number, RateLimiterAbstract>();
+  constructor(private readonly redis: Redis | null, private readonly prefix = "careaccess:rl:apikey") {}
+
+  private limiter(points: number): RateLimiterAbstract {
+    let l = this.limiters.get(points);
+    if (!l) {
+      // The limit is part of the Redis key: changing a key's limit starts a fresh window.
+      const opts = { points, duration: WINDOW_SECONDS, keyPrefix: `${this.prefix}:${points}` };
+      const memory = new RateLimiterMemory(opts);
+      l = this.redis ? new RateLimiterRedis({ ...opts, storeClient: this.redis, insuranceLimiter: memory }) : memory;
+      this.limiters.set(points, l);
+    }
+    return l;
+  }
+
+  async consume(keyId: string, limit: number): Promise<KeyLimitResult> {
+    try {
+      const res = await this.limiter(limit).consume(keyId, 1);
+      return { ok: true, limit, remaining: res.remainingPoints, resetSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
+    } catch (err) {
+      if (err instanceof RateLimiterRes) return { ok: false, limit, remaining: 0, resetSeconds: Math.max(1, Math.ceil(err.msBeforeNext / 1000)) };
+      throw err;
+    }
+  }
+
+  /** Forgets in-memory counts (tests). */
+  reset(): void {
+    this.limiters.clear();
+  }
+}
+
+/** The RateLimit headers (IETF draft-ietf-httpapi-ratelimit-headers) and, when refused, Retry-After. */
+export function rateLimitHeaders(r: KeyLimitResult): Record<string, string> {
+  const headers: Record<string, string> = {
+    "RateLimit-Policy": `${r.limit};w=${WINDOW_SECONDS}`,
+    RateLimit: `limit=${r.limit}, remaining=${r.remaining}, reset=${r.resetSeconds}`,
+    "RateLimit-Limit": String(r.limit),
+    "RateLimit-Remaining": String(r.remaining),
+    "RateLimit-Reset": String(r.resetSeconds),
+  };
+  if (!r.ok) headers["Retry-After"] = String(r.resetSeconds);
+  return headers;
+}
+
+const holder = globalThis as unknown as { __careaccessKeyLimiter?: KeyRateLimiter };
+
+/** This process's limiter (Redis-backed when REDIS_URL is set). */
+export function keyRateLimiter(): KeyRateLimiter {
+  if (!holder.__careaccessKeyLimiter) {
+    const url = securityEnv().redisUrl;
+    const client = url ? new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
+    client?.on("error", () => {});
+    holder.__careaccessKeyLimiter = new KeyRateLimiter(client);
+  }
+  return holder.__careaccessKeyLimiter;
+}
+
+/** Replaces the process's limiter (tests: two "instances" sharing one Redis). */
+export function setKeyRateLimiter(limiter: KeyRateLimiter | undefined): void {
+  holder.__careaccessKeyLimiter = limiter;
+}
