@@ -13,6 +13,8 @@ export interface AppConfig {
   sessionAbsoluteHours: number;
   /** Trust X-Forwarded-For for the client IP (only behind a proxy you run). */
   trustProxy: boolean;
+  /** Let webhooks go to loopback and private addresses (lib/machine/destination.ts). */
+  webhookAllowPrivate: boolean;
 }
 
 const DEV_SECRET = "careaccess-development-secret-not-for-production";
@@ -34,6 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionIdleMinutes: positive(env.SESSION_IDLE_MINUTES, 30),
     sessionAbsoluteHours: positive(env.SESSION_ABSOLUTE_HOURS, 12),
     trustProxy: env.TRUST_PROXY === "true",
+    webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE ? env.WEBHOOK_ALLOW_PRIVATE === "true" : embedded,
   };
 }
 

@@ -4,7 +4,9 @@ import { recordAudit, type AuditTx, type RecordedAuditEvent } from "../audit/aud
 import type { Db, Tx } from "../db/client";
 import { enqueueEmail } from "../email/outbox";
 import { securityAlertEmail } from "../email/templates";
+import { config } from "../config";
 import { decryptSecret, encryptSecret } from "../security/crypto";
+import { endpointHostProblem, refusedDestination } from "./destination";
 import { newWebhookSecret, signatureHeaders } from "./webhook-signing";
 
 /**
@@ -27,7 +29,13 @@ export const ROTATION_OVERLAP_MS = 24 * 3_600_000;
 const family = (action: string) => (action.includes(".") ? action.slice(0, action.indexOf(".")) : action);
 
 export const createEndpointSchema = z.object({
-  url: z.url({ protocol: /^https?$/, error: "Enter the endpoint's http(s) URL." }).max(2000, "Keep the URL under 2000 characters."),
+  url: z
+    .url({ protocol: /^https?$/, error: "Enter the endpoint's http(s) URL." })
+    .max(2000, "Keep the URL under 2000 characters.")
+    .superRefine((url, ctx) => {
+      const problem = config().webhookAllowPrivate ? null : endpointHostProblem(url);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
   events: z.array(z.enum(WEBHOOK_EVENTS, { error: `One of: ${WEBHOOK_EVENTS.join(", ")}.` })).min(1, "Choose at least one event.").transform((e) => [...new Set(e)]),
 });
 
@@ -72,8 +80,15 @@ export function backoffMs(attempts: number): number {
 
 type Fetch = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{ status: number }>;
 
+/** The worker's sender: public destinations only (unless allowed), and no redirects to follow elsewhere. */
+export const guardedFetch: Fetch = async (url, init) => {
+  const refused = config().webhookAllowPrivate ? null : await refusedDestination(url);
+  if (refused) throw new Error(refused);
+  return fetch(url, { ...init, redirect: "manual" });
+};
+
 /** Sends every due delivery; returns how many succeeded. Safe with several instances (rows are claimed). */
-export async function deliverWebhooks(db: Db, send: Fetch = fetch as unknown as Fetch, now = new Date()): Promise<number> {
+export async function deliverWebhooks(db: Db, send: Fetch = guardedFetch, now = new Date()): Promise<number> {
   const due = await db.webhookDelivery.findMany({ where: { status: "pending", nextAttemptAt: { lte: now }, endpoint: { disabledAt: null } }, orderBy: { createdAt: "asc" }, take: 50, include: { endpoint: true } });
   let ok = 0;
   for (const d of due) {
