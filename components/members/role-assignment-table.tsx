@@ -44,41 +44,50 @@ export function RoleAssignmentTable({
     problem?: (placeId: string) => string | null;
   };
 }) {
-  const dateCells = (p: PlaceOption, idPrefix: string) => {
+  /** The From and Until inputs of one row; `wrap` puts each in its table cell (or not, in a flex row). */
+  const dateInputs = (p: PlaceOption, idPrefix: string, wrap: (field: "from" | "until", input: React.ReactNode) => React.ReactNode) => {
     if (!dates) return null;
     const v = dates.value(p.id);
     const problem = dates.problem?.(p.id) ?? null;
     const off = disabled || !value(p.id);
-    const cell = (field: "from" | "until", label: string) => (
-      <td className="py-1.5 pl-2 align-top">
-        <label htmlFor={`${idPrefix}-${field}`} className="sr-only">
-          {label} at {p.name}
-        </label>
-        <input
-          id={`${idPrefix}-${field}`}
-          type="date"
-          value={v[field]}
-          disabled={off}
-          onChange={(e) => dates.onChange(p.id, field, e.target.value)}
-          aria-invalid={field === "until" && problem ? true : undefined}
-          aria-describedby={field === "until" && problem ? `${idPrefix}-problem` : undefined}
-          className="w-full rounded-md border border-slate-300 px-2 py-1 text-sm disabled:bg-slate-100 disabled:text-slate-600"
-          data-testid={`${field}-${p.name}`}
-        />
-        {field === "until" && problem && (
-          <p id={`${idPrefix}-problem`} className="mt-1 text-xs text-red-700">
-            {problem}
-          </p>
-        )}
-      </td>
-    );
+    const input = (field: "from" | "until", label: string) =>
+      wrap(
+        field,
+        <>
+          <label htmlFor={`${idPrefix}-${field}`} className="sr-only">
+            {label} at {p.name}
+          </label>
+          <input
+            id={`${idPrefix}-${field}`}
+            type="date"
+            value={v[field]}
+            disabled={off}
+            onChange={(e) => dates.onChange(p.id, field, e.target.value)}
+            aria-invalid={field === "until" && problem ? true : undefined}
+            aria-describedby={field === "until" && problem ? `${idPrefix}-problem` : undefined}
+            className="w-full rounded-md border border-slate-300 px-2 py-1 text-sm disabled:bg-slate-100 disabled:text-slate-600"
+            data-testid={`${field}-${p.name}`}
+          />
+          {field === "until" && problem && (
+            <p id={`${idPrefix}-problem`} className="mt-1 text-xs text-red-700">
+              {problem}
+            </p>
+          )}
+        </>,
+      );
     return (
       <>
-        {cell("from", "Access from")}
-        {cell("until", "Access until")}
+        {input("from", "Access from")}
+        {input("until", "Access until")}
       </>
     );
   };
+  const dateCells = (p: PlaceOption, idPrefix: string) =>
+    dateInputs(p, idPrefix, (field, input) => (
+      <td key={field} className="py-1.5 pl-2 align-top">
+        {input}
+      </td>
+    ));
   const dateHeads = (className: string) =>
     dates ? (
       <>
@@ -112,8 +121,7 @@ export function RoleAssignmentTable({
         <thead className="sr-only">
           <tr>
             <th scope="col">Place</th>
-            <th scope="col">Role</th>
-            {dateHeads("")}
+            <th scope="col">Role{dates ? ", from and until" : ""}</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -122,8 +130,16 @@ export function RoleAssignmentTable({
               <td className="py-2 pr-3" style={{ paddingLeft: `${p.depth}rem` }}>
                 <label htmlFor={selectId(p.id)}>{p.name}</label>
               </td>
-              <td className="py-2">{select(p, `${inputClass} mt-0`)}</td>
-              {dateCells(p, selectId(p.id))}
+              <td className="py-2">
+                {select(p, `${inputClass} mt-0`)}
+                {dates && (
+                  <div className="mt-1.5 grid grid-cols-2 gap-2">
+                    {dateInputs(p, selectId(p.id), (field, input) => (
+                      <div key={field}>{input}</div>
+                    ))}
+                  </div>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
