@@ -263,7 +263,7 @@ function ProviderCard({ nodeId, member, editable }: { nodeId: string; member: Me
             // eslint-disable-next-line @next/next/no-img-element
             <img src={`/api/profiles/${nodeId}/members/${member.id}/photo?v=${version}`} alt={`Photo of ${member.name}`} className="h-16 w-16 rounded-full object-cover ring-1 ring-slate-200" />
           ) : (
-            <span className="flex h-16 w-16 items-center justify-center rounded-full bg-slate-100 text-xs text-slate-500">No photo</span>
+            <span className="flex h-16 w-16 items-center justify-center rounded-full bg-slate-100 text-xs text-slate-600">No photo</span>
           )}
           <Field id="provider-photo" label="Photo" error={photoError ? [photoError] : fieldErrors(fields, "photo")} hint="PNG, JPEG or WebP, up to 2 MB.">
             <input id="provider-photo" name="photo" type="file" accept="image/png,image/jpeg,image/webp" disabled={!editable} className="mt-1 block text-sm" />
