@@ -252,3 +252,12 @@ export function careAccessAllows(subject: Subject, nodeId: string, flag: string)
   const perms = FLAG_PERMISSIONS[flag];
   return perms ? perms.every((p) => decide(subject, p, { nodeId })) : false;
 }
+
+/** POST /api/practices/:nodeId/legacy-migration: `plan` (preflight and dry run) or `apply`. */
+export const migrationRequestSchema = z
+  .object({
+    nodeId: z.uuid({ error: "Choose a practice." }),
+    sourcePracticeId: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, "Choose a practice of the practice system."),
+    mode: z.enum(["plan", "apply"], { error: "Choose plan (dry run) or apply." }),
+  })
+  .strict();

@@ -15,6 +15,7 @@ import {
   UpdatePermissionsBody,
   UpdateProfileBody,
 } from "./schemas";
+import { registerDomainPaths } from "../api/openapi-domains";
 import { registerMachinePaths } from "../machine/openapi";
 
 const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
@@ -35,6 +36,7 @@ export function openApiDocument() {
   const path = (method: "get" | "post" | "put" | "patch" | "delete", p: string, summary: string, request: object, responses: object) =>
     r.registerPath({ method, path: p, summary, security: [{ session: [] }, { bearer: [] }], request, responses: { ...responses, ...errors, ...machineErrors } as never });
   registerMachinePaths(r, path);
+  registerDomainPaths(r, path);
 
   path("get", "/api/profiles", "Profiles the caller can enter, with the caller's role", {}, { 200: { description: "Profiles", ...json(z.array(ProfileSchema)) } });
   path("post", "/api/profiles", "Create a care profile or practice; the caller becomes Owner", { body: json(CreateProfileBody) }, { 201: { description: "Created", ...json(ProfileDetailSchema) } });

@@ -1,19 +1,10 @@
-import { z } from "zod";
 import { route } from "@/lib/api/handler";
 import { AppError } from "@/lib/api/errors";
 import { prisma } from "@/lib/db";
 import { PracticeSystemUnavailable, practiceClientFromEnv } from "@/lib/practice/connector";
-import { applyMigration, planMigration } from "@/lib/practice/migration";
+import { applyMigration, migrationRequestSchema as input, planMigration } from "@/lib/practice/migration";
 
 export const dynamic = "force-dynamic";
-
-const input = z
-  .object({
-    nodeId: z.uuid({ error: "Choose a practice." }),
-    sourcePracticeId: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, "Choose a practice of the practice system."),
-    mode: z.enum(["plan", "apply"], { error: "Choose plan (dry run) or apply." }),
-  })
-  .strict();
 
 const unavailable = (err: unknown) => {
   if (err instanceof PracticeSystemUnavailable) throw new AppError("unavailable", "The practice system is not answering; try again shortly.");
