@@ -8,12 +8,12 @@ export interface NavItem {
   label: string;
 }
 
-/** The tabs of a place: only those the person's role there allows are passed in. */
+/** The tabs of a place: only those the person's role there allows are passed in. They wrap (an owner has up to 14), so none hides off-screen. */
 export function ContextNav({ items }: { items: NavItem[] }) {
   const pathname = usePathname();
   const active = (href: string) => (href.split("/").length <= 3 ? pathname === href : pathname.startsWith(href));
   return (
-    <nav aria-label="Sections" className="-mb-px flex gap-1 overflow-x-auto">
+    <nav aria-label="Sections" className="-mb-px flex flex-wrap gap-x-1">
       {items.map((item) => (
         <Link
           key={item.href}
