@@ -175,7 +175,14 @@ function Keys({ view, myPermissions, canCreate, canDelete, busy, run, base, tota
                 <td>{k.expired ? <span className="font-medium text-red-700">Expired</span> : k.expiresAt ? when(k.expiresAt) : "Never"}</td>
                 <td>{when(k.lastUsedAt)}{k.lastUsedIp ? <><br /><span className="text-xs text-slate-600">from {k.lastUsedIp}</span></> : null}</td>
                 <td data-testid="key-requests">{totals.get(k.id)?.requests ?? 0} <span className="text-xs text-slate-600">({totals.get(k.id)?.errors ?? 0} errors)</span></td>
-                <td className="text-right">{canDelete && <button type="button" disabled={busy} className={buttonClass.dangerOutline} onClick={() => confirm(`Revoke ${k.name}? It stops working at once.`) && run("DELETE", `${base}/api-keys/${k.id}`, undefined, () => onNotice(`${k.name} revoked.`))}>Revoke</button>}</td>
+                <td className="space-x-2 whitespace-nowrap text-right">
+                  {canCreate && (
+                    <button type="button" disabled={busy} className={buttonClass.secondary} onClick={() => confirm(`Rotate ${k.name}? You get a new secret; the old one keeps working for 24 hours.`) && run("POST", `${base}/api-keys/${k.id}/rotate`, { overlapHours: 24 }, (d) => onSecret({ name: `${k.name} (rotated; the old key works until ${new Date(d.oldKeyWorksUntil).toLocaleString()})`, secret: d.secret }))}>
+                      Rotate
+                    </button>
+                  )}
+                  {canDelete && <button type="button" disabled={busy} className={buttonClass.dangerOutline} onClick={() => confirm(`Revoke ${k.name}? It stops working at once.`) && run("DELETE", `${base}/api-keys/${k.id}`, undefined, () => onNotice(`${k.name} revoked.`))}>Revoke</button>}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -15,6 +15,7 @@ import * as members from "../../app/api/profiles/[id]/members/route";
 import * as member from "../../app/api/profiles/[id]/members/[userId]/route";
 import * as keys from "../../app/api/profiles/[id]/api-keys/route";
 import * as key from "../../app/api/profiles/[id]/api-keys/[keyId]/route";
+import * as rotate from "../../app/api/profiles/[id]/api-keys/[keyId]/rotate/route";
 import * as accounts from "../../app/api/profiles/[id]/service-accounts/route";
 import * as account from "../../app/api/profiles/[id]/service-accounts/[accountId]/route";
 import * as me from "../../app/api/me/route";
@@ -161,5 +162,44 @@ describe.each(TEST_DATABASES)("API keys and service accounts ($name)", (kind) =>
     expect((await call(members.GET.spec as Spec, { id: northwind }, bearer(ranged.secret, ""))).status).toBe(401);
     // The profile (memberOf) is readable by any key reaching it.
     expect((await call(profile.GET.spec as Spec, { id: northwind }, bearer(ranged.secret, "198.51.100.9"))).status).toBe(200);
+  });
+
+  test("rotation: a new secret with the same scope; the old key works for the overlap, then stops", async () => {
+    const old = await newKey(owner, { name: "Phone system", permissions: ["members.read"], ipRanges: ["203.0.113.0/24"] });
+    const lakesideOwner = await callerFor(db, "owner@lakeside.test");
+    // Another tenant's owner: 404; a key can't rotate itself (no api_keys.create); bad overlap: 400 with its field. Nothing changes.
+    expect((await call(rotate.POST.spec as Spec, { id: northwind, keyId: old.id }, lakesideOwner)).status).toBe(404);
+    expect((await call(rotate.POST.spec as Spec, { id: lakeside, keyId: old.id }, lakesideOwner)).status).toBe(404);
+    expect((await call(rotate.POST.spec as Spec, { id: northwind, keyId: old.id }, bearer(old.secret))).status).toBe(403);
+    const bad = await call(rotate.POST.spec as Spec, { id: northwind, keyId: old.id, overlapHours: 500 }, owner);
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.fields.overlapHours[0]).toMatch(/At most 168 hours/);
+    expect(await db.prisma.apiKey.count({ where: { name: "Phone system" } })).toBe(1);
+
+    const before = Date.now();
+    const rotated = await call(rotate.POST.spec as Spec, { id: northwind, keyId: old.id }, owner);
+    expect(rotated.status, JSON.stringify(rotated.json)).toBe(200);
+    const fresh = rotated.json as { id: string; prefix: string; secret: string; oldKeyWorksUntil: Date };
+    expect(fresh.secret).not.toBe(old.secret);
+    const row = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: fresh.id } });
+    expect(row).toMatchObject({ name: "Phone system", permissions: ["members.read"], ipRanges: ["203.0.113.0/24"] });
+    const oldRow = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: old.id } });
+    expect(oldRow.expiresAt!.getTime() - before).toBeGreaterThanOrEqual(24 * 3_600_000 - 5_000);
+    expect(oldRow.expiresAt!.getTime() - before).toBeLessThanOrEqual(24 * 3_600_000 + 5_000);
+    // During the overlap both work; the new one has the same scope (no more).
+    expect((await call(members.GET.spec as Spec, { id: northwind }, bearer(old.secret))).status).toBe(200);
+    expect((await call(members.GET.spec as Spec, { id: northwind }, bearer(fresh.secret))).status).toBe(200);
+    expect((await call(keys.GET.spec as Spec, { id: northwind }, bearer(fresh.secret))).status).toBe(403);
+    // The overlap ends: the old key is 401, the new one goes on.
+    await db.prisma.apiKey.update({ where: { id: old.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect((await call(members.GET.spec as Spec, { id: northwind }, bearer(old.secret))).status).toBe(401);
+    expect((await call(members.GET.spec as Spec, { id: northwind }, bearer(fresh.secret))).status).toBe(200);
+    // An expired key can't be rotated; with no overlap the old key stops at once.
+    expect((await call(rotate.POST.spec as Spec, { id: northwind, keyId: old.id }, owner)).status).toBe(404);
+    const again = await call(rotate.POST.spec as Spec, { id: northwind, keyId: fresh.id, overlapHours: 0 }, owner);
+    expect(again.status).toBe(200);
+    expect((await call(members.GET.spec as Spec, { id: northwind }, bearer(fresh.secret))).status).toBe(401);
+    expect((await call(members.GET.spec as Spec, { id: northwind }, bearer(again.json.secret))).status).toBe(200);
+    expect(await db.prisma.auditEvent.count({ where: { action: "api_key.rotated", targetId: { in: [old.id, fresh.id] } } })).toBe(2);
   });
 });

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { AppError } from "../api/errors";
 import { recordAudit } from "../audit/audit";
 import { isPermission, PERMISSIONS, type Permission } from "../authz/catalogue";
-import { lookupNode, type CompiledBinding, type Subject } from "../authz/subject";
+import { isLive, lookupNode, type CompiledBinding, type Subject } from "../authz/subject";
 import type { Db, Tx } from "../db/client";
 import { randomToken, sha256 } from "../security/crypto";
 import { DEFAULT_PER_MINUTE } from "./rate-limit";
@@ -65,13 +65,13 @@ export type CreateKeyInput = z.infer<typeof createKeySchema>;
 export function holdsAt(subject: Subject, permission: Permission, nodeId: string, now = Date.now()): boolean {
   const node = lookupNode(subject, nodeId);
   if (!node || node.archived) return false;
-  for (const id of node.ancestors) for (const b of subject.byNode.get(id) ?? []) if (b.expiresAt > now && b.grants.has(permission)) return true;
+  for (const id of node.ancestors) for (const b of subject.byNode.get(id) ?? []) if (isLive(b, now) && b.grants.has(permission)) return true;
   return false;
 }
 
 /** True when the subject holds the permission anywhere in the tenant. */
 export function holdsInTenant(subject: Subject, permission: Permission, tenantId: string, now = Date.now()): boolean {
-  return subject.bindings.some((b) => b.rootId === tenantId && b.expiresAt > now && b.grants.has(permission));
+  return subject.bindings.some((b) => b.rootId === tenantId && isLive(b, now) && b.grants.has(permission));
 }
 
 /**
@@ -152,6 +152,40 @@ export async function revokeApiKey(tx: Tx, tenantId: string, id: string, actor: 
   if (!row) throw new AppError("not_found", "That key was not found.");
   await tx.apiKey.update({ where: { id }, data: { revokedAt: now } });
   await recordAudit(tx, { tenantId, actorId: actor.userId, action: "api_key.revoked", targetType: "api_key", targetId: id, ip: actor.ip, details: { name: row.name, prefix: row.prefix } });
+}
+
+/** The longest a rotated-out key keeps working beside its replacement. */
+export const MAX_ROTATION_OVERLAP_HOURS = 168;
+export const rotateKeySchema = z.object({
+  overlapHours: z
+    .number({ error: "Hours the old key keeps working, 0 to 168." })
+    .int("A whole number of hours.")
+    .min(0, "At least 0 (the old key stops at once).")
+    .max(MAX_ROTATION_OVERLAP_HOURS, `At most ${MAX_ROTATION_OVERLAP_HOURS} hours (a week).`)
+    .default(24),
+});
+
+/**
+ * Rotation: a new secret with the same name, principal, scope, ranges and limit, created by the
+ * actor (so never with more than the actor holds, as at creation); the old key keeps working for
+ * the overlap window, so the system that uses it can switch without an outage, then expires.
+ */
+export async function rotateApiKey(tx: Tx, tenantId: string, id: string, input: z.infer<typeof rotateKeySchema>, actor: Actor, now = new Date()) {
+  const old = await tx.apiKey.findFirst({ where: { id, tenantId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] } });
+  if (!old) throw new AppError("not_found", "That key was not found.");
+  const fresh = await createApiKey(
+    tx,
+    tenantId,
+    { name: old.name, permissions: old.permissions as Permission[], serviceAccountId: old.serviceAccountId, expiresAt: old.expiresAt, ipRanges: old.ipRanges, rateLimitPerMinute: old.rateLimitPerMinute },
+    actor,
+    now,
+  );
+  const overlapUntil = new Date(now.getTime() + input.overlapHours * 3_600_000);
+  const oldUntil = old.expiresAt && old.expiresAt < overlapUntil ? old.expiresAt : overlapUntil;
+  if (input.overlapHours === 0) await tx.apiKey.update({ where: { id }, data: { revokedAt: now } });
+  else await tx.apiKey.update({ where: { id }, data: { expiresAt: oldUntil } });
+  await recordAudit(tx, { tenantId, actorId: actor.userId, action: "api_key.rotated", targetType: "api_key", targetId: id, ip: actor.ip ?? null, details: { name: old.name, from: old.prefix, to: fresh.prefix, newKeyId: fresh.id, oldKeyWorksUntil: input.overlapHours === 0 ? now.toISOString() : oldUntil.toISOString() } });
+  return { ...fresh, oldKeyWorksUntil: input.overlapHours === 0 ? now : oldUntil };
 }
 
 export interface AuthenticatedKey {

@@ -1,7 +1,7 @@
 import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { MemberParams, ProfileIdParams } from "../profiles/schemas";
-import { AccountParams, ApiSettingsBody, CreateKeyBody, CreateServiceAccountBody, DeliveryParams, KeyParams, UpdateServiceAccountBody, UpdateWebhookBody, WebhookParams } from "./routes";
+import { AccountParams, ApiSettingsBody, CreateKeyBody, RotateKeyBody, CreateServiceAccountBody, DeliveryParams, KeyParams, UpdateServiceAccountBody, UpdateWebhookBody, WebhookParams } from "./routes";
 import { createEndpointSchema } from "./webhooks";
 
 /**
@@ -23,6 +23,7 @@ export function registerMachinePaths(r: OpenAPIRegistry, path: PathFn) {
   path("get", "/api/profiles/{id}/api-keys", "The tenant's service accounts, API keys (never secrets) and 24 hours of usage", { params: ProfileIdParams }, { 200: { description: "Machine access", ...json(z.object({ serviceAccounts: z.array(z.unknown()), keys: z.array(Key), usage: z.array(z.object({ keyId: z.uuid(), hour: z.string(), requests: z.number(), errors: z.number() })), rateLimitPerMinute: z.number() })) } });
   path("post", "/api/profiles/{id}/api-keys", "Create an API key (for a service account or oneself); the secret is in this answer only", { params: ProfileIdParams, body: json(omit(CreateKeyBody, "id")) }, { 201: { description: "Created", ...json(z.object({ id: z.uuid(), name: z.string(), prefix: z.string(), secret: z.string() })) } });
   path("delete", "/api/profiles/{id}/api-keys/{keyId}", "Revoke an API key (401 from its next request)", { params: KeyParams }, ok);
+  path("post", "/api/profiles/{id}/api-keys/{keyId}/rotate", "Rotate an API key: a new secret (in this answer only); the old key keeps working for overlapHours (default 24, 0 = stop at once)", { params: KeyParams, body: json(omit(RotateKeyBody, "id", "keyId")) }, { 201: { description: "Rotated", ...json(z.object({ id: z.uuid(), name: z.string(), prefix: z.string(), secret: z.string(), oldKeyWorksUntil: z.string() })) } });
   path("post", "/api/profiles/{id}/service-accounts", "Create a service account with a role at a place", { params: ProfileIdParams, body: json(omit(CreateServiceAccountBody, "id")) }, { 201: { description: "Created", ...json(z.object({ id: z.uuid(), userId: z.uuid(), name: z.string() })) } });
   path("patch", "/api/profiles/{id}/service-accounts/{accountId}", "Disable or enable a service account", { params: AccountParams, body: json(omit(UpdateServiceAccountBody, "id", "accountId")) }, ok);
   path("delete", "/api/profiles/{id}/service-accounts/{accountId}", "Remove a service account (its keys are revoked)", { params: AccountParams }, ok);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ProfileIdParams } from "../profiles/schemas";
 import type { Tx } from "../db/client";
-import { createKeySchema } from "./keys";
+import { createKeySchema, rotateKeySchema } from "./keys";
 import { createServiceAccountSchema } from "./service-accounts";
 
 /** Route inputs of machine access (issue 13); shared by the routes and the OpenAPI document. */
@@ -19,3 +19,4 @@ export const ApiSettingsBody = ProfileIdParams.extend({ rateLimitPerMinute: z.nu
 export const WebhookParams = ProfileIdParams.extend({ webhookId: z.uuid("Not a webhook id.").openapi({ param: { name: "webhookId", in: "path" } }) });
 export const DeliveryParams = ProfileIdParams.extend({ deliveryId: z.uuid("Not a delivery id.").openapi({ param: { name: "deliveryId", in: "path" } }) });
 export const UpdateWebhookBody = WebhookParams.extend({ action: z.enum(["rotate_secret", "enable", "disable"], { error: "rotate_secret, enable or disable." }) });
+export const RotateKeyBody = rotateKeySchema.extend(KeyParams.shape);
