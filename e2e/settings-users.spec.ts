@@ -75,7 +75,7 @@ test.describe("Settings > Users", () => {
     const id = await openUsers(page, "owner@northwind.test", "West Region");
     await page.getByTestId("user-row").filter({ hasText: "Ivan Inventory" }).getByRole("link", { name: /Manage/ }).click();
     await expect(page.getByTestId("member-name")).toHaveText("Ivan Inventory");
-    await page.getByLabel("Portland Pearl District").selectOption({ label: "Front Desk" });
+    await page.getByLabel("Portland Pearl District", { exact: true }).selectOption({ label: "Front Desk" });
     await page.getByRole("button", { name: "Save 1 change" }).click();
     await expect(page.getByRole("status").filter({ hasText: "Roles saved" })).toBeVisible();
     await expectAccessible(page);
