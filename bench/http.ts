@@ -38,8 +38,10 @@ async function freshDatabase(url: string) {
 }
 
 function startApp(): ChildProcess {
-  const child = spawn("npx", ["tsx", "scripts/start.ts"], {
+  // Its own process group, so stopping it stops tsx, the app and the build under it.
+  const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
     cwd: root,
+    detached: true,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: randomBytes(32).toString("hex"), NEXTAUTH_URL: base, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
   });
@@ -117,6 +119,7 @@ try {
   const facts = machineFacts();
   report.print(`  ${facts.cpuModel}, ${facts.cores} cores, Node.js ${facts.node}; load average at start ${facts.loadAverageAtStart.join(" / ")}`);
   report.print(`  ${connections} connections, ${seconds} s per route after a 2 s warm-up; app and autocannon share the machine.`);
+  if (await fetch(`${base}/api/health`).then(() => true, () => false)) throw new Error(`Something already listens on ${base}: stop it or set BENCH_HTTP_PORT.`);
   await freshDatabase(databaseUrl);
   app = startApp();
   report.print("  Starting the app (migrations, demo seed, build if needed) …");
@@ -157,6 +160,12 @@ try {
   const file = report.write(path.join(root, "bench", "results-http"));
   report.print(`\n  Results: ${path.relative(root, file)}`);
 } finally {
-  app?.kill("SIGTERM");
+  if (app?.pid) {
+    try {
+      process.kill(-app.pid, "SIGTERM");
+    } catch {
+      /* already gone */
+    }
+  }
 }
 process.exit(report.failures.length ? 1 : 0);
