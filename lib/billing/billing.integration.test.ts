@@ -14,23 +14,13 @@ import * as profilesRoute from "../../app/api/profiles/route";
 import * as exportRoute from "../../app/api/billing/[nodeId]/report/export/route";
 import * as invoicesRoute from "../../app/api/billing/[nodeId]/invoices/route";
 import * as refundsRoute from "../../app/api/billing/[nodeId]/refunds/route";
-import { runAs, type Caller, type Spec } from "../api/handler";
-import { AppError } from "../api/errors";
+import { runAs, type Caller } from "../api/handler";
 import { TEST_DATABASES, createTestDatabase, type TestDatabase } from "../db/testing";
-import { callerFor, useDatabase } from "../testing/callers";
+import { callEntry as call, callerFor, useDatabase } from "../testing/callers";
 import { seedDemoData } from "../../prisma/seed";
 import * as actions from "./actions";
 import type { RefundView } from "./billing";
 
-type AnySpec = Spec<never, unknown>;
-async function call(entry: unknown, raw: unknown, caller: Caller) {
-  try {
-    return { ok: true as const, data: (await runAs((entry as { spec: AnySpec }).spec, raw, caller)) as any };
-  } catch (err) {
-    if (err instanceof AppError) return { ok: false as const, code: err.code, message: err.message, fields: err.fields };
-    throw err;
-  }
-}
 
 describe.each(TEST_DATABASES)("billing ($name)", (kind) => {
   let db: TestDatabase;

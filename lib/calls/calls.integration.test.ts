@@ -4,24 +4,14 @@
  * with the patient's name but can't close tasks; a stranger 404, broken input 400, nothing changed.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { runAs, type Caller, type Spec } from "../api/handler";
-import { AppError } from "../api/errors";
+import type { Caller } from "../api/handler";
 import { SubjectLoader } from "../authz/load";
 import { TEST_DATABASES, createTestDatabase, type TestDatabase } from "../db/testing";
-import { callerFor, useDatabase } from "../testing/callers";
+import { callEntry as call, callerFor, useDatabase } from "../testing/callers";
 import { seedDemoData } from "../../prisma/seed";
 import * as actions from "./actions";
 import { callsPlace, listCalls } from "./calls";
 
-type AnySpec = Spec<never, unknown>;
-async function call(entry: unknown, raw: unknown, caller: Caller) {
-  try {
-    return { ok: true as const, data: (await runAs((entry as { spec: AnySpec }).spec, raw, caller)) as any };
-  } catch (err) {
-    if (err instanceof AppError) return { ok: false as const, code: err.code, message: err.message, fields: err.fields };
-    throw err;
-  }
-}
 
 describe.each(TEST_DATABASES)("calls ($name)", (kind) => {
   let db: TestDatabase;

@@ -6,24 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import * as profilesRoute from "../../app/api/profiles/route";
-import { runAs, type Caller, type Spec } from "../api/handler";
-import { AppError } from "../api/errors";
+import { runAs, type Caller } from "../api/handler";
 import { SubjectLoader } from "../authz/load";
 import { TEST_DATABASES, createTestDatabase, type TestDatabase } from "../db/testing";
-import { callerFor, useDatabase } from "../testing/callers";
+import { callEntry as call, callerFor, useDatabase } from "../testing/callers";
 import { seedDemoData } from "../../prisma/seed";
 import * as actions from "./actions";
 import { inventoryPlace, listOrders, listStock } from "./inventory";
 
-type AnySpec = Spec<never, unknown>;
-async function call(entry: unknown, raw: unknown, caller: Caller) {
-  try {
-    return { ok: true as const, data: (await runAs((entry as { spec: AnySpec }).spec, raw, caller)) as any };
-  } catch (err) {
-    if (err instanceof AppError) return { ok: false as const, code: err.code, message: err.message, fields: err.fields };
-    throw err;
-  }
-}
 
 describe.each(TEST_DATABASES)("inventory ($name)", (kind) => {
   let db: TestDatabase;

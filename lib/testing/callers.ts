@@ -1,4 +1,5 @@
-import type { Caller } from "../api/handler";
+import { AppError } from "../api/errors";
+import { runAs, type Caller, type Spec } from "../api/handler";
 import type { TestDatabase } from "../db/testing";
 
 /**
@@ -22,4 +23,17 @@ export async function callerFor(db: TestDatabase, email: string, opts: { mustCha
     },
     ip: "127.0.0.1",
   };
+}
+
+/**
+ * Runs a route or action export (anything with a `spec`) as the caller: its data, or the AppError's
+ * code, message and fields as the client would see them. Any other error is a bug and is thrown.
+ */
+export async function callEntry(entry: unknown, raw: unknown, caller: Caller) {
+  try {
+    return { ok: true as const, data: (await runAs((entry as { spec: Spec<never, unknown> }).spec, raw, caller)) as any };
+  } catch (err) {
+    if (err instanceof AppError) return { ok: false as const, code: err.code, message: err.message, fields: err.fields };
+    throw err;
+  }
 }
