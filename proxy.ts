@@ -1,6 +1,7 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { clientIp } from "./lib/auth/request-meta";
+import { processorOrigin } from "./lib/billing/processor-config";
 import { config as appConfig } from "./lib/config";
 import { checkActionRequest } from "./lib/security/action-request";
 import { ipBlockFor } from "./lib/security/ip-gate";
@@ -84,13 +85,15 @@ export async function proxy(request: NextRequest) {
 }
 
 function contentSecurityPolicy(nonce: string, dev: boolean): string {
+  const processor = processorOrigin();
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
-    `connect-src 'self'${dev ? " ws: wss:" : ""}`,
+    // The payment processor: the billing settings page posts the card to it from the browser.
+    `connect-src 'self'${processor ? ` ${processor}` : ""}${dev ? " ws: wss:" : ""}`,
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

@@ -9,6 +9,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "./demo-accounts";
 import { seedIdentityDemo } from "./seed-identity";
 import { seedClinicalDemo } from "./seed-clinical";
 import { seedBillingDemo } from "./seed-billing";
+import { seedClinicDemo } from "./seed-clinic-demo";
 
 export { DEMO_ACCOUNTS, DEMO_PASSWORD };
 
@@ -188,6 +189,7 @@ export async function seedDemoData(db: Db): Promise<{ seeded: boolean }> {
       }
       await seedClinicalDemo(tx, nodes, users);
       await seedBillingDemo(tx, nodes, users);
+      await seedClinicDemo(tx, nodes, users);
     },
     { timeout: 60_000 },
   );

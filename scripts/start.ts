@@ -13,6 +13,7 @@ import { devMailboxWanted } from "../lib/security/env";
 import { setupDatabase } from "./db";
 import { serve } from "./serve";
 import { devIdpWanted, prepareDevIdps, startDevIdps } from "./idp/dev";
+import { spawnPeer } from "../lib/peers/spawn";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dev = process.argv.includes("--dev");
@@ -63,6 +64,20 @@ async function startDevMailbox(port: number): Promise<void> {
   console.log(`Development mailbox: SMTP on ${smtp.url}; read it at http://localhost:${port}/dev/mailbox`);
 }
 
+/**
+ * Billing settings (issue 10): with no PAYMENT_PROCESSOR_URL, the local test payment processor
+ * (payment-processor/) starts as its own process on PAYMENT_PROCESSOR_PORT (default: a free port)
+ * and the app uses it; it stops with the app. Production sets PAYMENT_PROCESSOR_URL to a real one.
+ */
+async function startPaymentProcessor(): Promise<void> {
+  if (process.env.PAYMENT_PROCESSOR_URL) return;
+  const peer = await spawnPeer("payment-processor", "payment-processor/main.ts", { PAYMENT_PROCESSOR_PORT: process.env.PAYMENT_PROCESSOR_PORT ?? "0" });
+  process.once("exit", () => peer.child.kill("SIGTERM"));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(signal === "SIGINT" ? 130 : 143));
+  process.env.PAYMENT_PROCESSOR_URL = peer.url;
+  console.log(`Local test payment processor on ${peer.url} (payment-processor/README.md has the test cards)`);
+}
+
 /** Where the embedded database keeps its files (the development IdPs' keys go beside them). */
 function localDataDir(): string {
   const target = parseDatabaseUrl(process.env.DATABASE_URL);
@@ -89,6 +104,7 @@ async function main() {
     const { oidc, saml } = await startDevIdps(idps, process.env.NEXTAUTH_URL!, { controls: Boolean(process.env.E2E_RESET_TOKEN) });
     console.log(`Local identity providers: OIDC ${oidc.issuer} (Lakeside), SAML ${saml.url} (Northwind); see docs/enterprise-identity.md`);
   }
+  await startPaymentProcessor();
   if (!dev && needsBuild()) {
     console.log("Building the app (first start, or sources changed)…");
     run("npx", ["next", "build"]);

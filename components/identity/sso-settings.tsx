@@ -1,9 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { ReauthPrompt } from "@/components/account/forms";
-import { useServerAction } from "@/components/client/use-server-action";
-import type { ActionResult } from "@/components/client/result";
+import { useReauthAction } from "@/components/client/use-reauth-action";
 import { Field, FormError, Notice, buttonClass, fieldErrors, inputClass } from "@/components/ui/form";
 import { PlaceSelect, RoleSelect, type PlaceOption, type RoleOption } from "@/components/ui/select";
 import {
@@ -31,28 +29,7 @@ const th = "px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide te
 const td = "px-3 py-2 align-top text-sm text-slate-800";
 const badge = (ok: boolean) => `inline-block rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${ok ? "bg-emerald-50 text-emerald-800 ring-emerald-200" : "bg-amber-50 text-amber-900 ring-amber-200"}`;
 
-/** A server action with the page refreshed after it, and the password prompt when it asks for one. */
-function useCall<I, R>(fn: (input: I) => Promise<ActionResult<R>>, onOk?: (data: R) => void) {
-  const a = useServerAction(fn, { refresh: true });
-  const [retry, setRetry] = useState<{ input: I } | null>(null);
-  const run = async (input: I) => {
-    const r = await a.run(input);
-    if (!r.ok && r.error.fields?.reauth) setRetry({ input });
-    else if (r.ok) onOk?.(r.data);
-    return r;
-  };
-  const prompt = retry ? (
-    <ReauthPrompt
-      onCancel={() => setRetry(null)}
-      onDone={() => {
-        const again = retry.input;
-        setRetry(null);
-        void run(again);
-      }}
-    />
-  ) : null;
-  return { run, pending: a.pending, fields: a.fields?.reauth ? undefined : a.fields, message: a.fields?.reauth ? null : a.message, prompt };
-}
+const useCall = useReauthAction;
 
 export function SsoSettings({ tenantId, view, places, canEdit }: { tenantId: string; view: View; places: PlaceOption[]; canEdit: boolean }) {
   const roles: RoleOption[] = view.roles;

@@ -50,7 +50,7 @@ describe("every place page is in the registry and guarded by it", () => {
     const entry = entryFor(route);
     expect(entry, `no registry entry covers ${route}`).toBeDefined();
     const source = readFileSync(file, "utf8");
-    const guards = [...source.matchAll(/\brequire(?:Care)?Page\([^,]+,\s*"([^"]+)"\)/g)].map((m) => m[1]);
+    const guards = [...source.matchAll(/\brequire(?:Care)?Page\([^,]+,\s*"([^"]+)"(?:,\s*\{[^)]*\})?\)/g)].map((m) => m[1]);
     expect(guards, `${route} must call requirePage(nodeId, "${entry.key}") (or requireCarePage)`).toEqual([entry.key]);
     // No second, hand-written way in: the registry's guard is the only one.
     expect(source).not.toMatch(/\brequireContext\(|\brequirePagePermission\(/);
@@ -131,6 +131,24 @@ describe("the tabs each role sees", () => {
     expect(pageAccess(owner, enterable(owner, PRACTICE)!, "care.schedule" satisfies PageKey)).toBe("not_found");
     const careOwner = subjectOf("care_owner", CARE);
     expect(pageAccess(careOwner, enterable(careOwner, CARE)!, "settings.locations")).toBe("not_found");
+  });
+
+  it("billing settings: a tab at the tenant root for whoever holds billing_settings.read there; a guard that answers 404 to everyone else", async () => {
+    const owner = subjectOf("owner", ENT);
+    expect(placeNav(owner, enterable(owner, ENT)!).map((t) => t.label)).toContain("Billing settings");
+    expect(placeNav(owner, enterable(owner, PRACTICE)!).map((t) => t.label)).not.toContain("Billing settings");
+    const outcome = (s: Subject, at: string) => {
+      signedIn = s;
+      return requirePage(at, "settings.billing", { deniedIsNotFound: true }).then(
+        () => "ok",
+        (e: Error) => e.message,
+      );
+    };
+    expect(await outcome(owner, ENT)).toBe("ok");
+    expect(await outcome(owner, PRACTICE)).toBe("NOT_FOUND");
+    for (const role of ["manager", "front_desk", "provider", "inventory_manager"]) expect(await outcome(subjectOf(role, ENT), ENT), role).toBe("NOT_FOUND");
+    // Billing reads the tenant's billing settings (the page shows them read-only: no billing_settings.edit).
+    expect(await outcome(subjectOf("billing", ENT), ENT)).toBe("ok");
   });
 
   it("the care section (its layout's 404) exists only at care profiles", () => {

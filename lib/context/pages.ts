@@ -34,7 +34,9 @@ export type PageKey =
   // Temporary access (issue 11).
   | "settings.access-requests"
   // Machine access (issue 13).
-  | "settings.api";
+  | "settings.api"
+  // Billing settings (issue 10): the tenant's billing profile, plan, seats and card on file.
+  | "settings.billing";
 
 type PlaceNode = { id: string; kind: NodeKind; tenantId: string };
 
@@ -115,6 +117,15 @@ export const PAGES: readonly PageEntry[] = [
     permission: "members.manage_roles",
     allows: atPlace("members.manage_roles"),
     flag: "accessCheckModule",
+  },
+  // Billing settings (issue 10) are the tenant's: at its root, for billing_settings.read there (owners).
+  {
+    key: "settings.billing",
+    path: "/settings/billing",
+    label: fixed("Billing settings"),
+    kinds: CLINIC_KINDS,
+    permission: "billing_settings.read",
+    allows: (subject, node) => node.id === node.tenantId && can(subject, "billing_settings.read", node.id),
   },
   // Feature flags (issue 14): the tenant's flags, at its root; platform staff turn on the platform ones.
   {

@@ -22,10 +22,11 @@ export const requireContext = cache(async (unverifiedNodeId: string) => {
  * it decides whether the tab shows. A page that doesn't exist at this kind of place is "not found";
  * one the role doesn't show goes to the overview with the usual notice.
  */
-export async function requirePage(unverifiedNodeId: string, key: PageKey) {
+export async function requirePage(unverifiedNodeId: string, key: PageKey, opts: { deniedIsNotFound?: boolean } = {}) {
   const ctx = await requireContext(unverifiedNodeId);
   const access = pageAccess(ctx.subject, ctx.node, key);
-  if (access === "not_found") notFound();
+  // A page whose very existence is the tenant's business (billing settings) answers 404 to the rest.
+  if (access === "not_found" || (access === "denied" && opts.deniedIsNotFound)) notFound();
   if (access === "denied") redirect(`/o/${ctx.node.id}?denied=${encodeURIComponent(pageEntry(key).permission ?? "")}`);
   return ctx;
 }

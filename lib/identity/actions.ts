@@ -1,7 +1,8 @@
 "use server";
 
 import { z } from "zod";
-import { action, type AccessContext } from "@/lib/api/handler";
+import { action } from "@/lib/api/handler";
+import { clinicTenantRoot } from "@/lib/orgs/tenant-root";
 import { prisma } from "@/lib/db";
 import { requireRecentAuth } from "@/lib/security/reauth";
 import { connectionInputSchema, createConnection, deleteConnection, updateConnection } from "./connections";
@@ -15,10 +16,7 @@ import { createScimToken, revokeScimToken, scimTokenNameSchema } from "./scim-to
  * clinic tenant: care profiles have no enterprise identity) and a recent password check; each one
  * is audited in its transaction by the domain function. Anything outside the caller's tenants is 404.
  */
-const tenantRoot = async (input: { tenantId: string }, ctx: AccessContext) => {
-  const node = await ctx.db.orgNode.findUnique({ where: { id: input.tenantId }, select: { id: true, rootId: true, kind: true, archivedAt: true } });
-  return node && node.id === node.rootId && node.kind !== "CARE_PROFILE" && !node.archivedAt ? { nodeId: node.id } : null;
-};
+const tenantRoot = clinicTenantRoot;
 const tenant = z.object({ tenantId: z.uuid({ error: "Choose an organisation." }) });
 const recent = (tx: Parameters<typeof requireRecentAuth>[0], user: { id: string }, sessionId: string) => requireRecentAuth(tx, { userId: user.id, sessionId });
 
