@@ -416,3 +416,35 @@ export async function exportBillingReport(tx: Tx, actor: Actor, place: Place, pe
     ...rows.map((r) => [r.location, r.charges, dollarsCell(r.chargedCents), r.invoices, dollarsCell(r.paidCents), dollarsCell(r.refundedCents), dollarsCell(r.paidCents - r.refundedCents)]),
   ]);
 }
+
+// ------------------------------------------------------------------------------------------------
+// Choices for the billing forms
+// ------------------------------------------------------------------------------------------------
+export interface BillingChoices {
+  /** Where a charge or invoice can be written (locations, or a practice without locations). */
+  locations: { id: string; name: string }[];
+  /** Patients the viewer may see at the place (first 200 by name), with their location. */
+  patients: { id: string; name: string; nodeId: string }[];
+}
+
+/**
+ * What the charge and invoice forms offer: the writable places under the place and the patients the
+ * subject may see there (filtered in SQL by the policy). Reading patient names is a patient read,
+ * so it is audited like the patients list ("patient.list").
+ */
+export async function billingChoices(tx: Tx, actor: Actor, place: Place): Promise<BillingChoices> {
+  const tree = actor.subject.trees.find((t) => t.rootId === place.tenantId)!;
+  const ids = placeIds(actor.subject, place);
+  const nodes = ids.map((id) => tree.nodes.get(id)!).filter((n) => !n.archived);
+  const locations = nodes.filter((n) => n.kind === "LOCATION" || (n.kind === "PRACTICE" && !nodes.some((c) => c.kind === "LOCATION" && c.ancestors.includes(n.id))));
+  const rows = await tx.patient.findMany({
+    where: { AND: [where(actor.subject, "patients.read_contact", "patient"), { tenantId: place.tenantId, nodeId: { in: locations.map((l) => l.id) } }] },
+    orderBy: [{ lastName: "asc" }, { id: "asc" }],
+    take: 200,
+    select: { id: true, firstName: true, lastName: true, nodeId: true },
+  });
+  if (rows.length > 0) {
+    await recordAudit(tx, { tenantId: place.tenantId, actorId: actor.userId, action: "patient.list", targetType: "org_node", targetId: place.id, details: { ids: rows.map((r) => r.id), purpose: "billing" }, ip: actor.ip });
+  }
+  return { locations: locations.map((l) => ({ id: l.id, name: l.name })).sort((a, b) => a.name.localeCompare(b.name)), patients: rows.map((r) => ({ id: r.id, name: `${r.lastName}, ${r.firstName}`, nodeId: r.nodeId })) };
+}

@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { BillingForms } from "@/components/billing/billing-forms";
 import { RefundActions } from "@/components/billing/refund-actions";
 import { CareHeader, EmptyState, cardClass, linkButton } from "@/components/care/ui";
 import { inputClass } from "@/components/ui/classes";
 import { decide } from "@/lib/authz";
-import { PAGE_SIZE, billingPlace, billingReport, listInvoices, listRefunds, money, type ReportRow } from "@/lib/billing/billing";
+import { PAGE_SIZE, billingChoices, billingPlace, billingReport, listInvoices, listRefunds, money, type ReportRow } from "@/lib/billing/billing";
 import { requirePage } from "@/lib/context/server";
 import { prisma } from "@/lib/db";
 
@@ -22,7 +23,7 @@ const STATUS_STYLE: Record<string, string> = {
 const Badge = ({ status }: { status: string }) => <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${STATUS_STYLE[status] ?? "bg-slate-100"}`}>{status}</span>;
 
 export default async function BillingPage({ params, searchParams }: { params: Promise<{ nodeId: string }>; searchParams: Promise<{ q?: string; page?: string; from?: string; to?: string }> }) {
-  const { subject, node } = await requirePage((await params).nodeId, "billing");
+  const { subject, node, user } = await requirePage((await params).nodeId, "billing");
   const place = billingPlace(subject, node.id)!;
   const sp = await searchParams;
   const db = await prisma();
@@ -41,6 +42,10 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
     showRefunds ? listRefunds(db, subject, place) : null,
     showReport ? billingReport(db, subject, place, { from, to }) : null,
   ]);
+  const forms = { charge: can("charges.create"), invoice: can("invoices.create"), payment: can("payments.process"), refund: can("refunds.create") };
+  const choices = forms.charge || forms.invoice ? await db.$transaction((tx) => billingChoices(tx, { subject, userId: user.id }, place)) : { locations: [], patients: [] };
+  const openInvoices = (invoices?.rows ?? []).filter((r) => r.status === "open" && r.totalCents > r.paidCents).map((r) => ({ id: r.id, label: `${r.number} · ${r.patient} · ${money(r.totalCents - r.paidCents)} due` }));
+  const refundable = (invoices?.rows ?? []).flatMap((r) => r.payments.filter((p) => p.amountCents > p.refundedCents).map((p) => ({ id: p.id, label: `${r.number} · ${p.method} ${money(p.amountCents - p.refundedCents)}` })));
   const base = `/o/${place.id}/billing`;
   const pages = invoices ? Math.max(1, Math.ceil(invoices.total / PAGE_SIZE)) : 1;
 
@@ -49,6 +54,15 @@ export default async function BillingPage({ params, searchParams }: { params: Pr
       <section className={cardClass} aria-labelledby="care-page-title">
         <CareHeader title="Billing" subtitle={`${place.name} · invoices, payments and refunds`} />
       </section>
+
+      {(forms.charge || forms.invoice || forms.payment || forms.refund) && (
+        <section className={cardClass} aria-labelledby="billing-forms-title" data-testid="billing-forms">
+          <h3 id="billing-forms-title" className="mb-3 text-base font-semibold text-slate-900">
+            Record billing
+          </h3>
+          <BillingForms nodeId={place.id} can={forms} locations={choices.locations} patients={choices.patients} openInvoices={openInvoices} payments={refundable} />
+        </section>
+      )}
 
       {refunds && (
         <section className={cardClass} aria-labelledby="refunds-title" data-testid="refunds">
