@@ -1,13 +1,16 @@
 /**
  * Database commands: `tsx scripts/db.ts migrate | seed | setup`.
  * setup = migrate, then seed the demo data if the database has none (what `npm start` runs).
+ * `seed --large` also generates the benchmark-size enterprise (prisma/seed-large.ts).
  */
 import { openDatabase } from "../lib/db/client";
 import { migrate } from "../lib/db/migrate";
 import { syncBuiltinRoles } from "../lib/roles/builtin";
 import { seedDemoData } from "../prisma/seed";
+import { seedLargeEnterprise } from "../prisma/seed-large";
 
-export async function setupDatabase(command: "migrate" | "seed" | "setup", log = console.log): Promise<void> {
+/** `large`: also the benchmark-size enterprise (`npm run db:seed -- --large`, prisma/seed-large.ts). */
+export async function setupDatabase(command: "migrate" | "seed" | "setup", log = console.log, opts: { large?: boolean } = {}): Promise<void> {
   const db = await openDatabase();
   try {
     const applied = await migrate(db.sql);
@@ -16,6 +19,10 @@ export async function setupDatabase(command: "migrate" | "seed" | "setup", log =
     if (command === "seed" || command === "setup") {
       const { seeded } = await seedDemoData(db.prisma);
       log(seeded ? "Demo data created (password for every demo account: CareAccess!demo1)." : "Demo data already present; nothing added.");
+      if (opts.large) {
+        const large = await seedLargeEnterprise(db.prisma, log);
+        if (!large.seeded) log("The large enterprise is already present; nothing added.");
+      }
     }
   } finally {
     await db.close();
@@ -29,7 +36,7 @@ if (isMain) {
     console.error("Usage: tsx scripts/db.ts migrate | seed | setup");
     process.exit(2);
   }
-  setupDatabase(command).catch((err: Error) => {
+  setupDatabase(command, console.log, { large: process.argv.includes("--large") }).catch((err: Error) => {
     console.error(`Database ${command} failed: ${err.message}`);
     process.exit(1);
   });

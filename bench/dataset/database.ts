@@ -14,7 +14,7 @@ export interface Prepared {
   reason: string;
 }
 
-function adminUrl(url: string): { admin: string; name: string } {
+export function adminUrl(url: string): { admin: string; name: string } {
   const u = new URL(url);
   const name = decodeURIComponent(u.pathname.replace(/^\//, ""));
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`BENCH_DATABASE_URL: database name "${name}" must be a plain identifier`);
@@ -22,7 +22,7 @@ function adminUrl(url: string): { admin: string; name: string } {
   return { admin: u.toString(), name };
 }
 
-async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   await client.connect();
   try {
