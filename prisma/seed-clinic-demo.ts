@@ -9,12 +9,13 @@ import { planFor, PLANS, seatCount } from "../lib/billing/settings";
  * Northwind and Lakeside (a profile each, Lakeside with a test card on file, Northwind without one so
  * an owner can add it) and three months of CareAccess invoices to each. Batch inserts only.
  * Called once from seedDemoData(), after the other clinic seeds (which made the refunds, stock and
- * the Seattle calls and notes).
+ * the Seattle calls and notes). The generated patients and their calls only with `bulk` (what
+ * `npm start` and `npm run db:seed` seed): the tests and the e2e reset keep the hand-made cases alone.
  */
 type Nodes = Map<string, { id: string; rootId: string }>;
 
-export async function seedClinicDemo(tx: Tx, nodes: Nodes, users: Map<string, string>, now = new Date()): Promise<void> {
-  await seedPatientsAndBilling(tx, nodes, users, now);
+export async function seedClinicDemo(tx: Tx, nodes: Nodes, users: Map<string, string>, opts: { bulk: boolean }, now = new Date()): Promise<void> {
+  if (opts.bulk) await seedPatientsAndBilling(tx, nodes, users, now);
   await seedBillingSettings(tx, nodes, users, now);
 }
 

@@ -110,7 +110,8 @@ export async function isSeeded(db: Db | Tx): Promise<boolean> {
   return (await db.user.count({ where: { email: DEMO_ACCOUNTS[0].email } })) > 0;
 }
 
-export async function seedDemoData(db: Db): Promise<{ seeded: boolean }> {
+/** `bulk`: also the few hundred generated Northwind patients of seed-clinic-demo.ts (`npm start`; tests count the hand-made ones). */
+export async function seedDemoData(db: Db, opts: { bulk?: boolean } = {}): Promise<{ seeded: boolean }> {
   await syncBuiltinRoles(db);
   if (await isSeeded(db)) return { seeded: false };
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -189,7 +190,7 @@ export async function seedDemoData(db: Db): Promise<{ seeded: boolean }> {
       }
       await seedClinicalDemo(tx, nodes, users);
       await seedBillingDemo(tx, nodes, users);
-      await seedClinicDemo(tx, nodes, users);
+      await seedClinicDemo(tx, nodes, users, { bulk: opts.bulk ?? false });
     },
     { timeout: 60_000 },
   );

@@ -17,7 +17,7 @@ export async function setupDatabase(command: "migrate" | "seed" | "setup", log =
     log(applied.length ? `Applied ${applied.length} migration(s) to ${db.target.label}: ${applied.join(", ")}` : `${db.target.label} is up to date.`);
     await syncBuiltinRoles(db.prisma);
     if (command === "seed" || command === "setup") {
-      const { seeded } = await seedDemoData(db.prisma);
+      const { seeded } = await seedDemoData(db.prisma, { bulk: true });
       log(seeded ? "Demo data created (password for every demo account: CareAccess!demo1)." : "Demo data already present; nothing added.");
       if (opts.large) {
         const large = await seedLargeEnterprise(db.prisma, log);
