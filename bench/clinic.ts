@@ -33,7 +33,7 @@ try {
   const large = await seedLargeEnterprise(db.prisma, (m) => report.print(`  ${m}`));
   if (!large.seeded) report.print(`  Large tenant reused (generated earlier).`);
   else report.print(`  (seed took ${fmt((performance.now() - t) / 1000, 1)} s)`);
-  await sectionClinic(report, db, { iterations: Number(process.env.BENCH_LIST_ITERATIONS ?? 100) });
+  await sectionClinic(report, db, { iterations: Number(process.env.BENCH_LIST_ITERATIONS ?? 100), url });
   report.section("Summary");
   report.table(["section", "goal", "measured", "result"], report.goals.map((g) => [g.section, g.goal, g.measured, g.met ? "MET" : "MISSED"]));
 } finally {

@@ -5,8 +5,10 @@
  * shows one), beside a hand-written SQL query of the same page filtered only by the tenant and the
  * place's nodes, timed interleaved in the same run. Goals: p95 ≤ 25 ms and ≤ 1.25× the hand-written
  * query. PostgreSQL only. The patients page writes its audit row (every patient read is audited):
- * it runs in a transaction that is rolled back, so the numbers include that write.
+ * it runs in a transaction that is rolled back, so the numbers include that write; "patients, read
+ * only" is the same page and count without it.
  */
+import pg from "pg";
 import { SubjectLoader } from "../../lib/authz/load";
 import { subtreeIds } from "../../lib/authz";
 import type { Subject } from "../../lib/authz/subject";
@@ -14,7 +16,7 @@ import { billingPlace, listInvoices } from "../../lib/billing/billing";
 import { listCalls } from "../../lib/calls/calls";
 import type { Database, Tx } from "../../lib/db/client";
 import { inventoryPlace, listStock } from "../../lib/inventory/inventory";
-import { listPatients } from "../../lib/patients/patients";
+import { listPatients, visiblePatientsWhere } from "../../lib/patients/patients";
 import { LARGE_TENANT } from "../../prisma/seed-large";
 import type { Report } from "../lib/report";
 import { fmt, fmtInt, percentile } from "../lib/util";
@@ -43,7 +45,18 @@ interface Row {
   ratio: number;
 }
 
-export async function sectionClinic(report: Report, db: Database, opts: { iterations: number }): Promise<Row[]> {
+export async function sectionClinic(report: Report, db: Database, opts: { iterations: number; url: string }): Promise<Row[]> {
+  // The hand-written queries get a pool of their own, so their page and count run side by side as Prisma's do.
+  const pool = new pg.Pool({ connectionString: opts.url, max: 4 });
+  try {
+    return await measure(report, db, pool, opts);
+  } finally {
+    await pool.end();
+  }
+}
+
+async function measure(report: Report, db: Database, pool: pg.Pool, opts: { iterations: number }): Promise<Row[]> {
+  const sql = (text: string, values: unknown[]) => pool.query(text, values);
   const tenant = await db.prisma.orgNode.findFirst({ where: { name: LARGE_TENANT, parentId: null } });
   if (!tenant) {
     report.fail(`section 7: no "${LARGE_TENANT}" in ${db.target.label}: run npm run db:seed -- --large against it`);
@@ -84,8 +97,22 @@ export async function sectionClinic(report: Report, db: Database, opts: { iterat
         },
         () =>
           Promise.all([
-            db.sql.query(`SELECT id, first_name, last_name, date_of_birth, phone, email, address, ssn, insurance_member_id, node_id, primary_provider_id FROM patients WHERE tenant_id = $1 AND node_id = ANY(${ids}) ORDER BY last_name, id LIMIT 26`, [tenant.id]),
-            db.sql.query(`SELECT count(*)::int FROM patients WHERE tenant_id = $1 AND node_id = ANY(${ids})`, [tenant.id]),
+            sql(`SELECT id, first_name, last_name, date_of_birth, phone, email, address, ssn, insurance_member_id, node_id, primary_provider_id FROM patients WHERE tenant_id = $1 AND node_id = ANY(${ids}) ORDER BY last_name, id LIMIT 26`, [tenant.id]),
+            sql(`SELECT count(*)::int FROM patients WHERE tenant_id = $1 AND node_id = ANY(${ids})`, [tenant.id]),
+          ]),
+      ],
+      [
+        // The same page without its audit row: what the where() filter itself costs.
+        "patients, read only",
+        async () => {
+          const base = visiblePatientsWhere(subject, nodeIds);
+          const [total, rows] = await Promise.all([db.prisma.patient.count({ where: base }), db.prisma.patient.findMany({ where: base, orderBy: [{ lastName: "asc" }, { id: "asc" }], take: 26 })]);
+          return { rows: Math.min(25, rows.length), total };
+        },
+        () =>
+          Promise.all([
+            sql(`SELECT * FROM patients WHERE tenant_id = $1 AND node_id = ANY(${ids}) ORDER BY last_name, id LIMIT 26`, [tenant.id]),
+            sql(`SELECT count(*)::int FROM patients WHERE tenant_id = $1 AND node_id = ANY(${ids})`, [tenant.id]),
           ]),
       ],
       [
@@ -94,24 +121,27 @@ export async function sectionClinic(report: Report, db: Database, opts: { iterat
           const page = await listInvoices(db.prisma, subject, place);
           return { rows: page.rows.length, total: page.total };
         },
-        () =>
-          Promise.all([
-            db.sql.query(
-              `SELECT i.*, (SELECT json_agg(p) FROM billing_payments p WHERE p.invoice_id = i.id) payments, pt.first_name, pt.last_name FROM billing_invoices i LEFT JOIN patients pt ON pt.id = i.patient_id WHERE i.tenant_id = $1 AND i.node_id = ANY(${ids}) ORDER BY i.issued_at DESC, i.id LIMIT 25`,
-              [tenant.id],
-            ),
-            db.sql.query(`SELECT count(*)::int FROM billing_invoices WHERE tenant_id = $1 AND node_id = ANY(${ids})`, [tenant.id]),
-          ]),
+        async () => {
+          const [page] = await Promise.all([
+            sql(`SELECT i.* FROM billing_invoices i WHERE i.tenant_id = $1 AND i.node_id = ANY(${ids}) ORDER BY i.issued_at DESC, i.id LIMIT 25`, [tenant.id]),
+            sql(`SELECT count(*)::int FROM billing_invoices WHERE tenant_id = $1 AND node_id = ANY(${ids})`, [tenant.id]),
+          ]);
+          const invoiceIds = page.rows.map((r) => r.id);
+          await Promise.all([
+            sql(`SELECT id, invoice_id, amount_cents, refunded_cents, method FROM billing_payments WHERE invoice_id = ANY($1::uuid[]) ORDER BY received_at`, [invoiceIds]),
+            sql(`SELECT id, first_name, last_name FROM patients WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [tenant.id, page.rows.map((r) => r.patient_id)]),
+          ]);
+        },
       ],
       [
         "stock (500, no count)",
         async () => ({ rows: (await listStock(db.prisma, subject, stockPlace)).length, total: null }),
-        () => db.sql.query(`SELECT s.*, p.sku, p.name, p.unit FROM inventory_stock s JOIN inventory_products p ON p.id = s.product_id WHERE s.tenant_id = $1 AND s.node_id = ANY(${ids}) ORDER BY p.name, s.id LIMIT 500`, [tenant.id]),
+        () => sql(`SELECT s.*, p.sku, p.name, p.unit FROM inventory_stock s JOIN inventory_products p ON p.id = s.product_id WHERE s.tenant_id = $1 AND s.node_id = ANY(${ids}) ORDER BY p.name, s.id LIMIT 500`, [tenant.id]),
       ],
       [
         "calls (200, no count)",
         async () => ({ rows: (await listCalls(db.prisma, subject, place)).length, total: null }),
-        () => db.sql.query(`SELECT c.*, u.name assignee FROM calls c LEFT JOIN users u ON u.id = c.assignee_id WHERE c.tenant_id = $1 AND c.node_id = ANY(${ids}) ORDER BY c.started_at DESC, c.id LIMIT 200`, [tenant.id]),
+        () => sql(`SELECT c.*, u.name assignee FROM calls c LEFT JOIN users u ON u.id = c.assignee_id WHERE c.tenant_id = $1 AND c.node_id = ANY(${ids}) ORDER BY c.started_at DESC, c.id LIMIT 200`, [tenant.id]),
       ],
     ];
     for (const [module, viaModule, byHand] of pages) {
