@@ -25,50 +25,53 @@ export function BillingProfileForm({ tenantId, profile, canEdit }: { tenantId: s
   const [values, setValues] = useState<Profile>(profile ?? EMPTY);
   const [saved, setSaved] = useState<string | null>(null);
   const save = useReauthAction(saveBillingProfileAction, (r) => setSaved(r.changed.length ? "Billing profile saved." : "Nothing changed."));
+  // The password prompt is a form of its own: it sits beside this one, never inside it.
   return (
-    <form
-      noValidate
-      aria-label="Billing profile"
-      className="space-y-4"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        setSaved(null);
-        await save.run({ tenantId, ...values });
-      }}
-    >
-      <FormError message={save.message && save.fields ? "Some fields need attention." : save.message} />
-      <Notice message={saved} />
-      <fieldset disabled={!canEdit} className="grid gap-4 sm:grid-cols-2">
-        {FIELDS.map((f) => {
-          const id = `billing-${f.name}`;
-          const errs = fieldErrors(save.fields, f.name);
-          return (
-            <div key={f.name} className={f.wide ? "sm:col-span-2" : undefined}>
-              <Field id={id} label={f.label} error={errs}>
-                <input
-                  id={id}
-                  type={f.type ?? "text"}
-                  autoComplete={f.autoComplete}
-                  className={inputClass}
-                  value={values[f.name]}
-                  onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
-                  aria-invalid={errs ? true : undefined}
-                  aria-describedby={errs ? `${id}-error` : undefined}
-                />
-              </Field>
-            </div>
-          );
-        })}
-      </fieldset>
+    <div className="space-y-4">
+      <form
+        noValidate
+        aria-label="Billing profile"
+        className="space-y-4"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setSaved(null);
+          await save.run({ tenantId, ...values });
+        }}
+      >
+        <FormError message={save.message && save.fields ? "Some fields need attention." : save.message} />
+        <Notice message={saved} />
+        <fieldset disabled={!canEdit} className="grid gap-4 sm:grid-cols-2">
+          {FIELDS.map((f) => {
+            const id = `billing-${f.name}`;
+            const errs = fieldErrors(save.fields, f.name);
+            return (
+              <div key={f.name} className={f.wide ? "sm:col-span-2" : undefined}>
+                <Field id={id} label={f.label} error={errs}>
+                  <input
+                    id={id}
+                    type={f.type ?? "text"}
+                    autoComplete={f.autoComplete}
+                    className={inputClass}
+                    value={values[f.name]}
+                    onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
+                    aria-invalid={errs ? true : undefined}
+                    aria-describedby={errs ? `${id}-error` : undefined}
+                  />
+                </Field>
+              </div>
+            );
+          })}
+        </fieldset>
+        {canEdit && (
+          <div className="flex justify-end">
+            <button type="submit" className={buttonClass.primary} disabled={save.pending || !!save.prompt} data-testid="save-billing-profile">
+              {save.pending ? "Saving…" : "Save billing profile"}
+            </button>
+          </div>
+        )}
+      </form>
       {save.prompt}
-      {canEdit && (
-        <div className="flex justify-end">
-          <button type="submit" className={buttonClass.primary} disabled={save.pending} data-testid="save-billing-profile">
-            {save.pending ? "Saving…" : "Save billing profile"}
-          </button>
-        </div>
-      )}
-    </form>
+    </div>
   );
 }
 
@@ -156,19 +159,19 @@ export function PaymentMethodForm({ tenantId, card, processor, hasProfile }: { t
               <input id="card-cvc" inputMode="numeric" autoComplete="cc-csc" className={inputClass} value={cvc} onChange={(e) => setCvc(e.target.value)} aria-invalid={err("cvc") ? true : undefined} />
             </Field>
           </div>
-          {save.prompt}
           <div className="flex justify-end gap-2">
             {card && (
               <button type="button" className={buttonClass.secondary} onClick={() => setOpen(false)}>
                 Cancel
               </button>
             )}
-            <button type="submit" className={buttonClass.primary} disabled={pending} data-testid="save-card">
+            <button type="submit" className={buttonClass.primary} disabled={pending || !!save.prompt} data-testid="save-card">
               {pending ? "Saving…" : "Save card"}
             </button>
           </div>
         </form>
       )}
+      {save.prompt}
     </div>
   );
 }
