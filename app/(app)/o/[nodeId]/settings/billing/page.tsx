@@ -92,7 +92,7 @@ export default async function BillingSettingsPage({ params }: { params: Promise<
             <tbody className="divide-y divide-slate-100">
               {view.invoices.map((i) => (
                 <tr key={i.id} data-testid="product-invoice">
-                  <th scope="row" className={`${td} font-mono text-xs font-medium`}>{i.number}</th>
+                  <th scope="row" className={`${td} text-left font-mono text-xs font-medium`}>{i.number}</th>
                   <td className={td}>
                     {i.periodStart} – {i.periodEnd}
                   </td>
