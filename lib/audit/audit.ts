@@ -143,9 +143,11 @@ export async function recordAuditNow(db: Db, input: AuditInput): Promise<void> {
   await db.$transaction((tx: Tx) => recordAudit(tx, input));
 }
 
-/** Walks a tenant's chain; returns the id of the first row that doesn't verify, or null if all do. */
+/** Walks a tenant's chain (from the last archive's checkpoint, if any); returns the id of the first row that doesn't verify, or null if all do. */
 export async function verifyChain(db: Db | Tx, tenantId: string | null): Promise<{ ok: true; count: number } | { ok: false; brokenAt: bigint }> {
-  let prevHash = GENESIS;
+  // After an archive (lib/audit/archive.ts) the remaining rows start from its checkpoint.
+  const checkpoint = tenantId ? await db.auditArchive.findFirst({ where: { tenantId }, orderBy: { lastId: "desc" }, select: { checkpointHash: true } }) : null;
+  let prevHash = checkpoint?.checkpointHash ?? GENESIS;
   let count = 0;
   let cursor: bigint | undefined;
   for (;;) {
