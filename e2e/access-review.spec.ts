@@ -26,6 +26,27 @@ test("the owner opens a patient's access history from the patient page", async (
   await shot(page, "patient-access-history");
 });
 
+test("an owner sets the audit retention; an admin sees it read-only", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signInAs(page, "owner@northwind.test");
+  const root = await placeId(page, "Northwind Dental Group");
+  await page.goto(`/o/${root}/settings/activity/alerts`);
+  const years = page.getByLabel("Keep events for (years)");
+  await expect(years).toHaveValue("6");
+  await years.fill("0");
+  await page.getByRole("button", { name: "Save retention" }).click();
+  await expect(page.getByText("Keep events for at least a year.")).toBeVisible();
+  await years.fill("7");
+  await page.getByRole("button", { name: "Save retention" }).click();
+  await expect(page.getByText("Events are now kept for 7 years.")).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel("Keep events for (years)")).toHaveValue("7");
+  await expect(page.getByText("Nothing has been archived yet.")).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole("heading", { name: "Retention" }).scrollIntoViewIfNeeded();
+  await shot(page, "activity-retention");
+});
+
 test("an access review is completed with one revocation that takes effect at once", async ({ page }) => {
   page.on("dialog", (d) => void d.accept());
   await page.setViewportSize({ width: 1280, height: 900 });
