@@ -26,7 +26,7 @@ test("the owner opens a patient's access history from the patient page", async (
   await shot(page, "patient-access-history");
 });
 
-test("an owner sets the audit retention; an admin sees it read-only", async ({ page }) => {
+test("an owner sets the audit retention: a bad value is refused with its message, a good one is kept", async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 900 });
   await signInAs(page, "owner@northwind.test");
   const root = await placeId(page, "Northwind Dental Group");
