@@ -72,7 +72,7 @@ test("an access review is completed with one revocation that takes effect at onc
   await signInAs(page, "west.admin@northwind.test");
   const west = await placeId(page, "West Region");
   await page.goto(`/o/${west}/settings/access-reviews`);
-  await page.getByRole("link", { name: "Northwind Dental Group" }).click();
+  await page.getByRole("table").getByRole("link", { name: "Northwind Dental Group" }).click();
   await expect(page.getByRole("heading", { name: "Access review: Northwind Dental Group" })).toBeVisible();
   await expect(page.getByRole("cell", { name: "Seattle Practice" }).first()).toBeVisible();
   await expect(page.getByRole("cell", { name: "Boston Practice" })).toHaveCount(0);
@@ -95,7 +95,7 @@ test("an access review is completed with one revocation that takes effect at onc
   // The owner certifies every other line; the last decision completes the review and shows the report.
   await signInAs(page, "owner@northwind.test");
   await page.goto(`/o/${root}/settings/access-reviews`);
-  await page.getByRole("link", { name: "Northwind Dental Group" }).click();
+  await page.getByRole("table").getByRole("link", { name: "Northwind Dental Group" }).click();
   const certify = page.getByRole("button", { name: /^Certify / });
   for (let left = await certify.count(); left > 0; left--) {
     await certify.first().click();
