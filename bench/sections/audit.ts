@@ -45,10 +45,11 @@ async function openAuditBench(url: string): Promise<Database> {
   return db;
 }
 
+/** A clinical-note read: an action no alert rule or webhook family watches, so subscribers return at once. */
 const row = (tenantId: string, i: number, actors: string[]) => ({
   tenantId,
   actorId: actors[i % actors.length],
-  action: "patient.read",
+  action: "clinical_note.read",
   targetType: "patient",
   targetId: `p-${i}`,
   details: { via: "bench", i },
