@@ -13,4 +13,7 @@ export async function register() {
   // Webhook deliveries after commit, with retries (issue 13, lib/machine/webhooks.ts).
   const { startWebhookWorker } = await import("./lib/machine/webhooks");
   startWebhookWorker(prisma);
+  // Access reviews (issue 9, lib/access-reviews/reviews.ts): open due campaigns, email reviewers and reminders.
+  const { startAccessReviewWorker } = await import("./lib/access-reviews/reviews");
+  startAccessReviewWorker(prisma);
 }

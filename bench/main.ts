@@ -15,6 +15,7 @@ import { decideWorkloads, sectionDecide, sectionScaling } from "./sections/decid
 import { sectionFreshness } from "./sections/freshness";
 import { pickListSubjects, sectionListing } from "./sections/listing";
 import { sectionSettings } from "./sections/settings";
+import { sectionAudit } from "./sections/audit";
 
 const started = performance.now();
 const cpuAtStart = machineCpu();
@@ -35,7 +36,13 @@ const spec = buildSpec(cfg.scale);
 
 let server: Prepared | undefined;
 let lite: Prepared | undefined;
+// 7. The audit log (issue 9): its own database, so BENCH_ONLY=7 needs no policy dataset.
+if (cfg.sections.has(7)) report.print(`\n  Machine: ${facts.cpuModel}, ${facts.cores} cores; load average ${facts.loadAverageAtStart.join(" / ")}; CPUs ${fmt(100 * facts.busyBeforeStart, 0)}% busy in the second before the run.`);
+if (cfg.sections.has(7)) report.set("audit", await sectionAudit(report, cfg.audit.databaseUrl, cfg.audit));
+const policySections = [...cfg.sections].some((n) => n <= 6);
 try {
+  policy: {
+  if (!policySections) break policy;
   server = await prepareServer(cfg.databaseUrl, spec, cfg.scale, log);
   const pgVersion = (await server.db.sql.query<{ v: string }>(`SELECT version() AS v`))[0].v;
   report.table(["machine", ""], [
@@ -90,7 +97,7 @@ try {
   const ctx = { now };
 
   const run = (n: number) => cfg.sections.has(n);
-  if (cfg.sections.size < 6) report.print(`  BENCH_ONLY: running section(s) ${[...cfg.sections].sort().join(", ")} only.`);
+  if (cfg.sections.size < 7) report.print(`  BENCH_ONLY: running section(s) ${[...cfg.sections].sort().join(", ")} only.`);
   const workloads = decideWorkloads(u, pool, subjects);
 
   // 1. decide()
@@ -164,6 +171,7 @@ try {
       liteRows = await sectionSettings(report, `PGlite (in-process WASM, ${fmtInt(lite.marker.counts?.patients ?? 0)} patients)`, lite.db, { iterations: Math.max(5, Math.round(cfg.settingsIterations / 2)), goal: false });
     }
     report.set("settings", { server: serverRows, pglite: liteRows });
+  }
   }
 } finally {
   await server?.db.close().catch(() => {});

@@ -1,11 +1,35 @@
 /**
  * `npm run audit:verify [-- --tenant <id>]`: re-walks every audit hash chain (or one tenant's) in the
  * configured database and names the first broken link of each. Exit code 1 when any chain is broken.
+ *
+ * `npm run audit:verify -- --archive <dir> [--offline]`: verifies the archives in <dir> (file
+ * sha256, every line's hash and link, the checkpoint) and, unless --offline, their link to the live
+ * chain in the database.
  */
+import { verifyArchive } from "../lib/audit/archive";
 import { verifyAllChains } from "../lib/audit/audit";
 import { openDatabase } from "../lib/db/client";
 
+async function verifyArchiveDir(dir: string) {
+  const db = process.argv.includes("--offline") ? null : await openDatabase();
+  try {
+    const verdicts = await verifyArchive(dir, db?.prisma);
+    let broken = 0;
+    for (const v of verdicts) {
+      if (v.problems.length) broken++;
+      console.log(`${v.problems.length ? "BROKEN " : "ok     "} ${v.manifest}: ${v.count} events${v.notes.length ? `; ${v.notes.join("; ")}` : ""}`);
+      for (const p of v.problems) console.log(`          ${p}`);
+    }
+    console.log(verdicts.length === 0 ? `No archive manifests in ${dir}.` : `${verdicts.length} archive(s) in ${dir}${db ? "" : " (offline)"}${broken ? `; ${broken} broken` : ", all verified"}.`);
+    process.exitCode = broken || verdicts.length === 0 ? 1 : 0;
+  } finally {
+    await db?.close();
+  }
+}
+
 async function main() {
+  const a = process.argv.indexOf("--archive");
+  if (a > 0) return verifyArchiveDir(process.argv[a + 1] ?? ".");
   const i = process.argv.indexOf("--tenant");
   const only = i > 0 ? process.argv[i + 1] : null;
   const db = await openDatabase();

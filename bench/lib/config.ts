@@ -23,6 +23,8 @@ export interface BenchConfig {
   settingsPglite: boolean;
   /** Sections to run (BENCH_ONLY=1,3); all by default. */
   sections: Set<number>;
+  /** Section 7 (audit log): its own database, and its sizes. */
+  audit: { databaseUrl: string; appends: number; verifyEvents: number; listEvents: number; iterations: number };
 }
 
 const num = (name: string, fallback: number) => {
@@ -34,9 +36,9 @@ const num = (name: string, fallback: number) => {
 };
 
 function parseSections(raw: string | undefined): Set<number> {
-  if (!raw?.trim()) return new Set([1, 2, 3, 4, 5, 6]);
+  if (!raw?.trim()) return new Set([1, 2, 3, 4, 5, 6, 7]);
   const out = new Set(raw.split(",").map((x) => Number(x.trim())));
-  for (const n of out) if (![1, 2, 3, 4, 5, 6].includes(n)) throw new Error(`BENCH_ONLY: sections are 1-6 (got "${raw}")`);
+  for (const n of out) if (![1, 2, 3, 4, 5, 6, 7].includes(n)) throw new Error(`BENCH_ONLY: sections are 1-7 (got "${raw}")`);
   return out;
 }
 
@@ -57,6 +59,13 @@ export function readConfig(): BenchConfig {
     settingsIterations: Math.round(num("BENCH_SETTINGS_ITERATIONS", 20)),
     settingsPglite: process.env.BENCH_SETTINGS_PGLITE !== "0",
     sections: parseSections(process.env.BENCH_ONLY),
+    audit: {
+      databaseUrl: process.env.BENCH_AUDIT_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/careaccess_audit_bench",
+      appends: Math.round(num("BENCH_AUDIT_APPENDS", full ? 8_000 : 2_000)),
+      verifyEvents: Math.round(num("BENCH_AUDIT_VERIFY_EVENTS", 200_000)),
+      listEvents: Math.round(num("BENCH_AUDIT_LIST_EVENTS", 1_000_000)),
+      iterations: Math.round(num("BENCH_AUDIT_ITERATIONS", 60)),
+    },
   };
 }
 

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { buttonClass, inputClass } from "@/components/ui/form";
-import { acknowledgeAlertAction, saveAlertRulesAction } from "@/lib/audit/actions";
+import { acknowledgeAlertAction, saveAlertRulesAction, setRetentionAction } from "@/lib/audit/actions";
 
 type Alert = { id: string; title: string; at: string; eventId: string; acknowledged: { at: string; by: string; note: string } | null };
 type Rule = { kind: string; label: string; description: string; enabled: boolean; threshold: number; windowMinutes: number; usesThreshold: boolean; usesWindow: boolean };
@@ -94,6 +94,29 @@ export function AlertRulesForm({ tenantId, rules, editable }: { tenantId: string
           <p role="status" className={message?.ok === false ? "text-sm text-red-700" : "text-sm text-emerald-800"}>{message?.text}</p>
         </div>
       )}
+    </form>
+  );
+}
+
+/** How long the tenant keeps its audit events before they are archived; editable by owners only. */
+export function RetentionForm({ tenantId, years, editable }: { tenantId: string; years: number; editable: boolean }) {
+  const router = useRouter();
+  const [value, setValue] = useState(String(years));
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  async function save(e: React.FormEvent) {
+    e.preventDefault();
+    const r = await setRetentionAction({ tenantId, years: Number(value) });
+    setMessage(r.ok ? { ok: true, text: `Events are now kept for ${r.data.years} years.` } : { ok: false, text: r.error.fields?.years?.[0] ?? r.error.message });
+    if (r.ok) router.refresh();
+  }
+  return (
+    <form onSubmit={save} className="flex flex-wrap items-end gap-3 rounded-md border border-slate-200 bg-white px-4 py-3" aria-label="Retention">
+      <div>
+        <label htmlFor="retention-years" className="block text-sm font-medium text-slate-700">Keep events for (years)</label>
+        <input id="retention-years" type="number" min={1} max={100} className={`${inputClass} w-28`} value={value} disabled={!editable} onChange={(e) => setValue(e.target.value)} aria-invalid={message?.ok === false ? true : undefined} aria-describedby="retention-status" />
+      </div>
+      {editable && <button type="submit" className={buttonClass.secondary}>Save retention</button>}
+      <p id="retention-status" role="status" className={message?.ok === false ? "text-sm text-red-700" : "text-sm text-emerald-800"}>{message?.text ?? (editable ? "" : "Only an owner can change this.")}</p>
     </form>
   );
 }

@@ -11,10 +11,11 @@ import { builtinRoleId } from "../authz";
 import { TEST_DATABASES, createTestDatabase, type TestDatabase } from "../db/testing";
 import { resetAllLimits } from "../security/rate-limit";
 import { callerFor, useDatabase } from "../testing/callers";
-import { seedDemoData } from "../../prisma/seed";
+import { DEMO_PASSWORD, seedDemoData } from "../../prisma/seed";
 import { acknowledgeAlertAction, saveAlertRulesAction } from "./actions";
 import { recordAudit, recordAuditNow } from "./audit";
 import { DEFAULT_RULES, listAlerts, openAlertCount } from "./alerts";
+import { networkRange } from "./networks";
 
 const policy = { idleMinutes: 30, absoluteHours: 12 };
 const meta = { ip: "203.0.113.50", userAgent: "Vitest" };
@@ -112,5 +113,33 @@ describe.each(TEST_DATABASES)("audit alerts ($name)", (kind) => {
     const [after] = await listAlerts(db.prisma, tenant);
     expect(after.acknowledged).toMatchObject({ by: "Olivia Northwind", note: "Called Dr. Lee: audit prep." });
     expect((await db.prisma.auditEvent.findFirstOrThrow({ where: { action: "audit_alert.acknowledged" } })).details).toMatchObject({ note: "Called Dr. Lee: audit prep." });
+  });
+
+  test("a sign-in from a network range never seen for that person in that tenant raises one alert; the rule can be turned off", async () => {
+    const newNetworkTitles = async () => (await titles()).filter((t) => t.includes("new network"));
+    const signIn = (ip: string) => signInWithPassword(db.prisma, { email: "dr.lee@northwind.test", password: DEMO_PASSWORD }, { ip, userAgent: "Vitest" }, policy);
+    expect(networkRange("2001:db8:abcd:12::1")).toBe("2001:db8:abcd::/48");
+    expect(networkRange("::ffff:198.51.100.7")).toBe("198.51.100.0/24");
+    // The first range is the baseline; the same /24 again is known.
+    expect(await signIn("198.51.100.7")).toMatchObject({ ok: true });
+    expect(await signIn("198.51.100.200")).toMatchObject({ ok: true });
+    expect(await newNetworkTitles()).toEqual([]);
+    expect(await signIn("192.0.2.10")).toMatchObject({ ok: true });
+    expect(await newNetworkTitles()).toEqual(["Dr. Daniel Lee signed in from a new network (192.0.2.0/24)"]);
+    const emails = await db.prisma.emailOutbox.findMany({ where: { kind: "security_alert", subject: { contains: "new network (192.0.2.0/24)" } }, select: { to: true } });
+    expect(emails.map((e) => e.to)).toContain("owner@northwind.test");
+    // Known now: no second alert. IPv6 in another /48 is new.
+    expect(await signIn("192.0.2.99")).toMatchObject({ ok: true });
+    expect(await signIn("2001:db8:abcd:12::1")).toMatchObject({ ok: true });
+    expect(await signIn("2001:db8:abcd:ff::2")).toMatchObject({ ok: true });
+    expect(await newNetworkTitles()).toEqual(["Dr. Daniel Lee signed in from a new network (2001:db8:abcd::/48)", "Dr. Daniel Lee signed in from a new network (192.0.2.0/24)"]);
+    // Off for this tenant: a new range is remembered but raises nothing.
+    const off = rules(3).map((r) => (r.kind === "new_network" ? { ...r, enabled: false } : r));
+    expect(await call(saveAlertRulesAction, "owner@northwind.test", { tenantId: tenant, rules: off })).toMatchObject({ ok: true });
+    expect(await signIn("100.64.1.1")).toMatchObject({ ok: true });
+    expect((await newNetworkTitles()).length).toBe(2);
+    expect(await db.prisma.auditKnownNetwork.count({ where: { tenantId: tenant, network: "100.64.1.0/24" } })).toBe(1);
+    // Another tenant's chain is untouched by Northwind's memory.
+    expect(await db.prisma.auditAlert.count({ where: { tenantId: lakeside, kind: "new_network" } })).toBe(0);
   });
 });

@@ -7,6 +7,7 @@ import { securityAlertEmail } from "../email/templates";
 import { liveBinding } from "../members/accounts";
 import { securityEnv } from "../security/env";
 import type { AuditTx, RecordedAuditEvent } from "./audit";
+import { networkRange, noteNetwork } from "./networks";
 
 /**
  * Alerts over the audit log (issue 9). A subscriber (lib/audit/subscribers.ts) judges each event
@@ -15,7 +16,7 @@ import type { AuditTx, RecordedAuditEvent } from "./audit";
  * admins' inbox (Settings > Activity log > Alerts, with a badge in the header) and is emailed to
  * them through the outbox; one of them acknowledges it with a note.
  */
-export const ALERT_KINDS = ["failed_sign_ins", "patient_reads", "large_export", "privileged_grant", "emergency_access"] as const;
+export const ALERT_KINDS = ["failed_sign_ins", "patient_reads", "large_export", "privileged_grant", "emergency_access", "new_network"] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export interface AlertRule {
@@ -32,6 +33,7 @@ export const ALERT_RULE_INFO: Record<AlertKind, { label: string; describe: (r: A
   large_export: { label: "Large export", describe: (r) => `An export of more than ${r.threshold} rows`, usesThreshold: true, usesWindow: false },
   privileged_grant: { label: "New Owner or Admin", describe: () => "Someone is given the Owner or Admin role", usesThreshold: false, usesWindow: false },
   emergency_access: { label: "Emergency access used", describe: () => "Someone uses emergency (break-glass) access", usesThreshold: false, usesWindow: false },
+  new_network: { label: "Sign-in from a new network", describe: () => "Someone signs in from a network range (IPv4 /24, IPv6 /48) they have never used here", usesThreshold: false, usesWindow: false },
 };
 
 export const DEFAULT_RULES: Record<AlertKind, AlertRule> = {
@@ -40,6 +42,7 @@ export const DEFAULT_RULES: Record<AlertKind, AlertRule> = {
   large_export: { kind: "large_export", enabled: true, threshold: 1000, windowMinutes: 0 },
   privileged_grant: { kind: "privileged_grant", enabled: true, threshold: 0, windowMinutes: 0 },
   emergency_access: { kind: "emergency_access", enabled: true, threshold: 0, windowMinutes: 0 },
+  new_network: { kind: "new_network", enabled: true, threshold: 0, windowMinutes: 0 },
 };
 
 const EXPORT_ACTIONS = new Set(["audit_log.export", "patient.export", "care_reports.exported", "care_schedule.exported", "members.exported"]);
@@ -51,6 +54,7 @@ function kindFor(action: string): AlertKind | null {
   if (EXPORT_ACTIONS.has(action)) return "large_export";
   if (GRANT_ACTIONS.has(action)) return "privileged_grant";
   if (action === "emergency_access.used") return "emergency_access";
+  if (action === "auth.sign_in") return "new_network";
   return null;
 }
 
@@ -72,6 +76,11 @@ export async function alertOnEvent(tx: AuditTx, e: RecordedAuditEvent): Promise<
   const kind = kindFor(e.action);
   if (!kind || !e.tenantId) return;
   const tenantId = e.tenantId;
+  let network: string | null = null;
+  if (kind === "new_network") {
+    network = networkRange(e.ip);
+    if (!network || !e.actorId || (await noteNetwork(tx, tenantId, e.actorId, network)) !== "new") return;
+  }
   const rule = await ruleFor(tx, tenantId, kind);
   if (!rule.enabled) return;
   const since = new Date(e.createdAt.getTime() - rule.windowMinutes * 60_000);
@@ -94,12 +103,15 @@ export async function alertOnEvent(tx: AuditTx, e: RecordedAuditEvent): Promise<
       subjectKey = e.targetId;
       title = `${await nameOf(tx, e.targetId)} was made ${OWNER_ROLE_IDS.has(to) ? "an Owner" : "an Admin"} by ${await nameOf(tx, e.actorId)}`;
     }
+  } else if (kind === "new_network") {
+    subjectKey = e.actorId;
+    title = `${await nameOf(tx, e.actorId)} signed in from a new network (${network})`;
   } else {
     title = `${await nameOf(tx, e.actorId)} used emergency access${e.targetType ? ` to ${e.targetType} ${e.targetId ?? ""}` : ""}`.trim();
   }
   if (!title) return;
   // A burst raises one alert per window (per person for reads), not one per further event.
-  if (rule.windowMinutes > 0) {
+  if (ALERT_RULE_INFO[kind].usesWindow && rule.windowMinutes > 0) {
     const open = await tx.auditAlert.findFirst({ where: { tenantId, kind, subjectKey, acknowledgedAt: null, createdAt: { gte: since } }, select: { id: true } });
     if (open) return;
   }

@@ -59,6 +59,7 @@ export interface RecordedAuditEvent {
 }
 
 export const GENESIS = "0".repeat(64);
+const VERIFY_BATCH = 5000;
 
 /** Canonical JSON (sorted keys) so a row hashes the same on every machine. */
 function canonical(value: unknown): string {
@@ -143,25 +144,30 @@ export async function recordAuditNow(db: Db, input: AuditInput): Promise<void> {
   await db.$transaction((tx: Tx) => recordAudit(tx, input));
 }
 
-/** Walks a tenant's chain; returns the id of the first row that doesn't verify, or null if all do. */
+/** Walks a tenant's chain (from the last archive's checkpoint, if any); returns the id of the first row that doesn't verify, or null if all do. */
 export async function verifyChain(db: Db | Tx, tenantId: string | null): Promise<{ ok: true; count: number } | { ok: false; brokenAt: bigint }> {
-  let prevHash = GENESIS;
+  // After an archive (lib/audit/archive.ts) the remaining rows start from its checkpoint.
+  const checkpoint = tenantId ? await db.auditArchive.findFirst({ where: { tenantId }, orderBy: { lastId: "desc" }, select: { checkpointHash: true } }) : null;
+  let prevHash = checkpoint?.checkpointHash ?? GENESIS;
   let count = 0;
-  let cursor: bigint | undefined;
+  // Keyset pages of VERIFY_BATCH rows; the next page is fetched while this one is hashed
+  // (Promise.resolve starts Prisma's lazy query now).
+  const page = (after?: bigint) =>
+    Promise.resolve(db.auditEvent.findMany({ where: { tenantId, ...(after !== undefined ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: VERIFY_BATCH }));
+  let next = page();
   for (;;) {
-    const rows = await db.auditEvent.findMany({
-      where: { tenantId, ...(cursor !== undefined ? { id: { gt: cursor } } : {}) },
-      orderBy: { id: "asc" },
-      take: 1000,
-    });
+    const rows = await next;
     if (rows.length === 0) return { ok: true, count };
+    next = rows.length === VERIFY_BATCH ? page(rows[rows.length - 1].id) : Promise.resolve([]);
     for (const r of rows) {
       const expected = hashEvent(prevHash, r);
-      if (r.prevHash !== prevHash || r.hash !== expected) return { ok: false, brokenAt: r.id };
+      if (r.prevHash !== prevHash || r.hash !== expected) {
+        next.catch(() => undefined);
+        return { ok: false, brokenAt: r.id };
+      }
       prevHash = r.hash;
       count++;
     }
-    cursor = rows[rows.length - 1].id;
   }
 }
 

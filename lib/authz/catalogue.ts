@@ -37,7 +37,8 @@ export const CATALOGUE = {
   audit_log: { label: "Audit log", group: "Administration", actions: ["read", "export"] },
   api_keys: { label: "API keys", group: "Administration", actions: ["read", "create", "delete"] },
   emergency_access: { label: "Emergency access", group: "Administration", actions: ["request", "approve"] },
-  tenant: { label: "Practice / profile", group: "Administration", actions: ["delete", "transfer_ownership"] },
+  access_reviews: { label: "Access reviews", group: "Administration", actions: ["read", "schedule", "decide"] },
+  tenant: { label: "Practice / profile", group: "Administration", actions: ["delete", "transfer_ownership", "set_audit_retention"] },
 } as const satisfies Record<string, { label: string; group: string; actions: readonly string[] }>;
 
 export type Resource = keyof typeof CATALOGUE;

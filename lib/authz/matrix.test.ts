@@ -120,6 +120,9 @@ owner                | audit_log.export           | any          | allow    | ex
 owner                | api_keys.create            | any          | allow    | full access
 owner                | emergency_access.approve   | any          | allow    | full access
 owner                | tenant.delete              | any          | allow    | can delete the profile/practice (owner only)
+owner                | access_reviews.schedule    | any          | allow    | an owner schedules access reviews
+owner                | access_reviews.decide      | any          | allow    |
+owner                | tenant.set_audit_retention | any          | allow    | owner only
 owner                | tenant.transfer_ownership  | any          | allow    | owner only
 # --- Admin (001 "Owner/Admin"; 000 Owners and Admins are distinct: only an owner deletes the tenant) ---
 admin                | patients.read              | any          | allow    | can view all patients and records
@@ -154,6 +157,9 @@ admin                | audit_log.read             | any          | allow    | fu
 admin                | api_keys.delete            | any          | allow    | full access
 admin                | emergency_access.approve   | any          | allow    | full access
 admin                | tenant.delete              | any          | deny     | deleting the practice/profile is the owner's alone
+admin                | access_reviews.decide      | any          | allow    | the admin of each place reviews it
+admin                | access_reviews.schedule    | any          | deny     | scheduling a review is the owner's
+admin                | tenant.set_audit_retention | any          | deny     | owner only
 admin                | tenant.transfer_ownership  | any          | deny     | owner only
 # --- Manager (001) ---
 manager              | patients.read              | any          | allow    | can view all patient records
@@ -198,6 +204,7 @@ manager              | audit_log.export           | any          | deny     |
 manager              | api_keys.create            | any          | deny     |
 manager              | emergency_access.approve   | any          | deny     |
 manager              | tenant.delete              | any          | deny     |
+manager              | access_reviews.read        | any          | deny     |
 # --- Provider (001) ---
 provider             | patients.read              | assigned     | allow    | can view assigned patients
 provider             | patients.read              | own          | allow    | can view own patient records
@@ -245,6 +252,7 @@ provider             | audit_log.read             | any          | deny     | pr
 provider             | api_keys.create            | any          | deny     |
 provider             | emergency_access.approve   | any          | deny     |
 provider             | tenant.delete              | any          | deny     |
+provider             | access_reviews.read        | any          | deny     |
 # --- Front Desk / Receptionist (001) ---
 front_desk           | appointments.check_in      | any          | allow    | can check in patients
 front_desk           | appointments.create        | any          | allow    | can schedule appointments
@@ -284,6 +292,7 @@ front_desk           | audit_log.read             | any          | deny     |
 front_desk           | api_keys.read              | any          | deny     |
 front_desk           | emergency_access.approve   | any          | deny     |
 front_desk           | tenant.delete              | any          | deny     |
+front_desk           | access_reviews.read        | any          | deny     |
 # --- Billing (001) ---
 billing              | patients.read              | any          | allow    | can view all patients and billing records
 billing              | patients.read_contact      | any          | allow    | can view all patients
@@ -319,6 +328,7 @@ billing              | audit_log.read             | any          | deny     |
 billing              | api_keys.create            | any          | deny     |
 billing              | emergency_access.approve   | any          | deny     |
 billing              | tenant.delete              | any          | deny     |
+billing              | access_reviews.read        | any          | deny     |
 # --- Inventory Manager (001) ---
 inventory_manager    | products.read              | any          | allow    | can view and manage products/inventory
 inventory_manager    | products.create            | any          | allow    | can manage products/inventory
@@ -354,6 +364,7 @@ inventory_manager    | audit_log.read             | any          | deny     |
 inventory_manager    | api_keys.read              | any          | deny     |
 inventory_manager    | emergency_access.approve   | any          | deny     |
 inventory_manager    | tenant.delete              | any          | deny     |
+inventory_manager    | access_reviews.read        | any          | deny     |
 # --- AI Assistant Handler (001) ---
 ai_assistant_handler | calls.manage               | assigned     | allow    | can manage incoming calls
 ai_assistant_handler | calls.read                 | assigned     | allow    | can manage incoming calls
@@ -389,6 +400,7 @@ ai_assistant_handler | audit_log.read             | any          | deny     |
 ai_assistant_handler | api_keys.read              | any          | deny     |
 ai_assistant_handler | emergency_access.approve   | any          | deny     |
 ai_assistant_handler | tenant.delete              | any          | deny     |
+ai_assistant_handler | access_reviews.read        | any          | deny     |
 # --- Care-profile Owner (002 "Owner (Profile Owner)") ---
 care_owner           | care_schedule.create       | any          | allow    | full access to everything
 care_owner           | care_schedule.delete       | any          | allow    | full access to everything
@@ -407,6 +419,7 @@ care_owner           | audit_log.read             | any          | allow    | fu
 care_owner           | api_keys.create            | any          | allow    | full access to everything
 care_owner           | emergency_access.approve   | any          | allow    | full access to everything
 care_owner           | tenant.delete              | any          | allow    | can delete the profile
+care_owner           | access_reviews.schedule    | any          | allow    |
 care_owner           | care_schedule.read         | elsewhere    | deny     | no permission inheritance across profiles
 care_owner           | patients.read              | any          | deny     | clinic data is not part of a care profile
 care_owner           | medical_records.read       | any          | deny     |
@@ -441,6 +454,8 @@ care_admin           | billing_settings.edit      | any          | deny     | ca
 care_admin           | settings.edit              | any          | deny     | no billing/settings
 care_admin           | roles.create               | any          | deny     | Manage Permissions is the owner's
 care_admin           | tenant.delete              | any          | deny     | cannot delete profile
+care_admin           | access_reviews.decide      | any          | allow    |
+care_admin           | access_reviews.schedule    | any          | deny     |
 care_admin           | tenant.transfer_ownership  | any          | deny     | cannot delete profile
 care_admin           | api_keys.create            | any          | deny     |
 care_admin           | emergency_access.approve   | any          | deny     |
@@ -485,6 +500,7 @@ care_member          | audit_log.read             | any          | deny     |
 care_member          | api_keys.read              | any          | deny     |
 care_member          | emergency_access.approve   | any          | deny     |
 care_member          | tenant.delete              | any          | deny     |
+care_member          | access_reviews.read        | any          | deny     |
 care_member          | care_events.create         | elsewhere    | deny     | explicit invitation required for each profile
 care_member          | patients.read              | any          | deny     |
 care_member          | medical_records.read       | any          | deny     |
@@ -521,6 +537,7 @@ care_viewer          | audit_log.read             | any          | deny     |
 care_viewer          | api_keys.read              | any          | deny     |
 care_viewer          | emergency_access.request   | any          | deny     |
 care_viewer          | tenant.delete              | any          | deny     |
+care_viewer          | access_reviews.read        | any          | deny     |
 care_viewer          | patients.read              | any          | deny     |
 care_viewer          | medical_records.read       | any          | deny     |
 care_viewer          | clinical_notes.read        | any          | deny     |
@@ -572,6 +589,7 @@ psm                  | billing_settings.read      | any          | deny     |
 psm                  | api_keys.read              | any          | deny     |
 psm                  | emergency_access.approve   | any          | deny     |
 psm                  | tenant.delete              | any          | deny     |
+psm                  | access_reviews.read        | any          | deny     |
 psm                  | members.read               | other_tenant | deny     |
 # --- Consultant (000 "Consultants"): read-only on operations, no patient records ---
 consultant           | locations.read             | any          | allow    |
@@ -609,6 +627,7 @@ consultant           | audit_log.read             | any          | deny     |
 consultant           | api_keys.read              | any          | deny     |
 consultant           | emergency_access.approve   | any          | deny     |
 consultant           | tenant.delete              | any          | deny     |
+consultant           | access_reviews.read        | any          | deny     |
 consultant           | appointments.read          | elsewhere    | deny     |
 `;
 

@@ -42,14 +42,15 @@ export const ROLE_TEMPLATES: readonly RoleTemplate[] = [
     name: "Owner",
     family: "clinic",
     description: "Full access to everything, including deleting the practice and transferring ownership.",
-    grants: [...CLINIC_RESOURCES.flatMap((r) => all(r)), ...all("tenant")],
+    grants: [...CLINIC_RESOURCES.flatMap((r) => all(r)), ...all("access_reviews"), ...all("tenant")],
   },
   {
     key: "admin",
     name: "Admin",
     family: "clinic",
     description: "Full access to all features, users, roles, billing and settings; cannot delete the practice.",
-    grants: CLINIC_RESOURCES.flatMap((r) => all(r)),
+    // Access reviews: an admin reviews their places (read, decide); scheduling a campaign is the owner's.
+    grants: [...CLINIC_RESOURCES.flatMap((r) => all(r)), ...some("access_reviews", ["read", "decide"])],
   },
   {
     key: "manager",
@@ -154,7 +155,7 @@ export const ROLE_TEMPLATES: readonly RoleTemplate[] = [
     name: "Owner",
     family: "care",
     description: "Full access to the care profile: team, permissions, billing, settings; can delete the profile.",
-    grants: [...CARE_RESOURCES.flatMap((r) => all(r)), ...all("tenant")],
+    grants: [...CARE_RESOURCES.flatMap((r) => all(r)), ...all("access_reviews"), ...all("tenant")],
   },
   {
     key: "care_admin",
@@ -170,6 +171,7 @@ export const ROLE_TEMPLATES: readonly RoleTemplate[] = [
       ...some("members", ["read_contact", "read", "create", "edit", "delete", "manage_roles", "export"]),
       ...some("roles", ["read"]),
       ...some("audit_log", ["read"]),
+      ...some("access_reviews", ["read", "decide"]),
     ],
   },
   {

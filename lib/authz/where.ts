@@ -163,6 +163,15 @@ export const MODEL_FILTERS = {
   // its transcription (ai_transcriptions) maps the same way.
   call: callFilter("calls"),
   callTranscription: callFilter("ai_transcriptions"),
+  // Access reviews (issue 9, lib/access-reviews): a line lives at the place of the binding under review.
+  accessReviewLine: {
+    resource: "access_reviews",
+    tenant: (tenantId) => ({ tenantId }),
+    node: (ids) => ({ nodeId: { in: ids } }),
+    own: () => ({ id: { in: [] } }),
+    assigned: () => ({ id: { in: [] } }),
+    toResource: (l) => ({ nodeId: l.nodeId }),
+  } satisfies ModelFilter<Prisma.AccessReviewLineWhereInput, { nodeId: string }>,
 };
 
 export type FilterableModel = keyof typeof MODEL_FILTERS;

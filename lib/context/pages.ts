@@ -23,6 +23,8 @@ export type PageKey =
   | "settings.access-check"
   // Issue 9: the activity log (and its person / patient histories as sub-pages).
   | "settings.activity"
+  // Issue 9: access reviews (campaigns and their report as sub-pages).
+  | "settings.access-reviews"
   // issue 10 (clinical)
   | "patients"
   // Issue 10 (business modules).
@@ -138,6 +140,7 @@ export const PAGES: readonly PageEntry[] = [
   },
   // Issue 9: the audit log of the place (a region's admin sees their subtree's events).
   { key: "settings.activity", path: "/settings/activity", label: fixed("Activity log"), kinds: ALL_KINDS, permission: "audit_log.read", allows: atPlace("audit_log.read") },
+  { key: "settings.access-reviews", path: "/settings/access-reviews", label: fixed("Access reviews"), kinds: ALL_KINDS, permission: "access_reviews.read", allows: atPlace("access_reviews.read") },
   // Temporary access (issue 11): anyone with a role at the place may ask for more access; the
   // approvers see what waits for them (lib/access/requests.ts decides who may answer what).
   { key: "settings.access-requests", path: "/settings/access-requests", label: fixed("Access requests"), kinds: CLINIC_KINDS, permission: null, allows: () => true },

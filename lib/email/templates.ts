@@ -94,3 +94,9 @@ export function accessRequestEmail(p: { name: string; title: string; lines: stri
     html: layout(p.title, lines, p.url ? { label: "Open access requests", url: p.url } : undefined),
   };
 }
+
+/** Access reviews (issue 9): a campaign opened, or its due date is near; to each reviewer with lines left. */
+export function accessReviewEmail(p: { name: string; title: string; lines: string[]; url: string }): EmailContent {
+  const lines = [`Hello ${p.name},`, ...p.lines];
+  return { subject: p.title, text: `${lines.join("\n\n")}\n\n${p.url}\n`, html: layout(p.title, lines, { label: "Open the access review", url: p.url }) };
+}

@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { AlertItem, AlertRulesForm } from "@/components/activity/alert-inbox";
+import { AlertItem, AlertRulesForm, RetentionForm } from "@/components/activity/alert-inbox";
 import { ALERT_RULE_INFO, alertRules, listAlerts } from "@/lib/audit/alerts";
+import { retentionYears } from "@/lib/audit/archive";
 import { can } from "@/lib/context/enterable";
 import { requirePage } from "@/lib/context/server";
 import { prisma } from "@/lib/db";
@@ -14,7 +15,12 @@ export default async function AlertsPage({ params }: { params: Promise<{ nodeId:
   const { subject, node } = await requirePage((await params).nodeId, "settings.activity");
   if (!can(subject, "audit_log.read", node.tenantId)) notFound();
   const db = await prisma();
-  const [alerts, rules] = await Promise.all([listAlerts(db, node.tenantId), alertRules(db, node.tenantId)]);
+  const [alerts, rules, years, lastArchive] = await Promise.all([
+    listAlerts(db, node.tenantId),
+    alertRules(db, node.tenantId),
+    retentionYears(db, node.tenantId),
+    db.auditArchive.findFirst({ where: { tenantId: node.tenantId }, orderBy: { lastId: "desc" } }),
+  ]);
   const open = alerts.filter((a) => !a.acknowledged);
   const done = alerts.filter((a) => a.acknowledged);
   return (
@@ -41,6 +47,16 @@ export default async function AlertsPage({ params }: { params: Promise<{ nodeId:
           editable={can(subject, "settings.edit", node.tenantId)}
           rules={rules.map((r) => ({ ...r, label: ALERT_RULE_INFO[r.kind].label, description: ALERT_RULE_INFO[r.kind].describe(r), usesThreshold: ALERT_RULE_INFO[r.kind].usesThreshold, usesWindow: ALERT_RULE_INFO[r.kind].usesWindow }))}
         />
+      </section>
+      <section className="space-y-2" aria-labelledby="retention">
+        <h3 id="retention" className="font-semibold">Retention</h3>
+        <p className="max-w-2xl text-sm text-slate-600">
+          Events older than this are moved out of the database by <code>npm run audit:archive</code> into a JSON Lines file with a manifest and the chain&apos;s checkpoint hash, verifiable offline with <code>npm run audit:verify -- --archive &lt;dir&gt;</code>. HIPAA asks for 6 years.
+        </p>
+        <RetentionForm tenantId={node.tenantId} years={years} editable={can(subject, "tenant.set_audit_retention", node.tenantId)} />
+        <p className="text-sm text-slate-600">
+          {lastArchive ? `Last archive: ${lastArchive.count} events up to #${lastArchive.lastId} (${lastArchive.lastAt.toISOString().slice(0, 10)}), checkpoint ${lastArchive.checkpointHash.slice(0, 12)}…` : "Nothing has been archived yet."}
+        </p>
       </section>
     </div>
   );
