@@ -95,7 +95,9 @@ export async function alertOnEvent(tx: AuditTx, e: RecordedAuditEvent): Promise<
       title = `${await nameOf(tx, e.targetId)} was made ${OWNER_ROLE_IDS.has(to) ? "an Owner" : "an Admin"} by ${await nameOf(tx, e.actorId)}`;
     }
   } else {
-    title = `${await nameOf(tx, e.actorId)} used emergency access${e.targetType ? ` to ${e.targetType} ${e.targetId ?? ""}` : ""}`.trim();
+    // Break-glass (lib/access/emergency.ts) names what was opened in details.what.
+    const what = (e.details as { what?: unknown }).what;
+    title = `${await nameOf(tx, e.actorId)} used emergency access${typeof what === "string" ? ` to ${what}` : e.targetType ? ` to ${e.targetType} ${e.targetId ?? ""}` : ""}`.trim();
   }
   if (!title) return;
   // A burst raises one alert per window (per person for reads), not one per further event.

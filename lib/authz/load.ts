@@ -56,9 +56,16 @@ export class SubjectLoader {
         ? this.db.role.findMany({ where: { tenantId: { in: rootIds } }, select: { id: true, key: true, name: true, tenantId: true, parentId: true, grants: true, removals: true } })
         : Promise.resolve([] as RoleRow[]),
     ]);
+    // Issue 11: break-glass grants not yet over, and contractor end dates, of the same tenants.
+    const [emergency, contractors] = rootIds.length
+      ? await Promise.all([
+          this.db.emergencyAccess.findMany({ where: { userId, tenantId: { in: rootIds }, endsAt: { gt: new Date() } }, select: { id: true, nodeId: true, patientId: true, startsAt: true, endsAt: true } }),
+          this.db.contractor.findMany({ where: { userId, tenantId: { in: rootIds } }, select: { tenantId: true, endsAt: true } }),
+        ])
+      : [[], []];
     const trees = new Map<string, TenantTree>();
     await Promise.all(roots.map(async (r) => trees.set(r.id, await this.tree(r.id, r.tree_version))));
-    return compileSubject({ userId, isPlatformStaff, bindings, roles: new Map(roles.map((r) => [r.id, r])), trees });
+    return compileSubject({ userId, isPlatformStaff, bindings, roles: new Map(roles.map((r) => [r.id, r])), trees, emergency, contractorEnds: new Map(contractors.map((c) => [c.tenantId, c.endsAt])) });
   }
 
   /** A tenant's tree snapshot, shared by every subject of that tenant until the tree changes. */
