@@ -15,7 +15,7 @@ import {
 } from "../authz";
 import { bumpAuthzVersion } from "../authz/load";
 import type { Db, Tx } from "../db/client";
-import { accessPolicy } from "./settings";
+import { accessPolicy, type AccessPolicy } from "./settings";
 
 /**
  * Break-glass emergency access (issue 11). A person who can't see a patient or a place declares an
@@ -66,6 +66,12 @@ export interface Actor {
 
 const liveIn = (subject: Subject, rootId: string, now: number) => subject.bindings.some((b) => b.rootId === rootId && !isEmergencyBinding(b) && isLive(b, now));
 
+/** May the subject declare an emergency in this tenant: it is on, and one of their own live roles there is allowed? */
+export function mayDeclare(subject: Subject, rootId: string, policy: Pick<AccessPolicy, "breakGlassEnabled" | "breakGlassRoleIds">, now = Date.now()): boolean {
+  const allowed = new Set(policy.breakGlassRoleIds);
+  return policy.breakGlassEnabled && subject.bindings.some((b) => b.rootId === rootId && !isEmergencyBinding(b) && isLive(b, now) && allowed.has(b.roleId));
+}
+
 export async function declareEmergency(tx: Tx, actor: Actor, input: DeclareInput, now = new Date()) {
   const t = now.getTime();
   let nodeId: string;
@@ -88,10 +94,7 @@ export async function declareEmergency(tx: Tx, actor: Actor, input: DeclareInput
 
   const policy = await accessPolicy(tx, node.rootId);
   if (!policy.breakGlassEnabled) throw new AppError("forbidden", "Emergency access is turned off in this organisation.");
-  const allowed = new Set(policy.breakGlassRoleIds);
-  if (!actor.subject.bindings.some((b) => b.rootId === node.rootId && !isEmergencyBinding(b) && isLive(b, t) && allowed.has(b.roleId))) {
-    throw new AppError("forbidden", "Your role here can't use emergency access. Ask an Owner or Admin.");
-  }
+  if (!mayDeclare(actor.subject, node.rootId, policy, t)) throw new AppError("forbidden", "Your role here can't use emergency access. Ask an Owner or Admin.");
   const open = await tx.emergencyAccess.findFirst({ where: { userId: actor.userId, nodeId: node.id, patientId: patient?.id ?? null, startsAt: { lte: now }, endsAt: { gt: now } }, select: { id: true } });
   if (open) throw new AppError("conflict", "You already have emergency access here.");
 
