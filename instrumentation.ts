@@ -13,4 +13,7 @@ export async function register() {
   // Webhook deliveries after commit, with retries (issue 13, lib/machine/webhooks.ts).
   const { startWebhookWorker } = await import("./lib/machine/webhooks");
   startWebhookWorker(prisma);
+  // Inactivity expiry of memberships, per tenant (issue 11, lib/access/inactivity.ts).
+  const { startInactivityWorker } = await import("./lib/access/inactivity");
+  startInactivityWorker(prisma);
 }

@@ -94,3 +94,10 @@ export function accessRequestEmail(p: { name: string; title: string; lines: stri
     html: layout(p.title, lines, p.url ? { label: "Open access requests", url: p.url } : undefined),
   };
 }
+
+/** Inactivity expiry (issue 11): a membership nobody has used will be suspended on a date. */
+export function inactivityWarningEmail(p: { name: string; tenant: string; days: number; suspendOn: string; url: string }): EmailContent {
+  const title = `Your access to ${p.tenant} will be suspended on ${p.suspendOn}`;
+  const lines = [`Hello ${p.name},`, `You haven't used your access to ${p.tenant} for a while. ${p.tenant} suspends access nobody has used for ${p.days} days, so yours will be suspended on ${p.suspendOn}.`, "To keep it, sign in and open any page of the organisation before then."];
+  return { subject: title, text: `${lines.join("\n\n")}\n\n${p.url}\n`, html: layout(title, lines, { label: "Open CareAccess", url: p.url }) };
+}
