@@ -4,6 +4,7 @@ import { action } from "@/lib/api/handler";
 import { accessDecisionSchema, accessRequestSchema, createAccessRequest, decideAccessRequest } from "@/lib/access/requests";
 import { declareEmergency, declareSchema, endEmergency, endSchema, reviewEmergency, reviewSchema } from "@/lib/access/emergency";
 import { accessPolicySchema, saveAccessPolicy } from "@/lib/access/settings";
+import { contractorSchema, setContractor } from "@/lib/access/contractors";
 
 /**
  * Settings > Access requests (issue 11). Anyone signed in may ask; the domain functions answer 404
@@ -51,4 +52,11 @@ export const saveAccessSettings = action({
   access: { permission: "settings.edit", resource: (i: { tenantId: string }) => ({ nodeId: i.tenantId }) },
   input: accessPolicySchema,
   handler: async ({ input, user, subject, tx, ip }) => saveAccessPolicy(tx, { subject, userId: user.id, ip }, input),
+});
+
+/** Contractor accounts (lib/access/contractors.ts): members.manage_roles at the root, member rules applied. */
+export const setContractorAction = action({
+  access: { permission: "members.manage_roles", resource: (i: { tenantId: string }) => ({ nodeId: i.tenantId }), member: { userId: (i: { userId: string }) => i.userId, reach: "roles" } },
+  input: contractorSchema,
+  handler: async ({ input, user, tx, ip }) => setContractor(tx, { userId: user.id, ip }, input),
 });
