@@ -50,7 +50,7 @@ test("a provider opens a colleague's patient in an emergency; the Owner is alert
   await expectAccessible(page);
   await shot(page, "break-glass-banner");
   // On every page while it lasts.
-  await page.goto("/account");
+  await page.goto("/");
   await expect(page.getByTestId("emergency-banner")).toContainText("Katherine Johnson");
   await signOut(page);
 
