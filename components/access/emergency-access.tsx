@@ -28,6 +28,8 @@ export function EmergencyAccess(props: {
   pending: EmergencyView[];
   reviewed: EmergencyView[];
 }) {
+  // Outside the list: a reviewed item leaves "Waiting for your review" when the page refreshes.
+  const [reviewed, setReviewed] = useState<string | null>(null);
   return (
     <div className="space-y-6">
       <header>
@@ -37,7 +39,8 @@ export function EmergencyAccess(props: {
           Owner or Admin reviews it afterwards.
         </p>
       </header>
-      {props.pending.length > 0 && <Pending items={props.pending} />}
+      <Notice message={reviewed} />
+      {props.pending.length > 0 && <Pending items={props.pending} onReviewed={setReviewed} />}
       {props.canDeclare ? (
         <Declare places={props.places} minutes={props.policy.breakGlassMinutes} />
       ) : (
@@ -115,7 +118,7 @@ function Declare({ places, minutes }: { places: PlaceOption[]; minutes: number }
   );
 }
 
-function Pending({ items }: { items: EmergencyView[] }) {
+function Pending({ items, onReviewed }: { items: EmergencyView[]; onReviewed: (message: string) => void }) {
   return (
     <section aria-labelledby="emergency-pending" className="rounded-xl border border-amber-300 bg-amber-50 p-5 shadow-sm">
       <h2 id="emergency-pending" className="text-lg font-semibold">
@@ -123,18 +126,20 @@ function Pending({ items }: { items: EmergencyView[] }) {
       </h2>
       <ul className="mt-3 space-y-3">
         {items.map((e) => (
-          <Review key={e.id} e={e} />
+          <Review key={e.id} e={e} onReviewed={onReviewed} />
         ))}
       </ul>
     </section>
   );
 }
 
-function Review({ e }: { e: EmergencyView }) {
+function Review({ e, onReviewed }: { e: EmergencyView; onReviewed: (message: string) => void }) {
   const uid = useId();
   const [note, setNote] = useState("");
-  const [done, setDone] = useState<string | null>(null);
-  const review = useServerAction(reviewEmergencyAccess, { refresh: true, onSuccess: (d) => setDone(`Recorded as ${d.outcome === "justified" ? "justified" : "not justified"}${d.endedByReview ? "; the access has ended" : ""}.`) });
+  const review = useServerAction(reviewEmergencyAccess, {
+    refresh: true,
+    onSuccess: (d) => onReviewed(`${e.holder.name}'s emergency access recorded as ${d.outcome === "justified" ? "justified" : "not justified"}${d.endedByReview ? "; the access has ended" : ""}.`),
+  });
   return (
     <li className="rounded-lg border border-slate-200 bg-white p-4" data-testid={`review-${e.holder.email}`}>
       <p className="font-medium">
@@ -146,7 +151,6 @@ function Review({ e }: { e: EmergencyView }) {
       </p>
       <p className="mt-1 text-sm">“{e.reason}”</p>
       <FormError message={review.message} />
-      <Notice message={done} />
       <div className="mt-2 flex flex-wrap items-end gap-2">
         <div className="min-w-64 flex-1">
           <label htmlFor={`${uid}-note`} className="block text-sm font-medium text-slate-700">
@@ -155,10 +159,10 @@ function Review({ e }: { e: EmergencyView }) {
           <input id={`${uid}-note`} className={inputClass} value={note} onChange={(ev) => setNote(ev.target.value)} data-testid="review-note" aria-invalid={review.fields?.note ? true : undefined} />
           {review.fields?.note && <p className="mt-1 text-sm text-red-700">{review.fields.note[0]}</p>}
         </div>
-        <button type="button" className={buttonClass.primary} disabled={review.pending || Boolean(done)} onClick={() => void review.run({ emergencyId: e.id, outcome: "justified", note })} data-testid="review-justified">
+        <button type="button" className={buttonClass.primary} disabled={review.pending} onClick={() => void review.run({ emergencyId: e.id, outcome: "justified", note })} data-testid="review-justified">
           Justified
         </button>
-        <button type="button" className={buttonClass.dangerOutline} disabled={review.pending || Boolean(done)} onClick={() => void review.run({ emergencyId: e.id, outcome: "not_justified", note })} data-testid="review-not-justified">
+        <button type="button" className={buttonClass.dangerOutline} disabled={review.pending} onClick={() => void review.run({ emergencyId: e.id, outcome: "not_justified", note })} data-testid="review-not-justified">
           Not justified
         </button>
       </div>
