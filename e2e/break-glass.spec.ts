@@ -85,3 +85,23 @@ test("a provider opens a colleague's patient in an emergency; the Owner is alert
   const after = await page.goto(`/o/${seattle}/patients/${patientId}`);
   expect(after?.status()).toBe(404);
 });
+
+test("an owner marks a contractor: every role of theirs in the organisation ends on the contract's last day", async ({ page }) => {
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toLocaleDateString("en-CA");
+  await signInAs(page, "owner@northwind.test");
+  const root = await placeId(page, "Northwind Dental Group");
+  await page.goto(`/o/${root}/settings/users?q=inventory`);
+  await page.getByRole("link", { name: /Inventory/ }).first().click();
+  const box = page.getByTestId("contractor");
+  await expect(box).toContainText("Mark a contractor");
+  await box.getByTestId("contractor-until").fill(day(-1));
+  await box.getByTestId("contractor-save").click();
+  await expect(box.getByText("The end date has already passed.")).toBeVisible();
+  await box.getByTestId("contractor-until").fill(day(30));
+  await box.getByTestId("contractor-save").click();
+  await expect(box.getByText(/Saved: every role of .* here ends after/)).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId("contractor")).toContainText(`is a contractor: all their roles in this organisation end after ${day(30)}`);
+  await expectAccessible(page);
+  await shot(page, "contractor");
+});
