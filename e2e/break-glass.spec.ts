@@ -91,7 +91,7 @@ test("an owner marks a contractor: every role of theirs in the organisation ends
   await signInAs(page, "owner@northwind.test");
   const root = await placeId(page, "Northwind Dental Group");
   await page.goto(`/o/${root}/settings/users?q=inventory`);
-  await page.getByRole("link", { name: /Inventory/ }).first().click();
+  await page.getByRole("link", { name: /Ivan Inventory/ }).first().click();
   const box = page.getByTestId("contractor");
   await expect(box).toContainText("Mark a contractor");
   await box.getByTestId("contractor-until").fill(day(-1));
