@@ -16,4 +16,7 @@ export async function register() {
   // Access reviews (issue 9, lib/access-reviews/reviews.ts): open due campaigns, email reviewers and reminders.
   const { startAccessReviewWorker } = await import("./lib/access-reviews/reviews");
   startAccessReviewWorker(prisma);
+  // Inactivity expiry of memberships, per tenant (issue 11, lib/access/inactivity.ts).
+  const { startInactivityWorker } = await import("./lib/access/inactivity");
+  startInactivityWorker(prisma);
 }

@@ -60,6 +60,9 @@ const OPEN: Record<string, { access: OpenAccess; why: string }> = {
   // domain answers 404 outside every tenant they hold a live role in, and applies the approval policy.
   "lib/access/actions.ts requestAccess": { access: "signedIn", why: "ask for a role at a place of a tenant the caller belongs to (404 otherwise)" },
   "lib/access/actions.ts answerAccessRequest": { access: "signedIn", why: "approvers come from the policy per request (level at its place; never one's own; 404 outside the tenant)" },
+  "lib/access/actions.ts declareEmergencyAccess": { access: "signedIn", why: "break-glass is for a place or patient the caller can't see yet; the tenant's policy decides (404 outside the caller's tenants, 403 for a role not allowed)" },
+  "lib/access/actions.ts endEmergencyAccess": { access: "signedIn", why: "the holder ends their own emergency access (404 for anyone else's)" },
+  "lib/access/actions.ts reviewEmergencyAccess": { access: "signedIn", why: "reviewers come from the policy per emergency (emergency_access.approve at its place, never one's own; 404 outside the tenant)" },
 };
 
 type Wrapper = "route" | "action";

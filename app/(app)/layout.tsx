@@ -6,6 +6,8 @@ import { requireSubject } from "@/lib/auth/session";
 import { can, enterableNodes, enterpriseEntries } from "@/lib/context/enterable";
 import { openAlertCount } from "@/lib/audit/alerts";
 import { prisma } from "@/lib/db";
+import { EmergencyBanner } from "@/components/access/emergency-banner";
+import { activeEmergencies } from "@/lib/access/emergency";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const { user, subject } = await requireSubject();
@@ -13,6 +15,8 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   // Issue 9: open audit alerts of the tenants whose whole log the person reads (owners, admins).
   const alertTenants = subject.trees.map((t) => t.rootId).filter((root) => can(subject, "audit_log.read", root));
   const openAlerts = await openAlertCount(await prisma(), alertTenants);
+  // Issue 11: the person's break-glass access in force now, on every page while it lasts.
+  const emergencies = await activeEmergencies(await prisma(), subject);
   const initials = user.name.split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0]).join("").toUpperCase();
   return (
     <>
@@ -46,6 +50,11 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           </div>
         </div>
       </header>
+      {emergencies.length > 0 && (
+        <EmergencyBanner
+          items={emergencies.map((e) => ({ id: e.id, what: e.patient ? `${e.patient.name} at ${e.nodeName}` : e.nodeName, endsAt: e.endsAt, href: e.patient ? `/o/${e.nodeId}/patients/${e.patient.id}` : `/o/${e.nodeId}/patients` }))}
+        />
+      )}
       <main id="main" className="mx-auto max-w-6xl px-4 py-8 sm:px-6">
         {children}
       </main>

@@ -253,6 +253,52 @@ export async function sectionFreshness(
   }
   report.goal("4", "zero stale allows", `${fmtInt(staleAllows)} stale allows in ${fmtInt(pairs)} revoke-then-check pairs`, staleAllows === 0);
   if (staleAllows > 0) report.fail(`section 4: ${staleAllows} stale allows`);
+
+  // Issue 11: expiry reached -> next decision refuses. Each pair gives the binding an end E (in one
+  // transaction with bumpAuthzVersion), loads the subject (cached from then on), checks it allows
+  // 1 ms before E, then asks again at E and one second after with nothing else changed (no job, no
+  // version bump): both must deny. The original end is put back afterwards.
+  const expiry = { pairs: 0, staleAllows: 0, earlyDenies: 0, recompilesAtExpiry: 0, atEnd: [] as number[] };
+  const expiryPairs = Math.min(cfg.pairs, 2_000);
+  const pool = [...candidates, ...soloCandidates];
+  let unexpired: Candidate | null = null;
+  const putBack = (c: Candidate) =>
+    db.prisma.$transaction(async (tx) => {
+      await tx.roleBinding.update({ where: { id: c.binding.id }, data: { expiresAt: c.binding.expiresAt } });
+      await bumpAuthzVersion(tx, c.rootId);
+    });
+  try {
+    for (let i = 0; i < expiryPairs && pool.length; i++) {
+      const c = pool[i % pool.length];
+      const end = ctx.now + 60_000 + (i % 7) * 1_000;
+      unexpired = c;
+      await db.prisma.$transaction(async (tx) => {
+        await tx.roleBinding.update({ where: { id: c.binding.id }, data: { expiresAt: new Date(end) } });
+        await bumpAuthzVersion(tx, c.rootId);
+      });
+      expiry.pairs++;
+      if (!decide(await loader.load(c.userId), c.permission, c.record, { ...ctx, now: end - 1 })) expiry.earlyDenies++;
+      const compilesBefore = loader.stats.compiles;
+      const t = performance.now();
+      const subject = await loader.load(c.userId);
+      const atEnd = decide(subject, c.permission, c.record, { ...ctx, now: end });
+      const after = decide(subject, c.permission, c.record, { ...ctx, now: end + 1_000 });
+      expiry.atEnd.push(performance.now() - t);
+      if (loader.stats.compiles !== compilesBefore) expiry.recompilesAtExpiry++;
+      if (atEnd || after) expiry.staleAllows++;
+      await putBack(c);
+      unexpired = null;
+    }
+  } finally {
+    if (unexpired) await putBack(unexpired);
+  }
+  report.print(`\n  Expiry reached -> next decision (issue 11): ${fmtInt(expiry.pairs)} pairs; the binding gets an end, the cached subject`);
+  report.print(`  allows 1 ms before it and must deny at it and 1 s after, with no job and no change in between.`);
+  report.print(`  stale allows at or after the end: ${fmtInt(expiry.staleAllows)} of ${fmtInt(expiry.pairs)}; denied before the end (should be 0): ${fmtInt(expiry.earlyDenies)};`);
+  report.print(`  recompiles needed at the end (should be 0: the cached subject refuses by itself): ${fmtInt(expiry.recompilesAtExpiry)}; load + 2 decisions at the end p50 ${f3(percentile(expiry.atEnd, 50))} ms`);
+  report.goal("4", "expiry reached -> next decision refuses (0 stale allows)", `${fmtInt(expiry.staleAllows)} stale allows in ${fmtInt(expiry.pairs)} expiry pairs`, expiry.staleAllows === 0 && expiry.pairs > 0);
+  if (expiry.staleAllows > 0) report.fail(`section 4: ${expiry.staleAllows} stale allows after expiry`);
+  if (expiry.earlyDenies > 0) report.fail(`section 4: ${expiry.earlyDenies} denies before the end`);
   const splitJson = (s: Split) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, ms(v)]));
   report.set("freshness", {
     compile: compileJson,
@@ -265,5 +311,6 @@ export async function sectionFreshness(
     enterprise: { pairs: stats.enterprise.pairs, revoke: splitJson(stats.enterprise.revoke), grant: splitJson(stats.enterprise.grant) },
     standalone: { pairs: stats.standalone.pairs, revoke: splitJson(stats.standalone.revoke), grant: splitJson(stats.standalone.grant) },
     candidates: { enterprise: candidates.length, standalone: soloCandidates.length },
+    expiry: { pairs: expiry.pairs, staleAllows: expiry.staleAllows, earlyDenies: expiry.earlyDenies, recompilesAtExpiry: expiry.recompilesAtExpiry, atEnd: ms(expiry.atEnd) },
   });
 }

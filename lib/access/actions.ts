@@ -2,6 +2,9 @@
 
 import { action } from "@/lib/api/handler";
 import { accessDecisionSchema, accessRequestSchema, createAccessRequest, decideAccessRequest } from "@/lib/access/requests";
+import { declareEmergency, declareSchema, endEmergency, endSchema, reviewEmergency, reviewSchema } from "@/lib/access/emergency";
+import { accessPolicySchema, saveAccessPolicy } from "@/lib/access/settings";
+import { contractorSchema, setContractor } from "@/lib/access/contractors";
 
 /**
  * Settings > Access requests (issue 11). Anyone signed in may ask; the domain functions answer 404
@@ -18,4 +21,42 @@ export const answerAccessRequest = action({
   access: { signedIn: true },
   input: accessDecisionSchema,
   handler: async ({ input, user, subject, tx, ip }) => decideAccessRequest(tx, { subject, userId: user.id, ip }, input),
+});
+
+/**
+ * Break-glass emergency access (issue 11, lib/access/emergency.ts). Anyone signed in may try: the
+ * domain function answers 404 outside the caller's tenants and applies the tenant's policy (403 for
+ * a role that may not use it); reviewing is decided by the policy (`emergency_access.approve`, never
+ * on one's own).
+ */
+export const declareEmergencyAccess = action({
+  access: { signedIn: true },
+  input: declareSchema,
+  handler: async ({ input, user, subject, tx, ip }) => declareEmergency(tx, { subject, userId: user.id, ip }, input),
+});
+
+export const endEmergencyAccess = action({
+  access: { signedIn: true },
+  input: endSchema,
+  handler: async ({ input, user, subject, tx, ip }) => endEmergency(tx, { subject, userId: user.id, ip }, input),
+});
+
+export const reviewEmergencyAccess = action({
+  access: { signedIn: true },
+  input: reviewSchema,
+  handler: async ({ input, user, subject, tx, ip }) => reviewEmergency(tx, { subject, userId: user.id, ip }, input),
+});
+
+/** Emergency access and inactivity settings: read with settings.edit at the root, saved by an Owner. */
+export const saveAccessSettings = action({
+  access: { permission: "settings.edit", resource: (i: { tenantId: string }) => ({ nodeId: i.tenantId }) },
+  input: accessPolicySchema,
+  handler: async ({ input, user, subject, tx, ip }) => saveAccessPolicy(tx, { subject, userId: user.id, ip }, input),
+});
+
+/** Contractor accounts (lib/access/contractors.ts): members.manage_roles at the root, member rules applied. */
+export const setContractorAction = action({
+  access: { permission: "members.manage_roles", resource: (i: { tenantId: string }) => ({ nodeId: i.tenantId }), member: { userId: (i: { userId: string }) => i.userId, reach: "roles" } },
+  input: contractorSchema,
+  handler: async ({ input, user, tx, ip }) => setContractor(tx, { userId: user.id, ip }, input),
 });

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { bindingsReaching, canActOnMember, decide, type MemberReach, type Permission, type ResourceRef, type Subject } from "../authz";
+import { touchMembership } from "../access/inactivity";
+import { bindingsReaching, canActOnMember, decide, lookupNode, type MemberReach, type Permission, type ResourceRef, type Subject } from "../authz";
 import { sharedLoader } from "../authz/load";
 import { headers } from "next/headers";
 import { clientIp } from "../auth/request-meta";
@@ -236,6 +237,9 @@ async function runChecked<S extends z.ZodType, R, A extends Access<z.output<S>>>
     ref = (await placeOf(access, input, accessContext)) ?? null;
     if (!ref) throw new AppError("not_found", "Not found.");
     if ("permission" in access && !decide(accessContext.subject, access.permission, ref)) throw new AppError("forbidden", "You don't have permission to do that.");
+    // Inactivity expiry (issue 11): this membership was used now.
+    const root = lookupNode(accessContext.subject, ref.nodeId)?.rootId;
+    if (root) await touchMembership(db, accessContext.user.id, root).catch((e) => console.error("membership activity not recorded", e));
   }
   const rolledBack: ((db: Db) => Promise<void>)[] = [];
   const subject = accessContext?.subject ?? null;

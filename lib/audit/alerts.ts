@@ -107,7 +107,9 @@ export async function alertOnEvent(tx: AuditTx, e: RecordedAuditEvent): Promise<
     subjectKey = e.actorId;
     title = `${await nameOf(tx, e.actorId)} signed in from a new network (${network})`;
   } else {
-    title = `${await nameOf(tx, e.actorId)} used emergency access${e.targetType ? ` to ${e.targetType} ${e.targetId ?? ""}` : ""}`.trim();
+    // Break-glass (lib/access/emergency.ts) names what was opened in details.what.
+    const what = (e.details as { what?: unknown }).what;
+    title = `${await nameOf(tx, e.actorId)} used emergency access${typeof what === "string" ? ` to ${what}` : e.targetType ? ` to ${e.targetType} ${e.targetId ?? ""}` : ""}`.trim();
   }
   if (!title) return;
   // A burst raises one alert per window (per person for reads), not one per further event.

@@ -18,6 +18,8 @@ export interface ResourceRef {
   ownerId?: string | null;
   /** People the record is assigned or shared to, besides its owner. */
   assigneeIds?: readonly string[];
+  /** The patient the record is about (a patient's own id; a note's or appointment's patient): for a grant limited to one patient. */
+  patientId?: string | null;
   /** For conditional grants such as "approve refunds under $200". */
   amount?: number;
   /** Separation-of-duties fields (see SEPARATION_OF_DUTIES). */
@@ -81,6 +83,7 @@ export function grantApplies(
 
 export function conditionsHold(grant: CompiledGrant, binding: CompiledBinding, resource: ResourceRef, now: number): boolean {
   if (now < grant.validFrom || now >= grant.validUntil) return false;
+  if (grant.patientIds !== undefined && !(resource.patientId && grant.patientIds.has(resource.patientId))) return false;
   if (grant.maxAmount !== undefined && !(typeof resource.amount === "number" && resource.amount < grant.maxAmount)) return false;
   if (grant.window !== undefined && !insideWindow(grant.window, binding.timeZone, now)) return false;
   return true;

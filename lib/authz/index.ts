@@ -13,3 +13,4 @@ export * from "./where";
 export * from "./mask";
 export * from "./rules";
 export * from "./flags";
+export * from "./emergency";

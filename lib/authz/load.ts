@@ -46,7 +46,9 @@ export class SubjectLoader {
   private async compile(userId: string, roots: RootVersion[], isPlatformStaff: boolean): Promise<Subject> {
     this.stats.compiles++;
     const rootIds = roots.map((r) => r.id);
-    const [bindings, roles] = await Promise.all([
+    // Issue 11: break-glass grants not yet over, and contractor end dates, of the same tenants,
+    // read in parallel with the bindings and roles (no extra round trip on a pool).
+    const [bindings, roles, emergency, contractors] = await Promise.all([
       // Invitations not yet accepted grant nothing, nor does a tenant that suspended the person.
       this.db.roleBinding.findMany({
         where: { userId, pending: false, node: { rootId: { in: rootIds } } },
@@ -55,10 +57,14 @@ export class SubjectLoader {
       rootIds.length
         ? this.db.role.findMany({ where: { tenantId: { in: rootIds } }, select: { id: true, key: true, name: true, tenantId: true, parentId: true, grants: true, removals: true } })
         : Promise.resolve([] as RoleRow[]),
+      rootIds.length
+        ? this.db.emergencyAccess.findMany({ where: { userId, tenantId: { in: rootIds }, endsAt: { gt: new Date() } }, select: { id: true, nodeId: true, patientId: true, startsAt: true, endsAt: true } })
+        : Promise.resolve([]),
+      rootIds.length ? this.db.contractor.findMany({ where: { userId, tenantId: { in: rootIds } }, select: { tenantId: true, endsAt: true } }) : Promise.resolve([]),
     ]);
     const trees = new Map<string, TenantTree>();
     await Promise.all(roots.map(async (r) => trees.set(r.id, await this.tree(r.id, r.tree_version))));
-    return compileSubject({ userId, isPlatformStaff, bindings, roles: new Map(roles.map((r) => [r.id, r])), trees });
+    return compileSubject({ userId, isPlatformStaff, bindings, roles: new Map(roles.map((r) => [r.id, r])), trees, emergency, contractorEnds: new Map(contractors.map((c) => [c.tenantId, c.endsAt])) });
   }
 
   /** A tenant's tree snapshot, shared by every subject of that tenant until the tree changes. */

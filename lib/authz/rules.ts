@@ -1,3 +1,4 @@
+import { isEmergencyBinding } from "./emergency";
 import type { Permission } from "./catalogue";
 import type { Grant } from "./grants";
 import { scopeCovers } from "./grants";
@@ -21,7 +22,8 @@ export function isOwnerAt(subject: Subject, nodeId: string, now = Date.now()): b
  */
 function heldScopes(subject: Subject, nodeId: string, permission: Permission, now: number) {
   return bindingsReaching(subject, nodeId)
-    .filter((b) => isLive(b, now))
+    // Emergency access (issue 11) lets its holder read, never hand on what it lets them read.
+    .filter((b) => isLive(b, now) && !isEmergencyBinding(b))
     .flatMap((b) =>
       (b.grants.get(permission) ?? [])
         .filter((g) => !g.hasConditions && !g.source.hide?.length && !g.source.readOnly?.length)

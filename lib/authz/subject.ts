@@ -2,6 +2,7 @@ import { isPermission, type Permission } from "./catalogue";
 import { parseAdjustments, parseGrants, parseRemovals, type Grant, type Scope } from "./grants";
 import { OWNER_ROLE_IDS, TEMPLATES_BY_ID } from "./roles";
 import type { TenantTree, TreeNode } from "./tree";
+import { compileEmergency, type EmergencyRow } from "./emergency";
 
 /**
  * Compiling a subject: a person's bindings, their roles (with inheritance) and per-binding
@@ -45,6 +46,8 @@ export interface CompiledGrant {
   readonly window: { days: ReadonlySet<number>; start: string; end: string } | undefined;
   readonly hide: readonly string[] | undefined;
   readonly readOnly: readonly string[] | undefined;
+  /** Only records about these patients (an emergency grant for one patient, issue 11); set only with hasConditions. */
+  readonly patientIds?: ReadonlySet<string>;
   readonly source: Grant;
 }
 
@@ -81,6 +84,10 @@ export interface CompileInput {
   bindings: readonly BindingRow[];
   roles: ReadonlyMap<string, RoleRow>;
   trees: ReadonlyMap<string, TenantTree>;
+  /** Break-glass grants (issue 11, ./emergency.ts), compiled into bindings like any other. */
+  emergency?: readonly EmergencyRow[];
+  /** Contractors (issue 11): every binding in the tenant ends by this instant, whatever its own end. */
+  contractorEnds?: ReadonlyMap<string, Date>;
 }
 
 const MAX_ROLE_DEPTH = 8;
@@ -196,7 +203,7 @@ export function compileSubject(input: CompileInput): Subject {
       nodeKind: node.kind,
       timeZone: node.timeZone,
       isOwner,
-      expiresAt: row.expiresAt ? row.expiresAt.getTime() : Infinity,
+      expiresAt: Math.min(row.expiresAt ? row.expiresAt.getTime() : Infinity, input.contractorEnds?.get(tree.rootId)?.getTime() ?? Infinity),
       startsAt: row.startsAt ? row.startsAt.getTime() : -Infinity,
       grants: table,
     };
@@ -204,6 +211,18 @@ export function compileSubject(input: CompileInput): Subject {
     const atNode = byNode.get(row.nodeId);
     if (atNode) atNode.push(compiled);
     else byNode.set(row.nodeId, [compiled]);
+    usedTrees.set(tree.rootId, tree);
+  }
+  for (const row of input.emergency ?? []) {
+    const tree = findTree(input.trees, row.nodeId);
+    const compiled = tree && compileEmergency(row, tree);
+    if (!tree || !compiled) continue;
+    const ends = input.contractorEnds?.get(tree.rootId);
+    const binding = ends && ends.getTime() < compiled.expiresAt ? { ...compiled, expiresAt: ends.getTime() } : compiled;
+    bindings.push(binding);
+    const atNode = byNode.get(row.nodeId);
+    if (atNode) atNode.push(binding);
+    else byNode.set(row.nodeId, [binding]);
     usedTrees.set(tree.rootId, tree);
   }
   return {

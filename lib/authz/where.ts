@@ -17,6 +17,8 @@ interface ModelFilter<W, R> {
   own: (userId: string) => W;
   assigned: (userId: string) => W;
   amount?: (max: number) => W;
+  /** Records about these patients (a grant limited to one patient, issue 11). */
+  patient?: (patientIds: string[]) => W;
   excludeUser?: (field: string, userId: string) => W | undefined;
   toResource: (row: R) => ResourceRef;
 }
@@ -25,9 +27,9 @@ const assignedPatient = (userId: string): Prisma.PatientWhereInput => ({
   OR: [{ primaryProviderId: userId }, { assignments: { some: { userId } } }],
 });
 
-export type PatientRow = { nodeId: string; primaryProviderId: string | null; assignments?: { userId: string }[] };
-export type NoteRow = { nodeId: string; authorId: string; patient?: PatientRow };
-export type AppointmentRow = { nodeId: string; providerId: string; patient?: PatientRow };
+export type PatientRow = { id?: string; nodeId: string; primaryProviderId: string | null; assignments?: { userId: string }[] };
+export type NoteRow = { nodeId: string; authorId: string; patientId?: string; patient?: PatientRow };
+export type AppointmentRow = { nodeId: string; providerId: string; patientId?: string; patient?: PatientRow };
 
 const patientAssignees = (p?: PatientRow) => [
   ...(p?.primaryProviderId ? [p.primaryProviderId] : []),
@@ -72,21 +74,24 @@ export const MODEL_FILTERS = {
     node: (ids) => ({ nodeId: { in: ids } }),
     own: (userId) => ({ primaryProviderId: userId }),
     assigned: assignedPatient,
-    toResource: (p) => ({ nodeId: p.nodeId, ownerId: p.primaryProviderId, assigneeIds: p.assignments?.map((a) => a.userId) ?? [] }),
+    patient: (ids) => ({ id: { in: ids } }),
+    toResource: (p) => ({ nodeId: p.nodeId, ownerId: p.primaryProviderId, assigneeIds: p.assignments?.map((a) => a.userId) ?? [], patientId: p.id }),
   } satisfies ModelFilter<Prisma.PatientWhereInput, PatientRow>,
   clinicalNote: {
     resource: "clinical_notes",
     node: (ids) => ({ nodeId: { in: ids } }),
     own: (userId) => ({ authorId: userId }),
     assigned: (userId) => ({ OR: [{ authorId: userId }, { patient: assignedPatient(userId) }] }),
-    toResource: (n) => ({ nodeId: n.nodeId, ownerId: n.authorId, assigneeIds: patientAssignees(n.patient) }),
+    patient: (ids) => ({ patientId: { in: ids } }),
+    toResource: (n) => ({ nodeId: n.nodeId, ownerId: n.authorId, assigneeIds: patientAssignees(n.patient), patientId: n.patientId ?? n.patient?.id }),
   } satisfies ModelFilter<Prisma.ClinicalNoteWhereInput, NoteRow>,
   appointment: {
     resource: "appointments",
     node: (ids) => ({ nodeId: { in: ids } }),
     own: (userId) => ({ providerId: userId }),
     assigned: (userId) => ({ OR: [{ providerId: userId }, { patient: assignedPatient(userId) }] }),
-    toResource: (a) => ({ nodeId: a.nodeId, ownerId: a.providerId, assigneeIds: patientAssignees(a.patient) }),
+    patient: (ids) => ({ patientId: { in: ids } }),
+    toResource: (a) => ({ nodeId: a.nodeId, ownerId: a.providerId, assigneeIds: patientAssignees(a.patient), patientId: a.patientId ?? a.patient?.id }),
   } satisfies ModelFilter<Prisma.AppointmentWhereInput, AppointmentRow>,
   careShift: {
     resource: "care_schedule",
@@ -177,7 +182,11 @@ export const MODEL_FILTERS = {
 export type FilterableModel = keyof typeof MODEL_FILTERS;
 type WhereOf<M extends FilterableModel> = (typeof MODEL_FILTERS)[M] extends ModelFilter<infer W, unknown> ? W : never;
 
-/** The Prisma include that toResource() needs, so callers load exactly what decide() reads. */
+/**
+ * The Prisma include that toResource() needs, so callers load exactly what decide() reads. A `select`
+ * must also name the row's `id` (patients) or `patientId` (notes, appointments): a grant limited to
+ * one patient (emergency access) reaches a row only when it knows the patient.
+ */
 export const RESOURCE_INCLUDE = {
   patient: { assignments: { select: { userId: true } } },
   clinicalNote: { patient: { select: { nodeId: true, primaryProviderId: true, assignments: { select: { userId: true } } } } },
@@ -209,6 +218,10 @@ export function where<M extends FilterableModel>(subject: Subject, permission: P
       if (grant.maxAmount !== undefined) {
         if (!filter.amount) continue; // the model has no amount: the condition can never hold
         parts.push(filter.amount(grant.maxAmount));
+      }
+      if (grant.patientIds !== undefined) {
+        if (!filter.patient) continue; // not a record about a patient: the condition can never hold
+        parts.push(filter.patient([...grant.patientIds]));
       }
       if (grant.scope === SCOPE_SUBTREE && parts.length === 0) {
         wholeSubtrees.add(binding.nodeId);

@@ -35,6 +35,7 @@ export type PageKey =
   | "settings.features"
   // Temporary access (issue 11).
   | "settings.access-requests"
+  | "settings.emergency"
   // Machine access (issue 13).
   | "settings.api"
   // Billing settings (issue 10): the tenant's billing profile, plan, seats and card on file.
@@ -144,6 +145,8 @@ export const PAGES: readonly PageEntry[] = [
   // Temporary access (issue 11): anyone with a role at the place may ask for more access; the
   // approvers see what waits for them (lib/access/requests.ts decides who may answer what).
   { key: "settings.access-requests", path: "/settings/access-requests", label: fixed("Access requests"), kinds: CLINIC_KINDS, permission: null, allows: () => true },
+  // Break-glass (issue 11): anyone may declare (the tenant's policy answers); reviewers review here.
+  { key: "settings.emergency", path: "/settings/emergency", label: fixed("Emergency access"), kinds: CLINIC_KINDS, permission: null, allows: () => true },
   // Machine access (issue 13): service accounts and API keys are the tenant's.
   { key: "settings.api", path: "/settings/api", label: fixed("API access"), kinds: ALL_KINDS, permission: "api_keys.read", allows: (subject, node) => can(subject, "api_keys.read", node.tenantId) },
 ];

@@ -2,6 +2,8 @@ import "server-only";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { requireSubject } from "../auth/session";
+import { touchMembership } from "../access/inactivity";
+import { prisma } from "../db";
 import { careProfileOf } from "../care/common";
 import { enterable } from "./enterable";
 import { pageAccess, pageEntry, sectionKinds, type PageKey } from "./pages";
@@ -14,6 +16,8 @@ export const requireContext = cache(async (unverifiedNodeId: string) => {
   const signedIn = await requireSubject();
   const node = /^[0-9a-f-]{36}$/i.test(unverifiedNodeId) ? enterable(signedIn.subject, unverifiedNodeId) : null;
   if (!node) notFound();
+  // Inactivity expiry (issue 11): this membership was used now.
+  await touchMembership(await prisma(), signedIn.user.id, node.tenantId).catch((e) => console.error("membership activity not recorded", e));
   return { ...signedIn, node };
 });
 

@@ -9,7 +9,7 @@ import type { EmailContent } from "./templates";
  * lost); deliverOutbox() sends pending rows over SMTP after commit and clears the body once sent,
  * so links don't linger in the database. Failed sends retry with back-off, up to 8 attempts.
  */
-export type EmailKind = "invitation" | "activation" | "added" | "reset" | "sign_in_code" | "security_alert" | "access_request" | "access_review";
+export type EmailKind = "invitation" | "activation" | "added" | "reset" | "sign_in_code" | "security_alert" | "access_request" | "access_review" | "inactivity_warning";
 
 export async function enqueueEmail(tx: Tx | Db, to: string, kind: EmailKind, content: EmailContent): Promise<string> {
   const row = await tx.emailOutbox.create({ data: { to, kind, subject: content.subject, text: content.text, html: content.html }, select: { id: true } });

@@ -100,3 +100,10 @@ export function accessReviewEmail(p: { name: string; title: string; lines: strin
   const lines = [`Hello ${p.name},`, ...p.lines];
   return { subject: p.title, text: `${lines.join("\n\n")}\n\n${p.url}\n`, html: layout(p.title, lines, { label: "Open the access review", url: p.url }) };
 }
+
+/** Inactivity expiry (issue 11): a membership nobody has used will be suspended on a date. */
+export function inactivityWarningEmail(p: { name: string; tenant: string; days: number; suspendOn: string; url: string }): EmailContent {
+  const title = `Your access to ${p.tenant} will be suspended on ${p.suspendOn}`;
+  const lines = [`Hello ${p.name},`, `You haven't used your access to ${p.tenant} for a while. ${p.tenant} suspends access nobody has used for ${p.days} days, so yours will be suspended on ${p.suspendOn}.`, "To keep it, sign in and open any page of the organisation before then."];
+  return { subject: title, text: `${lines.join("\n\n")}\n\n${p.url}\n`, html: layout(title, lines, { label: "Open CareAccess", url: p.url }) };
+}

@@ -1,3 +1,4 @@
+import { touchMembership } from "../access/inactivity";
 import { z } from "zod";
 import { AppError, notFound } from "../api/errors";
 import { recordAudit } from "../audit/audit";
@@ -129,7 +130,11 @@ export async function setMemberStatus(tx: Tx, actor: Actor, target: MemberTarget
   if (!accountWide || target.suspendedHere) {
     if ((status === "DISABLED") === target.suspendedHere) return { scope: "membership" };
     if (status === "DISABLED") await tx.tenantSuspension.create({ data: { tenantId: target.rootId, userId: target.id, suspendedById: actor.userId } });
-    else await tx.tenantSuspension.delete({ where: { tenantId_userId: { tenantId: target.rootId, userId: target.id } } });
+    else {
+      await tx.tenantSuspension.delete({ where: { tenantId_userId: { tenantId: target.rootId, userId: target.id } } });
+      // Lifting a suspension counts as use, so inactivity expiry doesn't suspend them again at once.
+      await touchMembership(tx, target.id, target.rootId, new Date(), { force: true });
+    }
     await recordAudit(tx, { tenantId: target.rootId, actorId: actor.userId, action: status === "DISABLED" ? "member.suspended" : "member.unsuspended", targetType: "user", targetId: target.id, ip: actor.ip });
     await bumpAuthzVersion(tx, target.rootId);
     return { scope: "membership" };

@@ -19,7 +19,7 @@ export async function noteCreateRef(i: { patientId: string }, ctx: AccessContext
 /** A note the caller may read, else null. */
 export async function noteRef(i: { noteId: string }, ctx: AccessContext): Promise<ResourceRef | null> {
   if (!z.uuid().safeParse(i.noteId).success) return null;
-  const note = await ctx.db.clinicalNote.findUnique({ where: { id: i.noteId }, select: { nodeId: true, authorId: true, ...RESOURCE_INCLUDE.clinicalNote } });
+  const note = await ctx.db.clinicalNote.findUnique({ where: { id: i.noteId }, select: { nodeId: true, authorId: true, patientId: true, ...RESOURCE_INCLUDE.clinicalNote } });
   if (!note) return null;
   const ref = resourceOfRow("clinicalNote", note);
   return decide(ctx.subject, "clinical_notes.read", ref) ? ref : null;

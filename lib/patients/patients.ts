@@ -3,6 +3,7 @@ import { AppError, forbidden, notFound } from "../api/errors";
 import { RESOURCE_INCLUDE, decide, lookupNode, mask, resourceOfRow, subtreeIds, where, type ResourceRef, type Subject } from "../authz";
 import { sharedLoader } from "../authz/load";
 import { recordAudit } from "../audit/audit";
+import { emergencyVia } from "../access/emergency";
 import { csv } from "../care/common";
 import type { Db, Tx } from "../db/client";
 import type { Prisma } from "../db/generated/client";
@@ -59,7 +60,7 @@ const SELECT = {
 } satisfies Prisma.PatientSelect;
 type Row = Prisma.PatientGetPayload<{ select: typeof SELECT }>;
 
-const refOf = (row: { nodeId: string; primaryProviderId: string | null; assignments: { userId: string }[] }): ResourceRef => resourceOfRow("patient", row);
+const refOf = (row: { id?: string; nodeId: string; primaryProviderId: string | null; assignments: { userId: string }[] }): ResourceRef => resourceOfRow("patient", row);
 
 /** The record as the subject may see it (mask() applied). */
 export function toView(subject: Subject, row: Row): PatientView {
@@ -162,7 +163,7 @@ export async function listPatients(tx: Tx, actor: Actor, input: ListInput): Prom
 /** The patient's ResourceRef when the subject may at least see their contact details; else null (404). */
 export async function visiblePatientRef(db: Db | Tx, subject: Subject, unverifiedId: string): Promise<ResourceRef | null> {
   if (!z.uuid().safeParse(unverifiedId).success) return null;
-  const row = await db.patient.findUnique({ where: { id: unverifiedId }, select: { nodeId: true, primaryProviderId: true, ...RESOURCE_INCLUDE.patient } });
+  const row = await db.patient.findUnique({ where: { id: unverifiedId }, select: { id: true, nodeId: true, primaryProviderId: true, ...RESOURCE_INCLUDE.patient } });
   if (!row) return null;
   const ref = refOf(row);
   return decide(subject, "patients.read_contact", ref) ? ref : null;
@@ -177,7 +178,9 @@ async function loadVisible(tx: Db | Tx, subject: Subject, id: string): Promise<R
 export async function viewPatient(tx: Tx, actor: Actor, id: string): Promise<PatientView> {
   const row = await loadVisible(tx, actor.subject, id);
   const view = toView(actor.subject, row);
-  await recordAudit(tx, { tenantId: row.tenantId, actorId: actor.userId, action: "patient.read", targetType: "patient", targetId: row.id, details: { fields: Object.keys(view.fields) }, ip: actor.ip });
+  // Read through break-glass (issue 11): the audit row says so, with the emergency's reason.
+  const via = await emergencyVia(tx, actor.subject, "patients.read_contact", refOf(row));
+  await recordAudit(tx, { tenantId: row.tenantId, actorId: actor.userId, action: "patient.read", targetType: "patient", targetId: row.id, details: { fields: Object.keys(view.fields), ...(via ?? {}) }, ip: actor.ip });
   return view;
 }
 

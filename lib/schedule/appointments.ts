@@ -220,7 +220,7 @@ async function loadVisible(tx: Tx, subject: Subject, id: string): Promise<ApptRo
 /** The ResourceRef of an appointment the subject can see, else null (the wrapper's 404). */
 export async function visibleAppointmentRef(db: Db | Tx, subject: Subject, id: string): Promise<ResourceRef | null> {
   if (!z.uuid().safeParse(id).success) return null;
-  const row = await db.appointment.findUnique({ where: { id }, select: { nodeId: true, providerId: true, ...RESOURCE_INCLUDE.appointment } });
+  const row = await db.appointment.findUnique({ where: { id }, select: { nodeId: true, providerId: true, patientId: true, ...RESOURCE_INCLUDE.appointment } });
   if (!row) return null;
   const ref = resourceOfRow("appointment", row);
   return decide(subject, "appointments.read", ref) ? ref : null;

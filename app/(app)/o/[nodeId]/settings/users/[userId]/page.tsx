@@ -10,6 +10,8 @@ import { placesUnder } from "@/lib/context/places";
 import { requirePage } from "@/lib/context/server";
 import { assignableRoles } from "@/lib/members/admin";
 import { findMember } from "@/lib/members/directory";
+import { ContractorForm } from "@/components/access/contractor-form";
+import { contractorOf } from "@/lib/access/contractors";
 
 export const metadata: Metadata = { title: "Person" };
 
@@ -25,6 +27,8 @@ export default async function MemberPage({ params }: { params: Promise<{ nodeId:
     db.$transaction((tx) => assignableRoles(tx, node.tenantId)),
   ]);
   if (!member || !target) notFound();
+  // Contractor end dates are for the whole organisation: members.manage_roles at its root (issue 11).
+  const contractor = can(subject, "members.manage_roles", node.tenantId) && node.kind !== "CARE_PROFILE" && member.id !== user.id && canActOnMember(subject, node.tenantId, memberFacts(target), "roles").ok ? await contractorOf(db, node.tenantId, member.id) : undefined;
   const places = placesUnder(subject, node.id);
   const here = new Set(places.map((p) => p.id));
   const isProviderRole = (roleId: string) => roleId === PROVIDER_ROLE || roles.find((r) => r.id === roleId)?.parentId === PROVIDER_ROLE;
@@ -72,6 +76,7 @@ export default async function MemberPage({ params }: { params: Promise<{ nodeId:
         }}
         ownerRoleIds={ROLE_TEMPLATES.filter((t) => t.key === "owner" || t.key === "care_owner").map((t) => builtinRoleId(t.key))}
       />
+      {contractor !== undefined && <ContractorForm tenantId={node.tenantId} userId={member.id} name={member.name} endsAt={contractor?.endsAt ?? null} />}
     </div>
   );
 }
