@@ -2,6 +2,7 @@
 
 import { action } from "@/lib/api/handler";
 import { accessDecisionSchema, accessRequestSchema, createAccessRequest, decideAccessRequest } from "@/lib/access/requests";
+import { createDelegation, delegationSchema, endDelegation, endDelegationSchema } from "@/lib/access/delegations";
 
 /**
  * Settings > Access requests (issue 11). Anyone signed in may ask; the domain functions answer 404
@@ -18,4 +19,21 @@ export const answerAccessRequest = action({
   access: { signedIn: true },
   input: accessDecisionSchema,
   handler: async ({ input, user, subject, tx, ip }) => decideAccessRequest(tx, { subject, userId: user.id, ip }, input),
+});
+
+/**
+ * Settings > Delegations (issue 11). Anyone signed in; the domain functions answer 404 outside the
+ * tenants where the caller holds a live role of their own, and apply the delegation rule
+ * (lib/authz/rules.ts canDelegate: only what you hold yourself; decided at each request after).
+ */
+export const delegate = action({
+  access: { signedIn: true },
+  input: delegationSchema,
+  handler: async ({ input, user, subject, tx, ip }) => createDelegation(tx, { subject, userId: user.id, ip }, input),
+});
+
+export const endDelegationEarly = action({
+  access: { signedIn: true },
+  input: endDelegationSchema,
+  handler: async ({ input, user, subject, tx, ip }) => endDelegation(tx, { subject, userId: user.id, ip }, input),
 });

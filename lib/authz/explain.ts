@@ -59,6 +59,12 @@ export function explain(subject: Subject, permission: Permission, resource: Reso
 
   // Closest miss: a binding that holds the permission but whose scope or conditions don't reach.
   for (const b of live) {
+    if (b.delegation) {
+      if (!b.delegation.permissions.has(permission)) continue;
+      // Listed but not held by the delegator now (issue 11): the delegate loses it with them.
+      const theirs = explain(b.delegation.subject, permission, resource, { now });
+      return deny(`${at(b)} covers ${permission}, but ${b.delegation.delegatorName} can't do it now: ${theirs.reason}`, theirs.fix);
+    }
     const atNode = b.nodeId === resource.nodeId;
     for (const grant of b.grants.get(permission) ?? []) {
       if (grant.scope === SCOPE_NODE && !atNode) {
@@ -76,7 +82,7 @@ export function explain(subject: Subject, permission: Permission, resource: Reso
     }
   }
   // Nothing reaches: name what the nearest role does grant nearby (same resource, else same group).
-  const b = live[0];
+  const b = live.find((x) => !x.delegation) ?? live[0];
   const wanted = resourceOf(permission);
   const held = [...b.grants.keys()];
   const near = held.filter((p) => resourceOf(p) === wanted);
