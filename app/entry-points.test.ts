@@ -60,6 +60,8 @@ const OPEN: Record<string, { access: OpenAccess; why: string }> = {
   // domain answers 404 outside every tenant they hold a live role in, and applies the approval policy.
   "lib/access/actions.ts requestAccess": { access: "signedIn", why: "ask for a role at a place of a tenant the caller belongs to (404 otherwise)" },
   "lib/access/actions.ts answerAccessRequest": { access: "signedIn", why: "approvers come from the policy per request (level at its place; never one's own; 404 outside the tenant)" },
+  "lib/access/actions.ts delegate": { access: "signedIn", why: "lend one's own permissions at a place of one's tenant (canDelegate: only what one holds; 404 outside the tenant)" },
+  "lib/access/actions.ts endDelegationEarly": { access: "signedIn", why: "the two parties or someone who can change roles at its place (404 for anyone who can't see it)" },
 };
 
 type Wrapper = "route" | "action";

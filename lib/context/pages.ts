@@ -33,6 +33,8 @@ export type PageKey =
   | "settings.features"
   // Temporary access (issue 11).
   | "settings.access-requests"
+  // Delegation (issue 11).
+  | "settings.delegations"
   // Machine access (issue 13).
   | "settings.api";
 
@@ -130,6 +132,8 @@ export const PAGES: readonly PageEntry[] = [
   // Temporary access (issue 11): anyone with a role at the place may ask for more access; the
   // approvers see what waits for them (lib/access/requests.ts decides who may answer what).
   { key: "settings.access-requests", path: "/settings/access-requests", label: fixed("Access requests"), kinds: CLINIC_KINDS, permission: null, allows: () => true },
+  // Delegation (issue 11): anyone with a role may lend part of their own rights to a colleague.
+  { key: "settings.delegations", path: "/settings/delegations", label: fixed("Delegations"), kinds: CLINIC_KINDS, permission: null, allows: () => true },
   // Machine access (issue 13): service accounts and API keys are the tenant's.
   { key: "settings.api", path: "/settings/api", label: fixed("API access"), kinds: ALL_KINDS, permission: "api_keys.read", allows: (subject, node) => can(subject, "api_keys.read", node.tenantId) },
 ];
