@@ -45,8 +45,12 @@ test("a manager delegates to a colleague, who uses it; ended, the page is gone",
   await expect(page.getByTestId("delegations-given")).toContainText("Active");
   await expectAccessible(page);
   await shot(page, "delegation-given");
-  const mail = await readDevMailbox(request, "dr.lee@northwind.test");
-  expect(JSON.stringify(mail)).toContain("delegated access to you at Seattle Practice");
+  await expect
+    .poll(async () => {
+      const { messages } = (await (await readDevMailbox(request, "dr.lee@northwind.test")).json()) as { messages: { subject: string }[] };
+      return messages.some((m) => m.subject.includes("delegated access to you at Seattle Practice"));
+    }, { timeout: 15_000 })
+    .toBe(true);
   await signOut(page);
 
   // The colleague uses it: the Billing tab and page appear (invoices at Seattle only).

@@ -3,6 +3,7 @@
 import { action } from "@/lib/api/handler";
 import { accessDecisionSchema, accessRequestSchema, createAccessRequest, decideAccessRequest } from "@/lib/access/requests";
 import { createDelegation, delegationSchema, endDelegation, endDelegationSchema } from "@/lib/access/delegations";
+import { endSupportAccess, grantSupportAccess, supportEndSchema, supportGrantSchema } from "@/lib/access/support";
 
 /**
  * Settings > Access requests (issue 11). Anyone signed in may ask; the domain functions answer 404
@@ -36,4 +37,20 @@ export const endDelegationEarly = action({
   access: { signedIn: true },
   input: endDelegationSchema,
   handler: async ({ input, user, subject, tx, ip }) => endDelegation(tx, { subject, userId: user.id, ip }, input),
+});
+
+/**
+ * Platform support access (issue 11): only owners of the tenant (lib/access/support.ts: 404 outside
+ * it, 403 for anyone but an owner); staff hold nothing there without such a time-boxed grant.
+ */
+export const grantSupport = action({
+  access: { memberOf: (input: { tenantId: string }) => input.tenantId },
+  input: supportGrantSchema,
+  handler: async ({ input, user, subject, tx, ip }) => grantSupportAccess(tx, { subject, userId: user.id, ip }, input),
+});
+
+export const endSupport = action({
+  access: { memberOf: (input: { tenantId: string }) => input.tenantId },
+  input: supportEndSchema,
+  handler: async ({ input, user, subject, tx, ip }) => endSupportAccess(tx, { subject, userId: user.id, ip }, input),
 });

@@ -177,6 +177,12 @@ export function compileSubject(input: CompileInput): Subject {
   const usedTrees = new Map<string, TenantTree>();
 
   for (const row of input.bindings) {
+    // Platform support access (issue 11): platform staff enter a tenant only through a time-boxed
+    // grant from it; a binding of theirs with no end date grants nothing.
+    if (input.isPlatformStaff && !row.expiresAt) {
+      warn(`binding ${row.id}: platform staff need a time-boxed support grant`);
+      continue;
+    }
     const tree = findTree(input.trees, row.nodeId);
     if (!tree) {
       warn(`binding ${row.id}: node ${row.nodeId} is not in a loaded tenant`);
