@@ -120,7 +120,7 @@ describe("the tabs each role sees", () => {
     ["billing", ENT, LOCATION, ["Overview", "Patients", "Billing", "Locations", "Access requests", "Delegations"]],
     ["provider", PRACTICE, PRACTICE, ["Overview", "Patients", "Locations", "Access requests", "Delegations"]],
     ["inventory_manager", PRACTICE, LOCATION, ["Overview", "Inventory", "Locations", "Access requests", "Delegations"]],
-    ["owner", ENT, LOCATION, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Users", "Roles", "Locations", "Security", "Why can't they see it?", "Activity log", "Access requests", "Delegations", "API access"]],
+    ["owner", ENT, LOCATION, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Users", "Roles", "Locations", "Security", "Why can't they see it?", "Activity log", "Access requests", "Delegations", "Support access", "API access"]],
   ];
   it.each(table)("%s", (role, at, place, expected) => {
     expect(tabs(role, at, place)).toEqual(expected);
