@@ -63,6 +63,8 @@ const OPEN: Record<string, { access: OpenAccess; why: string }> = {
   "lib/access/actions.ts declareEmergencyAccess": { access: "signedIn", why: "break-glass is for a place or patient the caller can't see yet; the tenant's policy decides (404 outside the caller's tenants, 403 for a role not allowed)" },
   "lib/access/actions.ts endEmergencyAccess": { access: "signedIn", why: "the holder ends their own emergency access (404 for anyone else's)" },
   "lib/access/actions.ts reviewEmergencyAccess": { access: "signedIn", why: "reviewers come from the policy per emergency (emergency_access.approve at its place, never one's own; 404 outside the tenant)" },
+  "lib/access/actions.ts delegate": { access: "signedIn", why: "lend one's own permissions at a place of one's tenant (canDelegate: only what one holds; 404 outside the tenant)" },
+  "lib/access/actions.ts endDelegationEarly": { access: "signedIn", why: "the two parties or someone who can change roles at its place (404 for anyone who can't see it)" },
 };
 
 type Wrapper = "route" | "action";

@@ -149,6 +149,8 @@ export async function seedDemoData(db: Db, opts: { bulk?: boolean } = {}): Promi
           roleId: builtinRoleId(role),
           grantedById: role === "psm" ? owner : null,
           reason: role === "psm" ? "Support access granted by the enterprise owner" : null,
+          // Platform support is time-boxed (issue 11): staff hold nothing in a tenant without an end date.
+          expiresAt: role === "psm" ? new Date(Date.now() + 30 * 86_400_000) : null,
         })),
       });
 

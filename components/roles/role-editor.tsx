@@ -7,7 +7,8 @@ import { createRoleAction, updateRoleAction } from "@/lib/roles/actions";
 import { queryKeys } from "@/components/client/query-keys";
 import { useServerAction } from "@/components/client/use-server-action";
 import { CATALOGUE, type Permission } from "@/lib/authz/catalogue";
-import type { Grant, Scope } from "@/lib/authz/grants";
+import type { Conditions, Grant, Scope } from "@/lib/authz/grants";
+import { ConditionsEditor } from "./conditions-editor";
 import { ACTION_LABEL, SCOPE_HELP, SCOPE_LABEL, byPermission, describeGrantLimits, diffAgainstParent, familyGroups, permissionLabel, roleFieldsSchema } from "@/lib/roles/spec";
 
 export interface ParentChoice {
@@ -24,7 +25,7 @@ export interface RoleEditorProps {
   /** Per permission, the scopes the signed-in person may hand out here (computed by canGrant on the server). */
   grantable: Partial<Record<Permission, Scope[]>>;
   /** An edit: the role as loaded, with the version the save sends back (a stale one answers 409). */
-  initial?: { roleId: string; version: number; name: string; description: string; parentId: string; grants: Grant[]; affectedPeople: number; affectedRoles: number };
+  initial?: { roleId: string; version: number; name: string; description: string; parentId: string; grants: Grant[]; affectedPeople: number; affectedNames?: string[]; affectedRoles: number };
 }
 
 type Selection = Record<string, Grant[]>;
@@ -52,6 +53,8 @@ export function RoleEditor({ placeId, family, parents, grantable, initial }: Rol
   const [formError, setFormError] = useState<string | null>(null);
   /** Someone else saved the role since it was loaded: the save was refused (409); offer a reload. */
   const [stale, setStale] = useState(false);
+  /** The permission whose limits (amount, time window, validity) are being edited. */
+  const [limitsOf, setLimitsOf] = useState<Permission | null>(null);
 
   const parent = parents.find((p) => p.id === parentId);
   const desired = useMemo(() => toList(selection), [selection]);
@@ -88,6 +91,10 @@ export function RoleEditor({ placeId, family, parents, grantable, initial }: Rol
       }
       return next;
     });
+  }
+  function setConditions(permission: Permission, conditions: Conditions | undefined) {
+    touched("grants");
+    setSelection((s) => ({ ...s, [permission]: (s[permission] ?? [{ permission }]).slice(0, 1).map((g) => ({ ...g, permission, conditions })) }));
   }
   function setScope(permission: Permission, scope: Scope) {
     setSelection((s) => ({ ...s, [permission]: (s[permission] ?? [{ permission }]).slice(0, 1).map((g) => ({ ...g, permission, scope })) }));
@@ -220,9 +227,9 @@ export function RoleEditor({ placeId, family, parents, grantable, initial }: Rol
               <legend className="px-1 text-sm font-semibold text-brand-700">{group}</legend>
               <div className="divide-y divide-slate-100">
                 {resources.map((resource) => (
-                  <div key={resource} className="flex flex-col gap-2 py-3 md:flex-row md:items-start" data-testid={`editor-${resource}`}>
+                  <div key={resource} className="flex flex-col gap-2 py-3 md:flex-row md:flex-wrap md:items-start" data-testid={`editor-${resource}`}>
                     <p className="w-48 shrink-0 text-sm font-medium text-slate-800">{CATALOGUE[resource].label}</p>
-                    <ul className="flex flex-wrap gap-2">
+                    <ul className="flex flex-wrap gap-2 md:min-w-0 md:flex-1">
                       {(CATALOGUE[resource].actions as readonly string[]).map((action) => {
                         const permission = `${resource}.${action}` as Permission;
                         const grants = selection[permission];
@@ -274,6 +281,16 @@ export function RoleEditor({ placeId, family, parents, grantable, initial }: Rol
                                     {l}
                                   </span>
                                 ))}
+                                <button
+                                  type="button"
+                                  onClick={() => setLimitsOf(limitsOf === permission ? null : permission)}
+                                  aria-expanded={limitsOf === permission}
+                                  aria-controls={`${id}-limits`}
+                                  className="rounded border border-slate-300 px-1.5 py-0.5 text-xs text-slate-700 hover:bg-slate-50"
+                                  data-testid={`limits-${permission}`}
+                                >
+                                  Limits<span className="sr-only"> for {permissionLabel(permission)}</span>
+                                </button>
                               </>
                             )}
                             {(locked || missing) && (
@@ -285,6 +302,15 @@ export function RoleEditor({ placeId, family, parents, grantable, initial }: Rol
                         );
                       })}
                     </ul>
+                    {limitsOf && limitsOf.startsWith(`${resource}.`) && selection[limitsOf] && (
+                      <ConditionsEditor
+                        id={`${uid}-${limitsOf}-limits`}
+                        label={permissionLabel(limitsOf)}
+                        conditions={selection[limitsOf][0]?.conditions}
+                        onChange={(c) => setConditions(limitsOf, c)}
+                        onClose={() => setLimitsOf(null)}
+                      />
+                    )}
                   </div>
                 ))}
               </div>
@@ -307,7 +333,8 @@ export function RoleEditor({ placeId, family, parents, grantable, initial }: Rol
           {initial && (
             <p className="mt-3 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="affected-people">
               Saving changes what {initial.affectedPeople} {initial.affectedPeople === 1 ? "person" : "people"} can do
-              {initial.affectedRoles > 0 ? ` (holders of this role and of ${initial.affectedRoles} ${initial.affectedRoles === 1 ? "role" : "roles"} inheriting from it)` : " (everyone holding this role)"}.
+              {initial.affectedRoles > 0 ? ` (holders of this role and of ${initial.affectedRoles} ${initial.affectedRoles === 1 ? "role" : "roles"} inheriting from it)` : " (everyone holding this role)"}
+              {initial.affectedNames?.length ? `: ${initial.affectedNames.join(", ")}${initial.affectedPeople > initial.affectedNames.length ? ` and ${initial.affectedPeople - initial.affectedNames.length} more` : ""}` : ""}.
             </p>
           )}
           {notHeld.length > 0 && (

@@ -5,6 +5,8 @@ import { accessDecisionSchema, accessRequestSchema, createAccessRequest, decideA
 import { declareEmergency, declareSchema, endEmergency, endSchema, reviewEmergency, reviewSchema } from "@/lib/access/emergency";
 import { accessPolicySchema, saveAccessPolicy } from "@/lib/access/settings";
 import { contractorSchema, setContractor } from "@/lib/access/contractors";
+import { createDelegation, delegationSchema, endDelegation, endDelegationSchema } from "@/lib/access/delegations";
+import { endSupportAccess, grantSupportAccess, supportEndSchema, supportGrantSchema } from "@/lib/access/support";
 
 /**
  * Settings > Access requests (issue 11). Anyone signed in may ask; the domain functions answer 404
@@ -59,4 +61,37 @@ export const setContractorAction = action({
   access: { permission: "members.manage_roles", resource: (i: { tenantId: string }) => ({ nodeId: i.tenantId }), member: { userId: (i: { userId: string }) => i.userId, reach: "roles" } },
   input: contractorSchema,
   handler: async ({ input, user, tx, ip }) => setContractor(tx, { userId: user.id, ip }, input),
+});
+
+/**
+ * Settings > Delegations (issue 11). Anyone signed in; the domain functions answer 404 outside the
+ * tenants where the caller holds a live role of their own, and apply the delegation rule
+ * (lib/authz/rules.ts canDelegate: only what you hold yourself; decided at each request after).
+ */
+export const delegate = action({
+  access: { signedIn: true },
+  input: delegationSchema,
+  handler: async ({ input, user, subject, tx, ip }) => createDelegation(tx, { subject, userId: user.id, ip }, input),
+});
+
+export const endDelegationEarly = action({
+  access: { signedIn: true },
+  input: endDelegationSchema,
+  handler: async ({ input, user, subject, tx, ip }) => endDelegation(tx, { subject, userId: user.id, ip }, input),
+});
+
+/**
+ * Platform support access (issue 11): only owners of the tenant (lib/access/support.ts: 404 outside
+ * it, 403 for anyone but an owner); staff hold nothing there without such a time-boxed grant.
+ */
+export const grantSupport = action({
+  access: { memberOf: (input: { tenantId: string }) => input.tenantId },
+  input: supportGrantSchema,
+  handler: async ({ input, user, subject, tx, ip }) => grantSupportAccess(tx, { subject, userId: user.id, ip }, input),
+});
+
+export const endSupport = action({
+  access: { memberOf: (input: { tenantId: string }) => input.tenantId },
+  input: supportEndSchema,
+  handler: async ({ input, user, subject, tx, ip }) => endSupportAccess(tx, { subject, userId: user.id, ip }, input),
 });

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { touchMembership } from "../access/inactivity";
-import { bindingsReaching, canActOnMember, decide, lookupNode, type MemberReach, type Permission, type ResourceRef, type Subject } from "../authz";
+import { allowingGrants, bindingsReaching, canActOnMember, decide, lookupNode, withoutDelegations, type MemberReach, type Permission, type ResourceRef, type Subject } from "../authz";
 import { sharedLoader } from "../authz/load";
 import { headers } from "next/headers";
 import { clientIp } from "../auth/request-meta";
@@ -233,6 +233,7 @@ async function runChecked<S extends z.ZodType, R, A extends Access<z.output<S>>>
   }
   const input = parsed.input;
   let ref: ResourceRef | null = null;
+  let onBehalfOf: string | null = null;
   if (accessContext && ("memberOf" in access || "permission" in access)) {
     ref = (await placeOf(access, input, accessContext)) ?? null;
     if (!ref) throw new AppError("not_found", "Not found.");
@@ -240,6 +241,7 @@ async function runChecked<S extends z.ZodType, R, A extends Access<z.output<S>>>
     // Inactivity expiry (issue 11): this membership was used now.
     const root = lookupNode(accessContext.subject, ref.nodeId)?.rootId;
     if (root) await touchMembership(db, accessContext.user.id, root).catch((e) => console.error("membership activity not recorded", e));
+    if ("permission" in access) onBehalfOf = delegatorFor(accessContext.subject, access.permission, ref);
   }
   const rolledBack: ((db: Db) => Promise<void>)[] = [];
   const subject = accessContext?.subject ?? null;
@@ -248,12 +250,19 @@ async function runChecked<S extends z.ZodType, R, A extends Access<z.output<S>>>
     if (spec.transaction === false) return await callHandler(spec, { ...context, tx: db, member: null });
     // The place is known now: audit rows written by the handler record it (issue 9).
     const current = requestContext();
-    if (ref && current) return await withRequestContext({ ...current, nodeId: ref.nodeId }, () => inTransaction(db, spec, access, input, subject, ref, context));
+    // Allowed only through a delegation (issue 11): its audit rows say on whose behalf.
+    if (ref && current) return await withRequestContext({ ...current, nodeId: ref.nodeId, onBehalfOf: onBehalfOf ?? current.onBehalfOf }, () => inTransaction(db, spec, access, input, subject, ref, context));
     return await inTransaction(db, spec, access, input, subject, ref, context);
   } catch (err) {
     for (const fn of rolledBack) await fn(db).catch((e) => console.error("afterRollback failed", e));
     throw err;
   }
+}
+
+/** The delegator whose delegated rights alone allow this (issue 11), or null when the caller's own rights do. */
+function delegatorFor(subject: Subject, permission: Permission, ref: ResourceRef): string | null {
+  if (!subject.bindings.some((b) => b.delegation) || decide(withoutDelegations(subject), permission, ref)) return null;
+  return allowingGrants(subject, permission, ref).find((g) => g.binding.delegation)?.binding.delegation?.delegatorId ?? null;
 }
 
 /** The context runAs() builds: every field, null where the access kind has none. */

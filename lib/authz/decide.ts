@@ -6,6 +6,7 @@ import {
   isLive,
   lookupNode,
   type CompiledBinding,
+  type CompiledDelegation,
   type CompiledGrant,
   type Subject,
 } from "./subject";
@@ -51,6 +52,10 @@ export function decide(subject: Subject, permission: Permission, resource: Resou
     for (let b = 0; b < here.length; b++) {
       const binding = here[b];
       if (!isLive(binding, now)) continue;
+      if (binding.delegation !== undefined) {
+        if (delegationAllows(binding.delegation, permission, resource, now)) return true;
+        continue;
+      }
       const grants = binding.grants.get(permission);
       if (grants === undefined) continue;
       for (let k = 0; k < grants.length; k++) {
@@ -59,6 +64,15 @@ export function decide(subject: Subject, permission: Permission, resource: Resou
     }
   }
   return false;
+}
+
+/**
+ * A delegated binding allows a permission it lists when the delegator's own rights allow it on this
+ * record now (issue 11): subset ∩ what the delegator holds, at decision time. The record is at or
+ * below the delegation's place (decide() reached it walking up from the record).
+ */
+function delegationAllows(delegation: CompiledDelegation, permission: Permission, resource: ResourceRef, now: number): boolean {
+  return delegation.permissions.has(permission) && decide(delegation.subject, permission, resource, { now });
 }
 
 /** Does one grant of a binding reach this record? `atBindingNode`: the record is at the binding's own node. */
@@ -131,6 +145,13 @@ export function allowingGrants(
   node.ancestors.forEach((ancestorId, i) => {
     for (const binding of subject.byNode.get(ancestorId) ?? []) {
       if (!isLive(binding, now)) continue;
+      if (binding.delegation) {
+        // The delegator's grants (their scope, conditions and masks), reached through this binding.
+        if (binding.delegation.permissions.has(permission)) {
+          for (const found of allowingGrants(binding.delegation.subject, permission, resource, { now })) out.push({ binding, grant: found.grant });
+        }
+        continue;
+      }
       for (const grant of binding.grants.get(permission) ?? []) {
         if (grantApplies(grant, binding, i === 0, subject.userId, resource, now)) out.push({ binding, grant });
       }
@@ -154,4 +175,24 @@ export function allBindingsReaching(subject: Subject, nodeId: string): CompiledB
   const node = lookupNode(subject, nodeId);
   if (!node || node.archived) return [];
   return node.ancestors.flatMap((id) => subject.byNode.get(id) ?? []);
+}
+
+/**
+ * Does the subject hold the permission at this node in any scope (own and assigned included)?
+ * For showing an entry point such as "View My Schedule", and for what one may delegate; the
+ * records themselves are still filtered by decide()/where(). A delegated binding holds what it
+ * lists while the delegator holds it.
+ */
+export function holdsAt(subject: Subject, permission: Permission, nodeId: string, now = Date.now()): boolean {
+  const node = lookupNode(subject, nodeId);
+  if (!node) return false;
+  return node.ancestors.some((id) =>
+    (subject.byNode.get(id) ?? []).some(
+      (b) =>
+        isLive(b, now) &&
+        (b.delegation
+          ? b.delegation.permissions.has(permission) && holdsAt(b.delegation.subject, permission, nodeId, now)
+          : (b.grants.get(permission)?.some((g) => g.scope !== SCOPE_NODE || b.nodeId === nodeId) ?? false)),
+    ),
+  );
 }

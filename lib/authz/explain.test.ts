@@ -154,7 +154,7 @@ describe("explain(): denied", () => {
     [
       "time window: 08:30 in Seattle is before opening",
       subject({ role: "hours-only", at: "seattle" }), "patients.read", { nodeId: "seattle-downtown" },
-      "Hours Only at Seattle Practice grants patients.read only between 09:00 and 17:00 on Monday, Tuesday, Wednesday, Thursday, Friday.",
+      "Hours Only at Seattle Practice grants patients.read only Mon–Fri 09:00–17:00 America/Los_Angeles; now Tue 08:30.",
       "Ask someone whose role has no such limit.",
     ],
     [

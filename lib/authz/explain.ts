@@ -1,5 +1,5 @@
 import { CATALOGUE, SEPARATION_OF_DUTIES, isPermission, resourceOf, type Permission } from "./catalogue";
-import { allowingGrants, allBindingsReaching, conditionsHold, type DecisionContext, type ResourceRef } from "./decide";
+import { allowingGrants, allBindingsReaching, conditionsHold, localTime, type DecisionContext, type ResourceRef } from "./decide";
 import { SCOPE_ASSIGNED, SCOPE_NODE, SCOPE_OWN, isLive, lookupNode, type CompiledBinding, type CompiledGrant, type Subject } from "./subject";
 
 export interface Explanation {
@@ -59,6 +59,12 @@ export function explain(subject: Subject, permission: Permission, resource: Reso
 
   // Closest miss: a binding that holds the permission but whose scope or conditions don't reach.
   for (const b of live) {
+    if (b.delegation) {
+      if (!b.delegation.permissions.has(permission)) continue;
+      // Listed but not held by the delegator now (issue 11): the delegate loses it with them.
+      const theirs = explain(b.delegation.subject, permission, resource, { now });
+      return deny(`${at(b)} covers ${permission}, but ${b.delegation.delegatorName} can't do it now: ${theirs.reason}`, theirs.fix);
+    }
     const atNode = b.nodeId === resource.nodeId;
     for (const grant of b.grants.get(permission) ?? []) {
       if (grant.scope === SCOPE_NODE && !atNode) {
@@ -71,12 +77,12 @@ export function explain(subject: Subject, permission: Permission, resource: Reso
         return deny(`${at(b)} grants ${permission} only on assigned or shared records; this one is not assigned or shared to them.`, "Share the record with them (assign them to it).");
       }
       if (!conditionsHold(grant, b, resource, now)) {
-        return deny(`${at(b)} grants ${permission} only ${describeConditions(grant)}.`, "Ask someone whose role has no such limit.");
+        return deny(`${at(b)} grants ${permission} only ${describeConditions(grant, b, now)}.`, "Ask someone whose role has no such limit.");
       }
     }
   }
   // Nothing reaches: name what the nearest role does grant nearby (same resource, else same group).
-  const b = live[0];
+  const b = live.find((x) => !x.delegation) ?? live[0];
   const wanted = resourceOf(permission);
   const held = [...b.grants.keys()];
   const near = held.filter((p) => resourceOf(p) === wanted);
@@ -87,12 +93,24 @@ export function explain(subject: Subject, permission: Permission, resource: Reso
   return deny(reason, `Give them a role at ${b.nodeName} that includes ${permission}, or a custom role based on ${b.roleName} that adds it.`);
 }
 
-const DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const DAY_SHORT = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
-function describeConditions(grant: CompiledGrant): string {
+/** "Mon–Fri 08:00–18:00", "Mon, Wed 09:00–12:00", "every day 07:00–19:00": one wording for explain, the editor and the matrix. */
+export function describeWindow(window: { days: Iterable<number>; start: string; end: string }): string {
+  const days = [...new Set(window.days)].sort((a, b) => a - b);
+  const contiguous = days.every((d, i) => i === 0 || d === days[i - 1] + 1);
+  const dayText = days.length === 7 ? "every day" : contiguous && days.length > 2 ? `${DAY_SHORT[days[0]]}–${DAY_SHORT[days[days.length - 1]]}` : days.map((d) => DAY_SHORT[d]).join(", ");
+  return `${dayText} ${window.start}–${window.end}`;
+}
+
+/** Why a conditioned grant doesn't apply now, with the place's time zone and its local time for a window. */
+function describeConditions(grant: CompiledGrant, binding: CompiledBinding, now: number): string {
   const parts: string[] = [];
   if (grant.maxAmount !== undefined) parts.push(`for amounts under $${grant.maxAmount}`);
-  if (grant.window) parts.push(`between ${grant.window.start} and ${grant.window.end} on ${[...grant.window.days].sort().map((d) => DAY_NAMES[d]).join(", ")}`);
+  if (grant.window) {
+    const local = localTime(binding.timeZone, now);
+    parts.push(`${describeWindow(grant.window)} ${binding.timeZone}; now ${DAY_SHORT[local.day] ?? ""} ${local.hhmm}`);
+  }
   if (Number.isFinite(grant.validFrom)) parts.push(`from ${new Date(grant.validFrom).toISOString()}`);
   if (Number.isFinite(grant.validUntil)) parts.push(`until ${new Date(grant.validUntil).toISOString()}`);
   return parts.join(" and ");

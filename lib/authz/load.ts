@@ -10,6 +10,17 @@ import { buildTree, type FlagRow, type NodeRow, type TenantTree } from "./tree";
  */
 
 type RootVersion = { id: string; authz_version: number; tree_version: number };
+type DelegationRow = {
+  id: string;
+  tenant_id: string;
+  node_id: string;
+  delegator_id: string;
+  delegator_name: string;
+  permissions: string[];
+  starts_at: Date;
+  ends_at: Date;
+  active: boolean;
+};
 const MAX_CACHED_SUBJECTS = 5_000;
 
 export class SubjectLoader {
@@ -20,18 +31,33 @@ export class SubjectLoader {
   constructor(private readonly db: Db | Tx) {}
 
   async load(userId: string, opts: { isPlatformStaff?: boolean } = {}): Promise<Subject> {
-    const roots = await this.db.$queryRaw<RootVersion[]>`
+    const now = new Date();
+    // Delegations received (issue 11) that have not ended: their tenants' versions are in the key
+    // too, so any change to the delegator's bindings or roles there recompiles this subject, and the
+    // delegator's standing (account active, not suspended there) is read on every request.
+    const [roots, delegations] = await Promise.all([
+      this.db.$queryRaw<RootVersion[]>`
       SELECT n.id, n.authz_version, n.tree_version FROM org_nodes n
-      WHERE n.id IN (SELECT o.root_id FROM role_bindings b JOIN org_nodes o ON o.id = b.node_id WHERE b.user_id = ${userId}::uuid AND NOT b.pending)
+      WHERE (n.id IN (SELECT o.root_id FROM role_bindings b JOIN org_nodes o ON o.id = b.node_id WHERE b.user_id = ${userId}::uuid AND NOT b.pending)
+          OR n.id IN (SELECT d.tenant_id FROM delegations d WHERE d.delegate_id = ${userId}::uuid AND d.ended_at IS NULL AND d.ends_at > ${now}))
         AND n.id NOT IN (SELECT s.tenant_id FROM tenant_suspensions s WHERE s.user_id = ${userId}::uuid)
-      ORDER BY n.id`;
-    const key = `${opts.isPlatformStaff ? 1 : 0}|${roots.map((r) => `${r.id}:${r.authz_version}:${r.tree_version}`).join(",")}`;
+      ORDER BY n.id`,
+      this.db.$queryRaw<DelegationRow[]>`
+      SELECT d.id, d.tenant_id, d.node_id, d.delegator_id, u.name AS delegator_name, d.permissions, d.starts_at, d.ends_at,
+        (u.status = 'ACTIVE' AND u.deleted_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM tenant_suspensions s WHERE s.user_id = d.delegator_id AND s.tenant_id = d.tenant_id)) AS active
+      FROM delegations d JOIN users u ON u.id = d.delegator_id
+      WHERE d.delegate_id = ${userId}::uuid AND d.ended_at IS NULL AND d.ends_at > ${now}
+      ORDER BY d.id`,
+    ]);
+    const live = delegations.filter((d) => d.active && roots.some((r) => r.id === d.tenant_id));
+    const key = `${opts.isPlatformStaff ? 1 : 0}|${roots.map((r) => `${r.id}:${r.authz_version}:${r.tree_version}`).join(",")}|${live.map((d) => d.id).join(",")}`;
     const cached = this.subjects.get(userId);
     if (cached && cached.key === key) {
       this.stats.hits++;
       return cached.subject;
     }
-    const subject = await this.compile(userId, roots, opts.isPlatformStaff ?? false);
+    const subject = await this.compile(userId, roots, opts.isPlatformStaff ?? false, live);
     if (this.subjects.size >= MAX_CACHED_SUBJECTS) this.subjects.delete(this.subjects.keys().next().value!);
     this.subjects.set(userId, { key, subject });
     return subject;
@@ -43,16 +69,19 @@ export class SubjectLoader {
     this.subjects.clear();
   }
 
-  private async compile(userId: string, roots: RootVersion[], isPlatformStaff: boolean): Promise<Subject> {
+  private async compile(userId: string, roots: RootVersion[], isPlatformStaff: boolean, delegations: DelegationRow[] = []): Promise<Subject> {
     this.stats.compiles++;
     const rootIds = roots.map((r) => r.id);
-    // Issue 11: break-glass grants not yet over, and contractor end dates, of the same tenants,
-    // read in parallel with the bindings and roles (no extra round trip on a pool).
-    const [bindings, roles, emergency, contractors] = await Promise.all([
+    // Issue 11: break-glass grants not yet over, and contractor end dates, of the same tenants, read in
+    // parallel with the bindings and roles (no extra round trip on a pool); the delegators' bindings too.
+    const delegatorIds = [...new Set(delegations.map((d) => d.delegator_id))];
+    const bindingSelect = { id: true, userId: true, nodeId: true, roleId: true, adjustments: true, expiresAt: true, startsAt: true, node: { select: { rootId: true } } } as const;
+    const [allBindings, roles, emergency, contractors] = await Promise.all([
       // Invitations not yet accepted grant nothing, nor does a tenant that suspended the person.
+      // The delegators' bindings in the delegations' tenants come in the same query.
       this.db.roleBinding.findMany({
-        where: { userId, pending: false, node: { rootId: { in: rootIds } } },
-        select: { id: true, nodeId: true, roleId: true, adjustments: true, expiresAt: true, startsAt: true },
+        where: { userId: { in: [userId, ...delegatorIds] }, pending: false, node: { rootId: { in: rootIds } } },
+        select: bindingSelect,
       }),
       rootIds.length
         ? this.db.role.findMany({ where: { tenantId: { in: rootIds } }, select: { id: true, key: true, name: true, tenantId: true, parentId: true, grants: true, removals: true } })
@@ -64,7 +93,25 @@ export class SubjectLoader {
     ]);
     const trees = new Map<string, TenantTree>();
     await Promise.all(roots.map(async (r) => trees.set(r.id, await this.tree(r.id, r.tree_version))));
-    return compileSubject({ userId, isPlatformStaff, bindings, roles: new Map(roles.map((r) => [r.id, r])), trees, emergency, contractorEnds: new Map(contractors.map((c) => [c.tenantId, c.endsAt])) });
+    const roleMap = new Map(roles.map((r) => [r.id, r]));
+    const bindings = allBindings.filter((b) => b.userId === userId);
+    const compiledDelegations = delegations.map((d) => ({
+      id: d.id,
+      nodeId: d.node_id,
+      delegatorId: d.delegator_id,
+      delegatorName: d.delegator_name,
+      permissions: d.permissions,
+      startsAt: new Date(d.starts_at),
+      endsAt: new Date(d.ends_at),
+      // The delegator's own rights in that tenant only: their bindings there, never their delegations.
+      delegator: compileSubject({
+        userId: d.delegator_id,
+        bindings: allBindings.filter((b) => b.userId === d.delegator_id && b.node.rootId === d.tenant_id),
+        roles: roleMap,
+        trees: new Map([[d.tenant_id, trees.get(d.tenant_id)!]]),
+      }),
+    }));
+    return compileSubject({ userId, isPlatformStaff, bindings, roles: roleMap, trees, delegations: compiledDelegations, emergency, contractorEnds: new Map(contractors.map((c) => [c.tenantId, c.endsAt])) });
   }
 
   /** A tenant's tree snapshot, shared by every subject of that tenant until the tree changes. */

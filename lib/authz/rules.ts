@@ -2,9 +2,9 @@ import { isEmergencyBinding } from "./emergency";
 import type { Permission } from "./catalogue";
 import type { Grant } from "./grants";
 import { scopeCovers } from "./grants";
-import { bindingsReaching, decide } from "./decide";
+import { bindingsReaching, decide, holdsAt } from "./decide";
 import { ADMIN_ROLE_IDS, OWNER_ROLE_IDS } from "./roles";
-import { SCOPE_NODE, isLive, type Subject } from "./subject";
+import { SCOPE_NODE, isLive, withoutDelegations, type Subject } from "./subject";
 
 /** Role-hierarchy rules as small pure functions. Each returns why not, or null when allowed. */
 export type RuleResult = { ok: true } | { ok: false; code: "forbidden" | "conflict"; reason: string };
@@ -128,4 +128,17 @@ export function canChangeRole(actor: Subject, role: RoleDefinition, permission: 
   if (isOwnerAt(actor, role.nodeId, now) || decide(actor, permission, { nodeId: role.nodeId }, { now })) return OK;
   const where = role.nodeName ? `at ${role.nodeName}` : "higher up in the organisation";
   return no("forbidden", `This role was defined ${where}; only someone who can ${permission === "roles.edit" ? "edit" : "delete"} roles there can ${permission === "roles.edit" ? "change" : "delete"} it.`);
+}
+
+/**
+ * Delegation (issue 11): one may delegate only permissions one holds oneself at the place, through
+ * one's own roles (never rights one was delegated), and never to oneself. The delegate then gets,
+ * at each decision, the subset ∩ what the delegator holds at that moment (decide.ts).
+ */
+export function canDelegate(actor: Subject, nodeId: string, delegateId: string, permissions: readonly Permission[], now = Date.now()): RuleResult & { missing?: Permission[] } {
+  if (delegateId === actor.userId) return no("conflict", "You can't delegate to yourself.");
+  const own = withoutDelegations(actor);
+  const missing = permissions.filter((p) => !holdsAt(own, p, nodeId, now));
+  if (missing.length === 0) return OK;
+  return { ...no("forbidden", `You can only delegate what you hold yourself here; you don't hold ${missing.join(", ")}.`), missing };
 }

@@ -20,6 +20,22 @@ export interface BindingRow {
   startsAt?: Date | null;
 }
 
+/**
+ * A delegation received (issue 11): `permissions` of the delegator's, at `nodeId`, for a period.
+ * `delegator` is the delegator's own subject in that tenant (their bindings, no delegations of
+ * theirs): decide() asks it at decision time, so the delegate never exceeds what the delegator holds then.
+ */
+export interface DelegationInput {
+  id: string;
+  nodeId: string;
+  delegatorId: string;
+  delegatorName: string;
+  permissions: readonly string[];
+  startsAt: Date;
+  endsAt: Date;
+  delegator: Subject;
+}
+
 export interface RoleRow {
   id: string;
   key: string;
@@ -66,6 +82,20 @@ export interface CompiledBinding {
   /** ms since epoch; -Infinity when the binding is in force from its creation (issue 11). */
   readonly startsAt: number;
   readonly grants: ReadonlyMap<Permission, readonly CompiledGrant[]>;
+  /**
+   * Set on a delegated binding (issue 11): its `grants` are empty, so code that reads grants (what
+   * one may hand out, role lists) never counts borrowed rights; decide(), where(), explain() and
+   * mask() ask the delegator's subject instead, for the permissions delegated.
+   */
+  readonly delegation?: CompiledDelegation;
+}
+
+export interface CompiledDelegation {
+  readonly id: string;
+  readonly delegatorId: string;
+  readonly delegatorName: string;
+  readonly permissions: ReadonlySet<Permission>;
+  readonly subject: Subject;
 }
 
 export interface Subject {
@@ -88,9 +118,12 @@ export interface CompileInput {
   emergency?: readonly EmergencyRow[];
   /** Contractors (issue 11): every binding in the tenant ends by this instant, whatever its own end. */
   contractorEnds?: ReadonlyMap<string, Date>;
+  delegations?: readonly DelegationInput[];
 }
 
 const MAX_ROLE_DEPTH = 8;
+/** The roleId of a delegated binding (no role row has it). */
+export const DELEGATION_ROLE_ID = "delegation";
 
 /** A role's effective grants: its template's, or its parent's minus removals plus its own. */
 export function resolveRoleGrants(
@@ -151,6 +184,12 @@ export function compileSubject(input: CompileInput): Subject {
   const usedTrees = new Map<string, TenantTree>();
 
   for (const row of input.bindings) {
+    // Platform support access (issue 11): platform staff enter a tenant only through a time-boxed
+    // grant from it; a binding of theirs with no end date grants nothing.
+    if (input.isPlatformStaff && !row.expiresAt) {
+      warn(`binding ${row.id}: platform staff need a time-boxed support grant`);
+      continue;
+    }
     const tree = findTree(input.trees, row.nodeId);
     if (!tree) {
       warn(`binding ${row.id}: node ${row.nodeId} is not in a loaded tenant`);
@@ -223,6 +262,44 @@ export function compileSubject(input: CompileInput): Subject {
     const atNode = byNode.get(row.nodeId);
     if (atNode) atNode.push(binding);
     else byNode.set(row.nodeId, [binding]);
+  }
+  for (const d of input.delegations ?? []) {
+    const tree = findTree(input.trees, d.nodeId);
+    if (!tree) {
+      warn(`delegation ${d.id}: node ${d.nodeId} is not in a loaded tenant`);
+      continue;
+    }
+    // A delegator's subject from another tenant would be meaningless here: never across roots.
+    if (d.delegator.trees.some((t) => t.rootId !== tree.rootId)) {
+      warn(`delegation ${d.id}: the delegator's rights are not all in tenant ${tree.rootId}`);
+      continue;
+    }
+    const node = tree.nodes.get(d.nodeId)!;
+    const compiled: CompiledBinding = {
+      id: d.id,
+      nodeId: d.nodeId,
+      rootId: tree.rootId,
+      roleId: DELEGATION_ROLE_ID,
+      roleName: `Delegated by ${d.delegatorName}`,
+      nodeName: node.name,
+      nodeKind: node.kind,
+      timeZone: node.timeZone,
+      isOwner: false,
+      expiresAt: d.endsAt.getTime(),
+      startsAt: d.startsAt.getTime(),
+      grants: new Map(),
+      delegation: {
+        id: d.id,
+        delegatorId: d.delegatorId,
+        delegatorName: d.delegatorName,
+        permissions: new Set(d.permissions.filter(isPermission)),
+        subject: d.delegator,
+      },
+    };
+    bindings.push(compiled);
+    const atNode = byNode.get(d.nodeId);
+    if (atNode) atNode.push(compiled);
+    else byNode.set(d.nodeId, [compiled]);
     usedTrees.set(tree.rootId, tree);
   }
   return {
@@ -256,4 +333,18 @@ export const ANONYMOUS: Subject = { userId: "", isPlatformStaff: false, bindings
 /** A binding grants something at `now` only inside [startsAt, expiresAt): refused from its end on (issue 11). */
 export function isLive(binding: Pick<CompiledBinding, "startsAt" | "expiresAt">, now: number): boolean {
   return binding.startsAt <= now && now < binding.expiresAt;
+}
+
+/** The subject's own rights: without the delegations they received (what they may delegate or hand out). */
+export function withoutDelegations(subject: Subject): Subject {
+  if (!subject.bindings.some((b) => b.delegation)) return subject;
+  const bindings = subject.bindings.filter((b) => !b.delegation);
+  const byNode = new Map<string, CompiledBinding[]>();
+  for (const b of bindings) {
+    const list = byNode.get(b.nodeId);
+    if (list) list.push(b);
+    else byNode.set(b.nodeId, [b]);
+  }
+  const roots = new Set(bindings.map((b) => b.rootId));
+  return { ...subject, bindings, byNode, trees: subject.trees.filter((t) => roots.has(t.rootId)) };
 }

@@ -209,9 +209,16 @@ export function where<M extends FilterableModel>(subject: Subject, permission: P
 
   for (const binding of subject.bindings) {
     if (!isLive(binding, now)) continue;
+    const tree = subject.trees.find((t) => t.rootId === binding.rootId)!;
+    if (binding.delegation) {
+      // Delegated (issue 11): the rows the delegator may read now, inside the delegation's place.
+      if (binding.delegation.permissions.has(permission)) {
+        clauses.push({ AND: [filter.node(subtreeIds(tree, binding.nodeId)), where(binding.delegation.subject, permission, model, { now })] });
+      }
+      continue;
+    }
     const grants = binding.grants.get(permission);
     if (!grants) continue;
-    const tree = subject.trees.find((t) => t.rootId === binding.rootId)!;
     for (const grant of grants) {
       if (!timeConditionsHold(grant, binding, now)) continue;
       const parts: Record<string, unknown>[] = [];

@@ -1,4 +1,4 @@
-import { decide, enterpriseButtonBindings, lookupNode, type Permission, type Subject } from "../authz";
+import { decide, enterpriseButtonBindings, holdsAt, lookupNode, type Permission, type Subject } from "../authz";
 import { isLive, type CompiledBinding } from "../authz/subject";
 import type { NodeKind, TenantTree } from "../authz/tree";
 
@@ -101,15 +101,5 @@ export function enterpriseEntries(subject: Subject, now = Date.now()): Enterable
     .filter((n, i, all) => all.findIndex((x) => x.tenantId === n.tenantId) === i);
 }
 
-/**
- * Does the subject hold the permission at this node in any scope (own and assigned included)?
- * For showing an entry point such as "View My Schedule"; the records themselves are still
- * filtered by decide()/where().
- */
-export function holds(subject: Subject, permission: Permission, nodeId: string, now = Date.now()): boolean {
-  const node = lookupNode(subject, nodeId);
-  if (!node) return false;
-  return node.ancestors.some((id) =>
-    (subject.byNode.get(id) ?? []).some((b) => isLive(b, now) && (b.grants.get(permission)?.some((g) => g.scope !== 1 || b.nodeId === nodeId) ?? false)),
-  );
-}
+/** Holds the permission at the node in some scope (the policy module's holdsAt): for showing entry points. */
+export const holds = holdsAt;

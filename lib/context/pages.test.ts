@@ -115,12 +115,12 @@ describe("the tabs each role sees", () => {
     ["care_member", CARE, CARE, ["Overview", "Schedule", "Availability", "Care log"]],
     ["care_viewer", CARE, CARE, ["Overview", "Schedule", "Availability"]],
     ["care_admin", CARE, CARE, ["Overview", "Schedule", "Availability", "Care log", "Reports", "Team", "Roles", "Why can't they see it?", "Activity log", "Access reviews"]],
-    ["manager", PRACTICE, PRACTICE, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Users", "Roles", "Locations", "Access requests", "Emergency access"]],
-    ["front_desk", PRACTICE, PRACTICE, ["Overview", "Patients", "Calls", "Locations", "Access requests", "Emergency access"]],
-    ["billing", ENT, LOCATION, ["Overview", "Patients", "Billing", "Locations", "Access requests", "Emergency access"]],
-    ["provider", PRACTICE, PRACTICE, ["Overview", "Patients", "Locations", "Access requests", "Emergency access"]],
-    ["inventory_manager", PRACTICE, LOCATION, ["Overview", "Inventory", "Locations", "Access requests", "Emergency access"]],
-    ["owner", ENT, LOCATION, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Users", "Roles", "Locations", "Security", "Why can't they see it?", "Activity log", "Access reviews", "Access requests", "Emergency access", "API access"]],
+    ["manager", PRACTICE, PRACTICE, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Users", "Roles", "Locations", "Access requests", "Emergency access", "Delegations"]],
+    ["front_desk", PRACTICE, PRACTICE, ["Overview", "Patients", "Calls", "Locations", "Access requests", "Emergency access", "Delegations"]],
+    ["billing", ENT, LOCATION, ["Overview", "Patients", "Billing", "Locations", "Access requests", "Emergency access", "Delegations"]],
+    ["provider", PRACTICE, PRACTICE, ["Overview", "Patients", "Locations", "Access requests", "Emergency access", "Delegations"]],
+    ["inventory_manager", PRACTICE, LOCATION, ["Overview", "Inventory", "Locations", "Access requests", "Emergency access", "Delegations"]],
+    ["owner", ENT, LOCATION, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Users", "Roles", "Locations", "Security", "Why can't they see it?", "Activity log", "Access reviews", "Access requests", "Emergency access", "Delegations", "Support access", "API access"]],
   ];
   it.each(table)("%s", (role, at, place, expected) => {
     expect(tabs(role, at, place)).toEqual(expected);

@@ -1,4 +1,4 @@
-import { featureVisible, type FeatureFlag, type Permission, type Subject } from "../authz";
+import { featureVisible, isOwnerAt, type FeatureFlag, type Permission, type Subject } from "../authz";
 import type { NodeKind } from "../authz/tree";
 import { can, holds } from "./enterable";
 
@@ -36,6 +36,9 @@ export type PageKey =
   // Temporary access (issue 11).
   | "settings.access-requests"
   | "settings.emergency"
+  // Delegation (issue 11).
+  | "settings.delegations"
+  | "settings.support"
   // Machine access (issue 13).
   | "settings.api"
   // Billing settings (issue 10): the tenant's billing profile, plan, seats and card on file.
@@ -147,6 +150,10 @@ export const PAGES: readonly PageEntry[] = [
   { key: "settings.access-requests", path: "/settings/access-requests", label: fixed("Access requests"), kinds: CLINIC_KINDS, permission: null, allows: () => true },
   // Break-glass (issue 11): anyone may declare (the tenant's policy answers); reviewers review here.
   { key: "settings.emergency", path: "/settings/emergency", label: fixed("Emergency access"), kinds: CLINIC_KINDS, permission: null, allows: () => true },
+  // Delegation (issue 11): anyone with a role may lend part of their own rights to a colleague.
+  { key: "settings.delegations", path: "/settings/delegations", label: fixed("Delegations"), kinds: CLINIC_KINDS, permission: null, allows: () => true },
+  // Platform support access (issue 11): the tenant's owners grant and end it.
+  { key: "settings.support", path: "/settings/support", label: fixed("Support access"), kinds: CLINIC_KINDS, permission: null, allows: (subject, node) => isOwnerAt(subject, node.tenantId) },
   // Machine access (issue 13): service accounts and API keys are the tenant's.
   { key: "settings.api", path: "/settings/api", label: fixed("API access"), kinds: ALL_KINDS, permission: "api_keys.read", allows: (subject, node) => can(subject, "api_keys.read", node.tenantId) },
 ];

@@ -32,7 +32,8 @@ export async function assignableRoles(tx: Tx, rootId: string) {
   const root = await tx.orgNode.findUniqueOrThrow({ where: { id: rootId }, select: { kind: true } });
   const family = root.kind === "CARE_PROFILE" ? "care" : "clinic";
   return tx.role.findMany({
-    where: { OR: [{ tenantId: null, family }, { tenantId: rootId }] },
+    // Consultant (a platform-family role) is assigned from Users like any clinic role (issue 11).
+    where: { OR: [{ tenantId: null, family }, ...(family === "clinic" ? [{ tenantId: null, key: "consultant" }] : []), { tenantId: rootId }] },
     orderBy: [{ tenantId: { sort: "asc", nulls: "first" } }, { name: "asc" }],
     select: { id: true, key: true, name: true, description: true, tenantId: true, parentId: true, grants: true, removals: true, family: true },
   });

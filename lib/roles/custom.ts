@@ -80,12 +80,20 @@ export function descendantRoleIds(roleId: string, roles: ReadonlyMap<string, Rol
   return out;
 }
 
+export const AFFECTED_NAMES = 12;
+
 /** People whose rights change if this role changes: holders of it or of a role inheriting from it, in this tenant. */
 export async function affectedPeople(db: Db | Tx, rootId: string, roleId: string, roles?: ReadonlyMap<string, RoleRow>) {
   const rows = roles ?? (await tenantRoleRows(db, rootId));
   const roleIds = descendantRoleIds(roleId, rows);
-  const bindings = await db.roleBinding.findMany({ where: { roleId: { in: roleIds }, node: { rootId }, pending: false }, select: { userId: true, nodeId: true } });
-  return { people: new Set(bindings.map((b) => b.userId)).size, roles: roleIds.length - 1, nodeIds: [...new Set(bindings.map((b) => b.nodeId))] };
+  const bindings = await db.roleBinding.findMany({
+    where: { roleId: { in: roleIds }, node: { rootId }, pending: false },
+    select: { userId: true, nodeId: true, user: { select: { name: true } } },
+    orderBy: { user: { name: "asc" } },
+  });
+  // Names for the editor's "who is affected" preview (issue 11), the first few only.
+  const names = [...new Map(bindings.map((b) => [b.userId, b.user.name])).values()].slice(0, AFFECTED_NAMES);
+  return { people: new Set(bindings.map((b) => b.userId)).size, names, roles: roleIds.length - 1, nodeIds: [...new Set(bindings.map((b) => b.nodeId))] };
 }
 
 /**

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CATALOGUE, PERMISSIONS, RESOURCES, isPermission, resourceOf, type Permission, type Resource } from "../authz/catalogue";
 import { SCOPES, conditionsSchema, type Grant, type Scope } from "../authz/grants";
 import { ROLE_TEMPLATES, type RoleFamily } from "../authz/roles";
+import { describeWindow } from "../authz/explain";
 
 /**
  * Custom roles, the universal half: input schemas, the diff against a parent role and the
@@ -174,7 +175,6 @@ export function familyGroups(family: RoleFamily | string): { group: string; reso
   return groups;
 }
 
-const DAY_NAMES = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const shortDate = (iso: string) => new Date(iso).toLocaleDateString("en-US", { dateStyle: "medium", timeZone: "UTC" });
 
 /** "under $200", "Mon–Fri 09:00–17:00", "until Jan 5, 2027", "hides ssn". */
@@ -182,12 +182,8 @@ export function describeGrantLimits(g: Grant): string[] {
   const out: string[] = [];
   const c = g.conditions;
   if (c?.maxAmount !== undefined) out.push(`under $${c.maxAmount.toLocaleString("en-US")}`);
-  if (c?.timeWindow) {
-    const days = [...c.timeWindow.days].sort((a, b) => a - b);
-    const contiguous = days.every((d, i) => i === 0 || d === days[i - 1] + 1);
-    const dayText = days.length === 7 ? "every day" : contiguous && days.length > 2 ? `${DAY_NAMES[days[0]]}–${DAY_NAMES[days[days.length - 1]]}` : days.map((d) => DAY_NAMES[d]).join(", ");
-    out.push(`${dayText} ${c.timeWindow.start}–${c.timeWindow.end}`);
-  }
+  // The window is read in the time zone of the place where the role is given.
+  if (c?.timeWindow) out.push(`${describeWindow(c.timeWindow)} local time`);
   if (c?.validFrom) out.push(`from ${shortDate(c.validFrom)}`);
   if (c?.validUntil) out.push(`until ${shortDate(c.validUntil)}`);
   if (g.hide?.length) out.push(`hides ${g.hide.join(", ")}`);

@@ -30,7 +30,7 @@ export default async function EditRolePage({ params }: { params: Promise<{ nodeI
         family={role.family}
         parents={parents.filter((p) => !excluded.has(p.id) && p.depth < 6).map(({ id, name, builtin, grants }) => ({ id, name, builtin, grants }))}
         grantable={grantableScopes(subject, role.definedAt.nodeId)}
-        initial={{ roleId: role.id, version: role.version, name: role.name, description: role.description, parentId: role.parentId ?? "", grants: role.grants, affectedPeople: role.affected.people, affectedRoles: role.affected.roles }}
+        initial={{ roleId: role.id, version: role.version, name: role.name, description: role.description, parentId: role.parentId ?? "", grants: role.grants, affectedPeople: role.affected.people, affectedNames: role.affected.names, affectedRoles: role.affected.roles }}
       />
     </div>
   );
