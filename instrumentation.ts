@@ -13,4 +13,7 @@ export async function register() {
   // Webhook deliveries after commit, with retries (issue 13, lib/machine/webhooks.ts).
   const { startWebhookWorker } = await import("./lib/machine/webhooks");
   startWebhookWorker(prisma);
+  // EM Sync with the practice system, both directions, for practices with it on (issue 14, lib/practice/em-push.ts).
+  const { startEmSyncWorker } = await import("./lib/practice/em-push");
+  startEmSyncWorker(prisma);
 }

@@ -120,6 +120,8 @@ describe("the tabs each role sees", () => {
     ["billing", ENT, LOCATION, ["Overview", "Patients", "Billing", "Locations", "Access requests"]],
     ["provider", PRACTICE, PRACTICE, ["Overview", "Patients", "Locations", "Access requests"]],
     ["inventory_manager", PRACTICE, LOCATION, ["Overview", "Inventory", "Locations", "Access requests"]],
+    ["owner", ENT, PRACTICE, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Users", "Roles", "Locations", "Security", "Why can't they see it?", "Activity log", "Access requests", "API access", "Practice system"]],
+    ["admin", REGION, PRACTICE, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Users", "Roles", "Locations", "Why can't they see it?", "Activity log", "Access requests", "Practice system"]],
     ["owner", ENT, LOCATION, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Users", "Roles", "Locations", "Security", "Why can't they see it?", "Activity log", "Access requests", "API access"]],
   ];
   it.each(table)("%s", (role, at, place, expected) => {

@@ -34,7 +34,9 @@ export type PageKey =
   // Temporary access (issue 11).
   | "settings.access-requests"
   // Machine access (issue 13).
-  | "settings.api";
+  | "settings.api"
+  // Legacy migration and EM Sync of a practice (issue 14).
+  | "settings.practice-system";
 
 type PlaceNode = { id: string; kind: NodeKind; tenantId: string };
 
@@ -132,6 +134,15 @@ export const PAGES: readonly PageEntry[] = [
   { key: "settings.access-requests", path: "/settings/access-requests", label: fixed("Access requests"), kinds: CLINIC_KINDS, permission: null, allows: () => true },
   // Machine access (issue 13): service accounts and API keys are the tenant's.
   { key: "settings.api", path: "/settings/api", label: fixed("API access"), kinds: ALL_KINDS, permission: "api_keys.read", allows: (subject, node) => can(subject, "api_keys.read", node.tenantId) },
+  // Legacy migration and EM Sync (issue 14): run by the owners and admins at the practice or above (its enterprise's).
+  {
+    key: "settings.practice-system",
+    path: "/settings/practice-system",
+    label: fixed("Practice system"),
+    kinds: ["PRACTICE"],
+    permission: "settings.edit",
+    allows: atPlace("settings.edit"),
+  },
 ];
 
 const BY_KEY = new Map(PAGES.map((p) => [p.key, p]));
