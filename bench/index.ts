@@ -8,4 +8,5 @@
 import { register } from "node:module";
 
 register("./server-only-hook.mjs", import.meta.url);
-await import("./main");
+// BENCH_ONLY=7: the EM Sync section alone, which brings its own data (bench/sections/em-sync.ts).
+await import(process.env.BENCH_ONLY?.trim() === "7" ? "./em-sync-main" : "./main");

@@ -15,6 +15,7 @@ import { decideWorkloads, sectionDecide, sectionScaling } from "./sections/decid
 import { sectionFreshness } from "./sections/freshness";
 import { pickListSubjects, sectionListing } from "./sections/listing";
 import { sectionSettings } from "./sections/settings";
+import { sectionEmSync } from "./sections/em-sync";
 
 const started = performance.now();
 const cpuAtStart = machineCpu();
@@ -90,7 +91,7 @@ try {
   const ctx = { now };
 
   const run = (n: number) => cfg.sections.has(n);
-  if (cfg.sections.size < 6) report.print(`  BENCH_ONLY: running section(s) ${[...cfg.sections].sort().join(", ")} only.`);
+  if (cfg.sections.size < 7) report.print(`  BENCH_ONLY: running section(s) ${[...cfg.sections].sort().join(", ")} only.`);
   const workloads = decideWorkloads(u, pool, subjects);
 
   // 1. decide()
@@ -165,6 +166,10 @@ try {
     }
     report.set("settings", { server: serverRows, pglite: liteRows });
   }
+
+  // 7. Legacy migration of a 1,000-practice enterprise and EM Sync lag (its own databases on the same server).
+  collect();
+  if (run(7)) await sectionEmSync(report, cfg.databaseUrl);
 } finally {
   await server?.db.close().catch(() => {});
   await lite?.db.close().catch(() => {});

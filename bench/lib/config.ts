@@ -21,7 +21,7 @@ export interface BenchConfig {
   settingsIterations: number;
   /** Section 6 also on the PGlite copy. */
   settingsPglite: boolean;
-  /** Sections to run (BENCH_ONLY=1,3); all by default. */
+  /** Sections to run (BENCH_ONLY=1,3); all by default. 7 (EM Sync) brings its own data: BENCH_ONLY=7 skips the policy dataset. */
   sections: Set<number>;
 }
 
@@ -34,9 +34,9 @@ const num = (name: string, fallback: number) => {
 };
 
 function parseSections(raw: string | undefined): Set<number> {
-  if (!raw?.trim()) return new Set([1, 2, 3, 4, 5, 6]);
+  if (!raw?.trim()) return new Set([1, 2, 3, 4, 5, 6, 7]);
   const out = new Set(raw.split(",").map((x) => Number(x.trim())));
-  for (const n of out) if (![1, 2, 3, 4, 5, 6].includes(n)) throw new Error(`BENCH_ONLY: sections are 1-6 (got "${raw}")`);
+  for (const n of out) if (![1, 2, 3, 4, 5, 6, 7].includes(n)) throw new Error(`BENCH_ONLY: sections are 1-7 (got "${raw}")`);
   return out;
 }
 
