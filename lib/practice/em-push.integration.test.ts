@@ -111,6 +111,7 @@ describe.each(TEST_DATABASES)("EM Sync push and toggle ($name)", (kind) => {
     const on = await callEntry(emSyncRoute.POST, { nodeId: portland, sourcePracticeId: "pdx", enabled: true }, await owner());
     expect(on).toMatchObject({ ok: true, data: { enabled: true, migrated: { people: 2 } } });
     // Nothing from before the migration is replayed: the cursor starts at the feed's head.
+    expect(Number((await db.prisma.emSyncState.findUniqueOrThrow({ where: { nodeId: portland } })).cursor)).toBe((await client.changes(0, 1)).head);
     expect(await syncRound(db.prisma, client)).toBe(1);
     expect(await db.prisma.emSyncConflict.count()).toBe(0);
     let a = await answers("d", desk.email);

@@ -142,8 +142,8 @@ export async function retryEmSync(tx: Tx, actor: { userId: string; ip: string | 
 }
 
 /**
- * The toggle. ON migrates the practice first when it has no live migration (the feed cursor then
- * starts at the feed's head as read before the migration), then syncs both ways; OFF stops both
+ * The toggle. ON migrates the practice first when it has no live migration, then syncs both ways;
+ * the first time on, the feed cursor starts at the feed's head as read before the migration. OFF stops both
  * directions and keeps everything migrated. Runs its own transaction (a migration can be large).
  */
 export async function toggleEmSync(db: Db, client: PracticeSystemClient, actor: { userId: string; ip: string | null }, input: { nodeId: string; sourcePracticeId: string; enabled: boolean }) {
@@ -151,12 +151,14 @@ export async function toggleEmSync(db: Db, client: PracticeSystemClient, actor: 
   if (input.enabled && live && live.sourcePracticeId !== input.sourcePracticeId) {
     throw new AppError("invalid", "This practice was migrated from another practice-system practice.", { sourcePracticeId: [`Use ${live.sourcePracticeId}, the practice it was migrated from.`] });
   }
-  const head = input.enabled && !live ? (await client.changes(0, 1)).head : null;
+  const first = input.enabled && !(await db.emSyncState.findUnique({ where: { nodeId: input.nodeId } }));
   return db.$transaction(
     async (tx) => {
-      const migration = head !== null ? await applyMigration(tx, client, actor, input) : null;
+      const migration = input.enabled && !live ? await applyMigration(tx, client, actor, input) : null;
       const state = await setEmSync(tx, actor, input);
-      if (head !== null) await tx.emSyncState.update({ where: { nodeId: input.nodeId }, data: { cursor: BigInt(head) } });
+      // The first time on, the pull starts at the feed's head as it was when the practice was migrated.
+      const feedHead = ((migration ? await tx.legacyMigration.findUniqueOrThrow({ where: { id: migration.migrationId } }) : live)?.report as { feedHead?: number } | undefined)?.feedHead;
+      if (first && typeof feedHead === "number") await tx.emSyncState.update({ where: { nodeId: input.nodeId }, data: { cursor: BigInt(feedHead) } });
       return { enabled: state.enabled, migrated: migration ? { migrationId: migration.migrationId, people: migration.plan.summary.people - migration.plan.summary.skipped } : null };
     },
     { timeout: 600_000 },

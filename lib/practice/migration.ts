@@ -210,13 +210,15 @@ export async function applyMigration(
   now = new Date(),
   opts: { directory?: PracticeDirectory } = {},
 ) {
+  // The feed's head before the read: EM Sync turned on later starts pulling there (nothing older is replayed).
+  const feedHead = (await client.changes(0, 1)).head;
   const plan = await planMigration(tx, client, input, opts);
   if (plan.summary.blocking && !input.allowBlocking) {
     throw new AppError("conflict", `Fix the ${plan.summary.blocking} blocking issue(s) in the practice system first.`, { _: plan.issues.filter((i) => i.severity === "blocking").map((i) => i.message) });
   }
   const node = await tx.orgNode.findUniqueOrThrow({ where: { id: input.nodeId }, select: { rootId: true } });
   const migration = await tx.legacyMigration.create({
-    data: { tenantId: node.rootId, nodeId: input.nodeId, sourcePracticeId: input.sourcePracticeId, report: plan.summary, appliedById: actor.userId, appliedAt: now, rollbackUntil: new Date(now.getTime() + ROLLBACK_WINDOW_MS) },
+    data: { tenantId: node.rootId, nodeId: input.nodeId, sourcePracticeId: input.sourcePracticeId, report: { ...plan.summary, feedHead }, appliedById: actor.userId, appliedAt: now, rollbackUntil: new Date(now.getTime() + ROLLBACK_WINDOW_MS) },
   });
   const createdUserIds: string[] = [];
   const bindingIds: string[] = [];
