@@ -268,7 +268,7 @@ function Sync({
     ["Last push", when(status.lastPushAt)],
     ["Lag", ms(status.lagMs)],
     ["Pending changes", String(status.pending)],
-    ["Feed entries not yet read", status.feedBehind === null ? "unknown (practice system not answering)" : String(status.feedBehind)],
+    ["Feed entries not yet read", status.feedBehind !== null ? String(status.feedBehind) : status.enabled ? "unknown (practice system not answering)" : "—"],
     ["Conflicts", String(status.conflicts.count)],
   ];
   return (
