@@ -32,7 +32,12 @@ import { Rng, fmt, fmtInt, percentile } from "../lib/util";
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 
-export async function sectionEmSync(report: Report, serverUrl: string, opts: { practices?: number } = {}): Promise<void> {
+export async function sectionEmSync(report: Report, benchUrl: string, opts: { practices?: number } = {}): Promise<void> {
+  // The server's maintenance database: the CareAccess database is a fresh one created from it, the
+  // practice system gets a schema of its own there; both are dropped at the end.
+  const server = new URL(benchUrl);
+  server.pathname = "/postgres";
+  const serverUrl = server.toString();
   report.section("7. Legacy migration of a 1,000-practice enterprise, and EM Sync lag under a steady stream of changes");
   const practices = opts.practices ?? env("BENCH_EM_PRACTICES", 1000);
   const perPractice = env("BENCH_EM_PEOPLE", 10);
