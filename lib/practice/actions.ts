@@ -1,11 +1,22 @@
 "use server";
 
 import { action } from "@/lib/api/handler";
-import { emSyncRetrySpec, emSyncStatusSpec, emSyncToggleSpec, migrationSpec, rollbackSpec } from "./em-sync-api";
+import {
+  emSyncNodeSchema,
+  emSyncRetryHandler,
+  emSyncStatusHandler,
+  emSyncToggleHandler,
+  emSyncToggleSchema,
+  migrationHandler,
+  migrationInput,
+  practiceRef,
+  rollbackHandler,
+  rollbackInput,
+} from "./em-sync-api";
 
-/** Practice settings → Practice system (issue 14): the same specs as the REST routes. */
-export const migrationAction = action(migrationSpec);
-export const rollbackMigrationAction = action(rollbackSpec);
-export const emSyncToggleAction = action(emSyncToggleSpec);
-export const emSyncStatusAction = action(emSyncStatusSpec);
-export const emSyncRetryAction = action(emSyncRetrySpec);
+/** Practice settings → Practice system (issue 14): the REST routes' inputs and handlers, with the same access. */
+export const migrationAction = action({ access: { permission: "settings.edit", resource: practiceRef }, input: migrationInput, transaction: false, handler: migrationHandler });
+export const rollbackMigrationAction = action({ access: { permission: "settings.edit", resource: practiceRef }, input: rollbackInput, handler: rollbackHandler });
+export const emSyncToggleAction = action({ access: { permission: "settings.edit", resource: practiceRef }, input: emSyncToggleSchema, transaction: false, handler: emSyncToggleHandler });
+export const emSyncStatusAction = action({ access: { permission: "settings.edit", resource: practiceRef }, input: emSyncNodeSchema, handler: emSyncStatusHandler });
+export const emSyncRetryAction = action({ access: { permission: "settings.edit", resource: practiceRef }, input: emSyncNodeSchema, handler: emSyncRetryHandler });

@@ -8,10 +8,10 @@ import { emSyncStatus, retryEmSync, toggleEmSync } from "./em-push";
 import { applyMigration, migrationRequestSchema, planMigration, rollbackMigration } from "./migration";
 
 /**
- * The legacy-migration and EM Sync entry points (issue 14), one spec each, served both as REST
+ * The legacy-migration and EM Sync entry points (issue 14): inputs and handlers, served both as REST
  * routes (app/api/practices/[nodeId]/…) and as the Practice settings screen's server actions
- * (./actions.ts). All need `settings.edit` at the practice: its enterprise's (or region's) owners
- * and admins hold it there, a practice's Manager or Front Desk doesn't (403); a stranger gets 404. EM Sync also needs the tenant's
+ * (./actions.ts), each of which declares `access: { permission: "settings.edit", resource: practiceRef }`:
+ * `settings.edit` at the practice. Its enterprise's (or region's) owners and admins hold it there, a practice's Manager or Front Desk doesn't (403); a stranger gets 404. EM Sync also needs the tenant's
  * platform flag `emSync` (403 while CareAccess staff haven't turned it on).
  */
 
@@ -21,7 +21,6 @@ export async function practiceRef(input: { nodeId: string }, ctx: AccessContext)
   return node && node.kind === "PRACTICE" && !node.archivedAt ? { nodeId: input.nodeId } : null;
 }
 
-const access = { permission: "settings.edit" as const, resource: practiceRef };
 const nodeId = z.uuid({ error: "Choose a practice." });
 const sourcePracticeId = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, "Choose a practice of the practice system.");
 
@@ -34,51 +33,29 @@ const needFlag = (subject: Subject, id: string) => {
   if (!featureVisible(subject, id, "emSync")) throw forbidden("EM Sync is not turned on for this organisation (CareAccess staff turn it on under Features).");
 };
 
-/** plan: preflight and dry run (writes nothing); apply: one transaction. */
-export const migrationSpec = {
-  access,
-  input: migrationRequestSchema,
-  // Its own transaction: a large practice takes longer than the wrapper's default transaction timeout.
-  transaction: false as const,
-  handler: async ({ input, user, ip }: SignedInContext<z.output<typeof migrationRequestSchema>>) => {
+/** plan: preflight and dry run (writes nothing); apply: one transaction. Runs with `transaction: false` (a large practice outlasts the default timeout). */
+export const migrationInput = migrationRequestSchema;
+export async function migrationHandler({ input, user, ip }: SignedInContext<z.output<typeof migrationRequestSchema>>) {
     const client = practiceClientFromEnv();
     const db = await prisma();
     if (input.mode === "plan") return { plan: await planMigration(db, client, input).catch(unavailable) };
     return db.$transaction((tx) => applyMigration(tx, client, { userId: user.id, ip }, input), { timeout: 600_000 }).catch(unavailable);
-  },
-};
+}
 
-const rollbackInput = z.object({ nodeId, migrationId: z.uuid({ error: "Choose a migration." }) }).strict();
-export const rollbackSpec = {
-  access,
-  input: rollbackInput,
-  handler: async ({ input, user, ip, tx }: SignedInContext<z.output<typeof rollbackInput>>) =>
-    rollbackMigration(tx, { userId: user.id, ip }, input),
-};
+export const rollbackInput = z.object({ nodeId, migrationId: z.uuid({ error: "Choose a migration." }) }).strict();
+export const rollbackHandler = async ({ input, user, ip, tx }: SignedInContext<z.output<typeof rollbackInput>>) => rollbackMigration(tx, { userId: user.id, ip }, input);
 
 export const emSyncToggleSchema = z.object({ nodeId, sourcePracticeId, enabled: z.boolean({ error: "Choose on or off." }) }).strict();
-export const emSyncToggleSpec = {
-  access,
-  input: emSyncToggleSchema,
-  transaction: false as const,
-  handler: async ({ input, user, ip, subject }: SignedInContext<z.output<typeof emSyncToggleSchema>>) => {
-    needFlag(subject, input.nodeId);
-    return toggleEmSync(await prisma(), practiceClientFromEnv(), { userId: user.id, ip }, input).catch(unavailable);
-  },
-};
+/** Runs with `transaction: false`: turning it on may run a migration in its own transaction. */
+export async function emSyncToggleHandler({ input, user, ip, subject }: SignedInContext<z.output<typeof emSyncToggleSchema>>) {
+  needFlag(subject, input.nodeId);
+  return toggleEmSync(await prisma(), practiceClientFromEnv(), { userId: user.id, ip }, input).catch(unavailable);
+}
 
 export const emSyncNodeSchema = z.object({ nodeId }).strict();
-export const emSyncStatusSpec = {
-  access,
-  input: emSyncNodeSchema,
-  handler: async ({ input, tx }: SignedInContext<z.output<typeof emSyncNodeSchema>>) => emSyncStatus(tx, practiceClientFromEnv(), input.nodeId),
-};
+export const emSyncStatusHandler = async ({ input, tx }: SignedInContext<z.output<typeof emSyncNodeSchema>>) => emSyncStatus(tx, practiceClientFromEnv(), input.nodeId);
 
-export const emSyncRetrySpec = {
-  access,
-  input: emSyncNodeSchema,
-  handler: async ({ input, user, ip, tx, subject }: SignedInContext<z.output<typeof emSyncNodeSchema>>) => {
-    needFlag(subject, input.nodeId);
-    return retryEmSync(tx, { userId: user.id, ip }, input.nodeId);
-  },
-};
+export async function emSyncRetryHandler({ input, user, ip, tx, subject }: SignedInContext<z.output<typeof emSyncNodeSchema>>) {
+  needFlag(subject, input.nodeId);
+  return retryEmSync(tx, { userId: user.id, ip }, input.nodeId);
+}
