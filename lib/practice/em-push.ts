@@ -183,16 +183,15 @@ export interface EmSyncStatus {
 
 /** The status panel's figures. */
 export async function emSyncStatus(db: Db | Tx, client: PracticeSystemClient | null, nodeId: string, now = new Date()): Promise<EmSyncStatus> {
-  const [state, pending, oldest, lastPush, errors, conflictCount, conflicts, migration] = await Promise.all([
-    db.emSyncState.findUnique({ where: { nodeId } }),
-    db.emSyncOutbox.count({ where: { nodeId, status: { in: ["pending", "failed"] } } }),
-    db.emSyncOutbox.findFirst({ where: { nodeId, status: { in: ["pending", "failed"] } }, orderBy: { id: "asc" }, select: { changedAt: true } }),
-    db.emSyncOutbox.findFirst({ where: { nodeId, status: "delivered" }, orderBy: { deliveredAt: "desc" }, select: { deliveredAt: true } }),
-    db.emSyncOutbox.findMany({ where: { nodeId, lastError: { not: null }, status: { in: ["pending", "failed"] } }, orderBy: { id: "asc" }, take: 20 }),
-    db.emSyncConflict.count({ where: { nodeId } }),
-    db.emSyncConflict.findMany({ where: { nodeId }, orderBy: { createdAt: "desc" }, take: 10 }),
-    db.legacyMigration.findFirst({ where: { nodeId }, orderBy: { appliedAt: "desc" } }),
-  ]);
+  // One after another: inside a transaction they share one connection.
+  const state = await db.emSyncState.findUnique({ where: { nodeId } });
+  const pending = await db.emSyncOutbox.count({ where: { nodeId, status: { in: ["pending", "failed"] } } });
+  const oldest = await db.emSyncOutbox.findFirst({ where: { nodeId, status: { in: ["pending", "failed"] } }, orderBy: { id: "asc" }, select: { changedAt: true } });
+  const lastPush = await db.emSyncOutbox.findFirst({ where: { nodeId, status: "delivered" }, orderBy: { deliveredAt: "desc" }, select: { deliveredAt: true } });
+  const errors = await db.emSyncOutbox.findMany({ where: { nodeId, lastError: { not: null }, status: { in: ["pending", "failed"] } }, orderBy: { id: "asc" }, take: 20 });
+  const conflictCount = await db.emSyncConflict.count({ where: { nodeId } });
+  const conflicts = await db.emSyncConflict.findMany({ where: { nodeId }, orderBy: { createdAt: "desc" }, take: 10 });
+  const migration = await db.legacyMigration.findFirst({ where: { nodeId }, orderBy: { appliedAt: "desc" } });
   let feedBehind: number | null = null;
   if (client && state) feedBehind = await client.changes(Number(state.cursor), 1).then((r) => Math.max(0, r.head - Number(state.cursor)), () => null);
   return {
