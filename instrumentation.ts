@@ -19,4 +19,7 @@ export async function register() {
   // Inactivity expiry of memberships, per tenant (issue 11, lib/access/inactivity.ts).
   const { startInactivityWorker } = await import("./lib/access/inactivity");
   startInactivityWorker(prisma);
+  // EM Sync with the practice system, both directions, for practices with it on (issue 14, lib/practice/em-push.ts).
+  const { startEmSyncWorker } = await import("./lib/practice/em-push");
+  startEmSyncWorker(prisma);
 }

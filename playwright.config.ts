@@ -9,6 +9,9 @@ const PORT = Number(process.env.E2E_PORT ?? 3100);
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Lets each spec file put the demo data back (POST /api/dev/reset); workers inherit it. */
 process.env.E2E_RESET_TOKEN ??= randomBytes(24).toString("hex");
+/** The practice system the e2e server starts beside the app (issue 14); specs reach its REST API too. */
+process.env.E2E_PRACTICE_SYSTEM_URL ??= `http://127.0.0.1:${PORT + 1300}`;
+process.env.E2E_PRACTICE_SYSTEM_TOKEN ??= "e2e-practice-token";
 /** Point at an already running app (e.g. `npm run dev`) instead of starting a fresh one. */
 const external = process.env.E2E_BASE_URL;
 
@@ -41,6 +44,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     // DNS_RESOLVERS: domain verification asks the DNS responder e2e/sso.spec.ts runs (issue 12).
-    env: { PORT: String(PORT), NEXT_TELEMETRY_DISABLED: "1", E2E_RESET_TOKEN: process.env.E2E_RESET_TOKEN, DNS_RESOLVERS: process.env.DNS_RESOLVERS ?? `127.0.0.1:${PORT + 22000}` },
+    env: { PORT: String(PORT), NEXT_TELEMETRY_DISABLED: "1", E2E_RESET_TOKEN: process.env.E2E_RESET_TOKEN, PRACTICE_SYSTEM_PORT: String(PORT + 1300), PRACTICE_SYSTEM_TOKEN: process.env.E2E_PRACTICE_SYSTEM_TOKEN, DNS_RESOLVERS: process.env.DNS_RESOLVERS ?? `127.0.0.1:${PORT + 22000}` },
       },
 });

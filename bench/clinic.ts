@@ -1,5 +1,5 @@
 /**
- * Section 7 on its own (BENCH_ONLY=7 npm run bench): the clinic modules' first list pages at the
+ * Section 8 on its own (BENCH_ONLY=8 npm run bench): the clinic modules' first list pages at the
  * large seed. Its own PostgreSQL database, BENCH_CLINIC_DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/careaccess_clinic_bench): created when missing, migrated, and
  * seeded with the demo data and `--large` (prisma/seed-large.ts) when the large tenant isn't there.
@@ -23,7 +23,7 @@ await withAdmin(admin, async (c) => {
 });
 const db = await openDatabase(url);
 try {
-  report.section("7. Clinic modules: first list page (+ count) at the large seed vs a hand-written tenant-only query");
+  report.section("8. Clinic modules: first list page (+ count) at the large seed vs a hand-written tenant-only query");
   const facts = machineFacts();
   report.print(`  ${facts.cpuModel}, ${facts.cores} cores, load average ${facts.loadAverageAtStart.join(" / ")}; ${db.target.label}`);
   await migrate(db.sql);

@@ -1,6 +1,6 @@
 /**
  * Entry point: `npx tsx bench/index.ts` (npm run bench). See bench/README.md.
- * Sections 1-6 in ./main.ts, section 7 (clinic list pages) in ./clinic.ts.
+ * Sections 1-7 in ./main.ts, section 8 (clinic list pages) in ./clinic.ts, 9 (EM Sync) in ./em-sync-main.ts.
  *
  * lib/authz/load.ts imports "server-only", which throws outside a React Server Components build;
  * a module hook resolves it to the package's own empty module (what Next.js's "react-server"
@@ -9,8 +9,9 @@
 import { register } from "node:module";
 
 register("./server-only-hook.mjs", import.meta.url);
-// Section 7 (the clinic modules' list pages at the large seed) has its own database: BENCH_ONLY=7
-// runs it alone; a full run (no BENCH_ONLY) runs it after sections 1-6.
+// Sections 8 (the clinic modules' list pages at the large seed) and 9 (legacy migration and EM Sync)
+// bring their own databases: BENCH_ONLY=8 or 9 runs one alone; a full run runs them after 1-7.
 const only = process.env.BENCH_ONLY?.trim();
-if (only !== "7") await import("./main");
-if (!only || only === "7") await import("./clinic");
+if (only !== "8" && only !== "9") await import("./main");
+if (!only || only === "8") await import("./clinic");
+if (!only || only === "9") await import("./em-sync-main");

@@ -137,7 +137,8 @@ export async function startPracticeSystem(opts: { port?: number; host?: string; 
           [after, limit],
         );
         const changes = rows.map((r) => ({ seq: Number(r.seq), practiceId: r.practice_id, userId: r.user_id, op: r.op, data: r.data, origin: r.origin, at: new Date(r.at).toISOString() }));
-        return send(200, { changes, cursor: changes.length ? changes[changes.length - 1].seq : after });
+        const [{ head }] = await store.query<{ head: string | null }>("SELECT max(seq) AS head FROM changes");
+        return send(200, { changes, cursor: changes.length ? changes[changes.length - 1].seq : after, head: Number(head ?? 0) });
       }
       if (a === "practices") {
         if (!b && m === "GET") {
@@ -169,6 +170,15 @@ export async function startPracticeSystem(opts: { port?: number; host?: string; 
         }
         if (c === "users" && d) {
           const userId = parse(id, d);
+          if (!e && m === "GET") {
+            // One person, with the feed's last change to them (EM Sync's conflict rule compares its time).
+            const p = await store.query("SELECT id FROM practices WHERE id = $1", [practiceId]);
+            if (!p.length) throw new HttpError(404, "Unknown practice.");
+            const rows = await store.query<Row>("SELECT m.practice_id, m.user_id, u.email, u.name, m.flags, m.version FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.practice_id = $1 AND m.user_id = $2", [practiceId, userId]);
+            const last = await store.query<{ seq: string; op: string; origin: string | null; at: Date }>("SELECT seq, op, origin, at FROM changes WHERE practice_id = $1 AND user_id = $2 ORDER BY seq DESC LIMIT 1", [practiceId, userId]);
+            const lastChange = last[0] ? { seq: Number(last[0].seq), op: last[0].op, origin: last[0].origin, at: new Date(last[0].at).toISOString() } : null;
+            return send(200, { user: rows[0] ? userOut(rows[0]) : null, lastChange });
+          }
           if (!e && m === "PUT") {
             const input = parse(userBody, await body(req));
             return write((q) => upsertMember(q, practiceId, userId, input));

@@ -21,7 +21,7 @@ export interface BenchConfig {
   settingsIterations: number;
   /** Section 6 also on the PGlite copy. */
   settingsPglite: boolean;
-  /** Sections to run (BENCH_ONLY=1,3); all by default. */
+  /** Sections to run (BENCH_ONLY=1,3); all by default. 7 (audit), 8 (clinic lists, bench/clinic.ts) and 9 (EM Sync, bench/em-sync-main.ts) bring their own data. */
   sections: Set<number>;
   /** Section 7 (audit log): its own database, and its sizes. */
   audit: { databaseUrl: string; appends: number; verifyEvents: number; listEvents: number; iterations: number };
@@ -38,7 +38,7 @@ const num = (name: string, fallback: number) => {
 function parseSections(raw: string | undefined): Set<number> {
   if (!raw?.trim()) return new Set([1, 2, 3, 4, 5, 6, 7]);
   const out = new Set(raw.split(",").map((x) => Number(x.trim())));
-  for (const n of out) if (![1, 2, 3, 4, 5, 6, 7].includes(n)) throw new Error(`BENCH_ONLY: sections are 1-7 (got "${raw}")`);
+  for (const n of out) if (![1, 2, 3, 4, 5, 6, 7, 8, 9].includes(n)) throw new Error(`BENCH_ONLY: sections are 1-9 (got "${raw}")`);
   return out;
 }
 

@@ -5,6 +5,7 @@ import { listSchema as invoiceListSchema, periodSchema } from "../billing/billin
 import { flagUpdateSchema } from "../flags/flags";
 import { createNoteSchema } from "../patients/notes";
 import { createSchema as createPatientSchema, editSchema as editPatientSchema, exportSchema as exportPatientsSchema, listSchema as patientListSchema } from "../patients/patients";
+import { emSyncToggleSchema } from "../practice/em-sync-api";
 import { migrationRequestSchema } from "../practice/migration";
 import { bookSchema, rescheduleSchema, statusSchema } from "../schedule/appointments";
 
@@ -71,4 +72,7 @@ export function registerDomainPaths(_r: OpenAPIRegistry, path: PathFn) {
   op("patch", "/api/settings/features", "Turn a flag on or off, or choose the roles it is hidden from (audited)", flagUpdateSchema);
   op("post", "/api/practices/{nodeId}/legacy-migration", "Legacy migration from the practice system: plan (preflight and dry run) or apply (one transaction)", migrationRequestSchema);
   op("post", "/api/practices/{nodeId}/legacy-migration/rollback", "Roll a migration back within its window", z.object({ migrationId: z.uuid() }));
+  op("get", "/api/practices/{nodeId}/em-sync", "EM Sync status: last sync, lag, pending, errors, conflicts", null);
+  op("post", "/api/practices/{nodeId}/em-sync", "Turn EM Sync on (migrates first when needed) or off (keeps migrated data)", emSyncToggleSchema.omit({ nodeId: true }));
+  op("post", "/api/practices/{nodeId}/em-sync/retry", "Retry failed and backed-off EM Sync deliveries now", null);
 }

@@ -121,6 +121,8 @@ describe("the tabs each role sees", () => {
     ["provider", PRACTICE, PRACTICE, ["Overview", "Patients", "Locations", "Access requests", "Emergency access", "Delegations"]],
     ["inventory_manager", PRACTICE, LOCATION, ["Overview", "Inventory", "Locations", "Access requests", "Emergency access", "Delegations"]],
     ["owner", ENT, LOCATION, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Users", "Roles", "Locations", "Security", "Why can't they see it?", "Activity log", "Access reviews", "Access requests", "Emergency access", "Delegations", "Support access", "API access"]],
+    ["owner", ENT, PRACTICE, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Users", "Roles", "Locations", "Security", "Why can't they see it?", "Activity log", "Access reviews", "Access requests", "Emergency access", "Delegations", "Support access", "API access", "Practice system"]],
+    ["admin", REGION, PRACTICE, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Users", "Roles", "Locations", "Why can't they see it?", "Activity log", "Access reviews", "Access requests", "Emergency access", "Delegations", "Practice system"]],
   ];
   it.each(table)("%s", (role, at, place, expected) => {
     expect(tabs(role, at, place)).toEqual(expected);

@@ -42,7 +42,9 @@ export type PageKey =
   // Machine access (issue 13).
   | "settings.api"
   // Billing settings (issue 10): the tenant's billing profile, plan, seats and card on file.
-  | "settings.billing";
+  | "settings.billing"
+  // Legacy migration and EM Sync of a practice (issue 14).
+  | "settings.practice-system";
 
 type PlaceNode = { id: string; kind: NodeKind; tenantId: string };
 
@@ -156,6 +158,15 @@ export const PAGES: readonly PageEntry[] = [
   { key: "settings.support", path: "/settings/support", label: fixed("Support access"), kinds: CLINIC_KINDS, permission: null, allows: (subject, node) => isOwnerAt(subject, node.tenantId) },
   // Machine access (issue 13): service accounts and API keys are the tenant's.
   { key: "settings.api", path: "/settings/api", label: fixed("API access"), kinds: ALL_KINDS, permission: "api_keys.read", allows: (subject, node) => can(subject, "api_keys.read", node.tenantId) },
+  // Legacy migration and EM Sync (issue 14): run by the owners and admins at the practice or above (its enterprise's).
+  {
+    key: "settings.practice-system",
+    path: "/settings/practice-system",
+    label: fixed("Practice system"),
+    kinds: ["PRACTICE"],
+    permission: "settings.edit",
+    allows: atPlace("settings.edit"),
+  },
 ];
 
 const BY_KEY = new Map(PAGES.map((p) => [p.key, p]));

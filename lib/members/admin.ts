@@ -9,6 +9,7 @@ import type { Tx } from "../db/client";
 import { inSubtree } from "../orgs/nodes";
 import { lockTenant, permanentOwnerCount, type MemberTarget } from "./accounts";
 import { findMember } from "./directory";
+import { queueEmSyncPush } from "../practice/em-push";
 
 /**
  * Changes to people at a place, each in the caller's transaction, each audited. The wrapper has
@@ -98,6 +99,8 @@ export async function setMemberRoles(tx: Tx, actor: Actor, placeId: string, user
     if (a.roleId === null) await tx.roleBinding.delete({ where: { id: current!.id } });
     else if (current) await tx.roleBinding.update({ where: { id: current.id }, data: { roleId: a.roleId, expiresAt: nextExpiresAt, startsAt: nextStartsAt, grantedById: actor.userId } });
     else await tx.roleBinding.create({ data: { userId, nodeId: a.nodeId, roleId: a.roleId, expiresAt: nextExpiresAt, startsAt: nextStartsAt, grantedById: actor.userId, pending: !joined } });
+    // EM Sync (issue 14): a migrated person's change goes to the practice system, from this transaction's outbox row.
+    await queueEmSyncPush(tx, a.nodeId, userId);
     await recordAudit(tx, {
       tenantId: place.rootId,
       actorId: actor.userId,
@@ -164,6 +167,7 @@ export async function deleteMember(tx: Tx, actor: Actor, target: MemberTarget, c
   await keepLastOwner(tx, target, "deleting");
   const removed = await tx.roleBinding.findMany({ where: { userId: target.id, node: { rootId: target.rootId } }, select: { id: true, nodeId: true, roleId: true } });
   await tx.roleBinding.deleteMany({ where: { id: { in: removed.map((b) => b.id) } } });
+  for (const b of removed) await queueEmSyncPush(tx, b.nodeId, target.id);
   await tx.tenantSuspension.deleteMany({ where: { tenantId: target.rootId, userId: target.id } });
   const elsewhere = (await tx.roleBinding.count({ where: { userId: target.id } })) > 0;
   const deleteAccount = !elsewhere && (target.managedHere || actor.subject.isPlatformStaff);

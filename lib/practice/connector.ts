@@ -86,13 +86,24 @@ export class PracticeSystemClient {
         idempotencyKey ? { "idempotency-key": idempotencyKey } : {},
       )
     );
-  removeUser = (practiceId: string, userId: string, origin?: string) =>
-    this.request<{ removed: boolean }>("DELETE", `/api/practices/${encodeURIComponent(practiceId)}/users/${encodeURIComponent(userId)}${origin ? `?origin=${encodeURIComponent(origin)}` : ""}`);
+  removeUser = (practiceId: string, userId: string, origin?: string, idempotencyKey?: string) =>
+    this.request<{ removed: boolean }>(
+      "DELETE",
+      `/api/practices/${encodeURIComponent(practiceId)}/users/${encodeURIComponent(userId)}${origin ? `?origin=${encodeURIComponent(origin)}` : ""}`,
+      undefined,
+      idempotencyKey ? { "idempotency-key": idempotencyKey } : {},
+    );
+  /** One person and the feed's last change to them (null when they are not, or no longer, in the practice). */
+  user = (practiceId: string, userId: string) =>
+    this.request<{ user: LegacyUser | null; lastChange: { seq: number; op: string; origin: string | null; at: string } | null }>(
+      "GET",
+      `/api/practices/${encodeURIComponent(practiceId)}/users/${encodeURIComponent(userId)}`,
+    );
   /** The old system's own answer to "may this person do <flag> at this practice?". */
   can = async (practiceId: string, userId: string, flag: string) =>
     (await this.request<{ allowed: boolean }>("GET", `/api/practices/${encodeURIComponent(practiceId)}/users/${encodeURIComponent(userId)}/can/${encodeURIComponent(flag)}`)).allowed;
   /** The change feed after `cursor` (exclusive), oldest first; `cursor` in the answer is where to continue. */
-  changes = (after: number, limit = 100) => this.request<{ changes: LegacyChange[]; cursor: number }>("GET", `/api/changes?after=${after}&limit=${limit}`);
+  changes = (after: number, limit = 100) => this.request<{ changes: LegacyChange[]; cursor: number; head: number }>("GET", `/api/changes?after=${after}&limit=${limit}`);
 }
 
 /** The practice system this app talks to: PRACTICE_SYSTEM_URL (default http://127.0.0.1:4400) and PRACTICE_SYSTEM_TOKEN. */

@@ -8,9 +8,10 @@ import { candidateRoles, closestRole, targetPermissions } from "./migration";
 /**
  * EM Sync, pull side (issue 14): the practice system's change feed applied to the migrated
  * practice, in feed order, with the cursor saved in the same transaction as the changes (so a
- * change is applied once, even across retries, crashes or the peer going down). Conflict rule:
- * the feed's order decides; a pulled change wins over the binding as it was. Changes CareAccess
- * itself wrote (origin "careaccess") are skipped. OFF stops pulling; everything migrated stays.
+ * change is applied once, even across retries, crashes or the peer going down). Conflict rule
+ * (shared with the push side, lib/practice/em-push.ts): the later change by change time wins, so a
+ * pulled change older than a CareAccess change to the same person is skipped and recorded. Changes
+ * CareAccess itself wrote (origin "careaccess") are skipped. OFF stops pulling; everything migrated stays.
  */
 
 export async function setEmSync(tx: Tx, actor: { userId: string; ip: string | null }, input: { nodeId: string; sourcePracticeId: string; enabled: boolean }) {
@@ -56,6 +57,13 @@ export async function pullOnce(db: Db, client: PracticeSystemClient, nodeId: str
         }
         const link = await tx.legacyLink.findUnique({ where: { nodeId_legacyUserId: { nodeId, legacyUserId: c.userId } } });
         if (!link) {
+          skipped++;
+          continue;
+        }
+        // Conflict rule (lib/practice/em-push.ts): a CareAccess change made after this one wins.
+        const later = await tx.emSyncOutbox.findFirst({ where: { nodeId, legacyUserId: c.userId, changedAt: { gt: new Date(c.at) }, status: { in: ["pending", "failed", "delivered"] } }, orderBy: { id: "desc" } });
+        if (later) {
+          await tx.emSyncConflict.create({ data: { nodeId, legacyUserId: c.userId, direction: "pull", localAt: later.changedAt, remoteAt: new Date(c.at), details: { remoteSeq: c.seq, outboxId: Number(later.id), winner: "careaccess" } } });
           skipped++;
           continue;
         }

@@ -104,16 +104,33 @@ export async function candidateRoles(db: Db | Tx, tenantId: string): Promise<Can
   return [...builtins, ...[...custom.values()].map((r) => ({ id: r.id, name: r.name, grants: resolveRoleGrants(r.id, custom) }))];
 }
 
-/** Preflight + dry run: reads the practice system over HTTP, writes nothing anywhere. */
-export async function planMigration(db: Db | Tx, client: PracticeSystemClient, input: { nodeId: string; sourcePracticeId: string }): Promise<MigrationPlan> {
+/** Every email in the practice system with the practices it is in (the "several practices" check). */
+export type PracticeDirectory = Map<string, { id: string; name: string }[]>;
+export async function practiceDirectory(client: PracticeSystemClient): Promise<PracticeDirectory> {
+  const out: PracticeDirectory = new Map();
+  for (const p of await client.practices()) {
+    for (const u of await client.users(p.id)) {
+      const email = u.email.toLowerCase();
+      out.set(email, [...(out.get(email) ?? []), { id: p.id, name: p.name }]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Preflight + dry run: reads the practice system over HTTP, writes nothing anywhere. A batch of
+ * migrations (a whole enterprise) passes one `directory` read up front instead of each plan
+ * reading every practice again.
+ */
+export async function planMigration(db: Db | Tx, client: PracticeSystemClient, input: { nodeId: string; sourcePracticeId: string }, opts: { directory?: PracticeDirectory } = {}): Promise<MigrationPlan> {
   const node = await db.orgNode.findUnique({ where: { id: input.nodeId }, select: { id: true, kind: true, rootId: true } });
   if (!node || node.kind !== "PRACTICE") throw notFound("That practice");
   const users = await client.users(input.sourcePracticeId);
   // People in several practices: the same email elsewhere in the practice system.
   const elsewhere = new Map<string, string[]>();
-  for (const p of await client.practices()) {
-    if (p.id === input.sourcePracticeId) continue;
-    for (const u of await client.users(p.id)) elsewhere.set(u.email.toLowerCase(), [...(elsewhere.get(u.email.toLowerCase()) ?? []), p.name]);
+  for (const [email, practices] of opts.directory ?? (await practiceDirectory(client))) {
+    const others = practices.filter((p) => p.id !== input.sourcePracticeId).map((p) => p.name);
+    if (others.length) elsewhere.set(email, others);
   }
   const roles = await candidateRoles(db, node.rootId);
   const issues: PreflightIssue[] = [];
@@ -191,14 +208,17 @@ export async function applyMigration(
   actor: { userId: string; ip: string | null },
   input: { nodeId: string; sourcePracticeId: string; allowBlocking?: boolean },
   now = new Date(),
+  opts: { directory?: PracticeDirectory } = {},
 ) {
-  const plan = await planMigration(tx, client, input);
+  // The feed's head before the read: EM Sync turned on later starts pulling there (nothing older is replayed).
+  const feedHead = (await client.changes(0, 1)).head;
+  const plan = await planMigration(tx, client, input, opts);
   if (plan.summary.blocking && !input.allowBlocking) {
     throw new AppError("conflict", `Fix the ${plan.summary.blocking} blocking issue(s) in the practice system first.`, { _: plan.issues.filter((i) => i.severity === "blocking").map((i) => i.message) });
   }
   const node = await tx.orgNode.findUniqueOrThrow({ where: { id: input.nodeId }, select: { rootId: true } });
   const migration = await tx.legacyMigration.create({
-    data: { tenantId: node.rootId, nodeId: input.nodeId, sourcePracticeId: input.sourcePracticeId, report: plan.summary, appliedById: actor.userId, appliedAt: now, rollbackUntil: new Date(now.getTime() + ROLLBACK_WINDOW_MS) },
+    data: { tenantId: node.rootId, nodeId: input.nodeId, sourcePracticeId: input.sourcePracticeId, report: { ...plan.summary, feedHead }, appliedById: actor.userId, appliedAt: now, rollbackUntil: new Date(now.getTime() + ROLLBACK_WINDOW_MS) },
   });
   const createdUserIds: string[] = [];
   const bindingIds: string[] = [];
