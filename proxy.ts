@@ -1,5 +1,6 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { PROXY_TIMING_HEADER, timingEnabled } from "./lib/api/timing";
 import { clientIp } from "./lib/auth/request-meta";
 import { config as appConfig } from "./lib/config";
 import { checkActionRequest } from "./lib/security/action-request";
@@ -20,7 +21,7 @@ import { ipBlockFor } from "./lib/security/ip-gate";
 const PUBLIC_PATHS = [
   /^\/login(\/|$)/,
   /^\/api\/auth\//,
-  /^\/api\/health$/,
+  /^\/api\/health(\/live)?$/,
   /^\/api\/public\//,
   /^\/invite\//,
   /^\/reset-password(\/|$)/,
@@ -40,6 +41,7 @@ const CROSS_SITE_POSTS = [/^\/api\/sso\/saml\/[0-9a-f-]{36}\/acs$/];
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export async function proxy(request: NextRequest) {
+  const t0 = timingEnabled ? performance.now() : 0;
   const cfg = appConfig();
   const nonce = btoa(crypto.randomUUID());
   const csp = contentSecurityPolicy(nonce, !cfg.production && process.env.NODE_ENV !== "production");
@@ -54,7 +56,12 @@ export async function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
-  const pass = () => secure(NextResponse.next({ request: { headers: requestHeaders } }), csp, cfg.production);
+  requestHeaders.delete(PROXY_TIMING_HEADER);
+  const pass = () => {
+    // Timing (issue 15): the route adds the proxy's share to its Server-Timing header.
+    if (timingEnabled) requestHeaders.set(PROXY_TIMING_HEADER, (performance.now() - t0).toFixed(3));
+    return secure(NextResponse.next({ request: { headers: requestHeaders } }), csp, cfg.production);
+  };
 
   if (PUBLIC_PATHS.some((re) => re.test(pathname))) return pass();
   // An API key instead of a session (issue 13): the route's wrapper checks the key (401 when it's no key).

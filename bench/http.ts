@@ -1,15 +1,23 @@
 /**
- * `npm run bench:http`: the permission-checked members read over real HTTP, three ways side by side
- * in one run on the built app and a PostgreSQL server: with a browser session, with an API key
- * (issue 13), and the health route as the baseline (one `SELECT 1`). autocannon drives each over
- * loopback for BENCH_HTTP_SECONDS (default 10) with BENCH_HTTP_CONNECTIONS (default 10).
+ * `npm run bench:http`: permission-checked reads over real HTTP on the built app, side by side in
+ * one run with two baselines: a bare route handler (/api/health/live: Next, proxy.ts and the
+ * wrapper, no database) and the health route (one `SELECT 1`). The reads: the profiles list, the
+ * members page with a session and with an API key (issue 13), the patients page (audited).
+ * autocannon drives each over loopback for BENCH_HTTP_SECONDS (default 10) with
+ * BENCH_HTTP_CONNECTIONS (default 10), on PostgreSQL and then on PGlite (BENCH_HTTP_DBS=postgres,pglite).
+ *
+ * The app runs with CAREACCESS_TIMING=1, so every answer carries Server-Timing spans (lib/api/timing.ts):
+ * the per-request breakdown (proxy, JWT, session row, subject, policy, handler, JSON) is the mean
+ * of every response autocannon got.
  *
  * The app runs as `npm start` runs it (scripts/start.ts: migrations, demo seed, build when the
  * sources are newer than .next) on a database of its own, dropped and created at the start:
- * BENCH_HTTP_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/careaccess_bench_http.
+ * BENCH_HTTP_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/careaccess_bench_http; PGlite in a temp directory.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
@@ -17,13 +25,15 @@ import { DEMO_PASSWORD } from "../prisma/demo-accounts";
 import { machineFacts } from "./lib/config";
 import { Report } from "./lib/report";
 import { fmt, fmtInt } from "./lib/util";
+import { parseServerTiming } from "../lib/api/timing";
 
 const root = path.resolve(import.meta.dirname, "..");
 const port = Number(process.env.BENCH_HTTP_PORT ?? 3390);
 const base = `http://127.0.0.1:${port}`;
 const seconds = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 10);
-const databaseUrl = process.env.BENCH_HTTP_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/careaccess_bench_http";
+const postgresUrl = process.env.BENCH_HTTP_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/careaccess_bench_http";
+const databases = (process.env.BENCH_HTTP_DBS ?? "postgres,pglite").split(",").map((d) => d.trim()) as ("postgres" | "pglite")[];
 const report = new Report();
 
 async function freshDatabase(url: string) {
@@ -37,13 +47,13 @@ async function freshDatabase(url: string) {
   await admin.end();
 }
 
-function startApp(): ChildProcess {
+function startApp(databaseUrl: string): ChildProcess {
   // Its own process group, so stopping it stops tsx, the app and the build under it.
   const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
     cwd: root,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: randomBytes(32).toString("hex"), NEXTAUTH_URL: base, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: randomBytes(32).toString("hex"), NEXTAUTH_URL: base, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", CAREACCESS_TIMING: "1" },
   });
   let output = "";
   const keep = (b: Buffer) => (output = (output + b.toString()).slice(-4000));
@@ -105,67 +115,122 @@ interface Run {
   p99: number;
   non2xx: number;
   errors: number;
+  /** Mean of each Server-Timing span over every answer (ms). */
+  spans: Record<string, number>;
 }
+
+const SPANS = ["proxy", "jwt", "session", "subject", "policy", "handler", "serialize", "total"] as const;
 
 async function drive(name: string, url: string, headers: Record<string, string>): Promise<Run> {
   await autocannon({ url: `${base}${url}`, connections, duration: 2, headers }); // warm-up: JIT, caches, pool
-  const r = await autocannon({ url: `${base}${url}`, connections, duration: seconds, headers });
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  const sums: Record<string, number> = {};
+  let counted = 0;
+  const onResponse = (_status: number, _body: string, _context: unknown, h: Record<string, string | string[]>) => {
+    const value = h["server-timing"] ?? h["Server-Timing"];
+    const spans = parseServerTiming(Array.isArray(value) ? value.join(",") : value);
+    if (spans.total === undefined) return;
+    counted++;
+    for (const [k, v] of Object.entries(spans)) sums[k] = (sums[k] ?? 0) + v;
+  };
+  const r = await autocannon({ url: `${base}${url}`, connections, duration: seconds, requests: [{ method: "GET", headers, onResponse }] } as autocannon.Options);
+  const spans = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / Math.max(1, counted)]));
+  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, spans };
 }
 
-let app: ChildProcess | undefined;
+async function stopApp(app: ChildProcess | undefined) {
+  if (!app?.pid) return;
+  const exited = new Promise((r) => app.once("exit", r));
+  try {
+    process.kill(-app.pid, "SIGTERM");
+  } catch {
+    return; /* already gone */
+  }
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  // The port is free once nothing answers on it.
+  for (let i = 0; i < 50 && (await fetch(`${base}/api/health/live`).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 200));
+}
+
+/** One database: start the app on it, sign in, drive every route; returns the runs by key. */
+async function benchOn(kind: "postgres" | "pglite"): Promise<Record<string, Run>> {
+  let dir: string | undefined;
+  let databaseUrl = postgresUrl;
+  if (kind === "postgres") await freshDatabase(postgresUrl);
+  else databaseUrl = `pglite:${path.join((dir = mkdtempSync(path.join(os.tmpdir(), "careaccess-bench-http-"))), "pglite")}`;
+  const app = startApp(databaseUrl);
+  try {
+    report.print(`\n  ${kind === "postgres" ? "PostgreSQL server" : "PGlite (embedded)"}: starting the app (migrations, demo seed, build if needed) …`);
+    await waitForHealth();
+    const owner = await signIn("owner@northwind.test");
+    const profiles = await json<{ id: string; name: string }[]>("/api/profiles", { headers: { cookie: owner } });
+    const northwind = profiles.find((p) => p.name === "Northwind Dental Group")!.id;
+    const seattle = profiles.find((p) => p.name === "Seattle Practice")?.id;
+    if (!seattle) throw new Error("The owner's profiles list has no Seattle Practice.");
+    // The same principal both ways (the owner), so the difference is the credential, not the grants.
+    const key = await json<{ secret: string }>(`/api/profiles/${northwind}/api-keys`, {
+      method: "POST",
+      headers: { cookie: owner, "content-type": "application/json", origin: base },
+      body: JSON.stringify({ name: "bench", permissions: ["members.read", "members.read_contact"], rateLimitPerMinute: 1_000_000 }),
+    });
+    const membersUrl = `/api/profiles/${seattle}/members`;
+    const members = membersUrl.replace(seattle, "<Seattle>");
+    const runs: Record<string, Run> = {
+      bare: await drive("GET /api/health/live (bare route: no database)", "/api/health/live", {}),
+      health: await drive("GET /api/health (one SELECT 1)", "/api/health", {}),
+      profiles: await drive("GET /api/profiles with a session", "/api/profiles", { cookie: owner }),
+      members: await drive(`GET ${members} with a session`, membersUrl, { cookie: owner }),
+      membersKey: await drive(`GET ${members} with an API key`, membersUrl, { authorization: `Bearer ${key.secret}` }),
+      patients: await drive("GET /api/patients?nodeId=<Seattle> (audited read)", `/api/patients?nodeId=${seattle}`, { cookie: owner }),
+    };
+    const list = Object.values(runs);
+    report.table(
+      ["route", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors"],
+      list.map((r) => [r.name, fmtInt(r.rps), fmt(r.p50, 1), fmt(r.p99, 1), fmtInt(r.non2xx), fmtInt(r.errors)]),
+    );
+    report.print("\n  Where the time goes (mean ms per request from Server-Timing; wall time under load, so waits for the event loop count too):");
+    report.table(
+      ["route", ...SPANS, "per request"],
+      list.map((r) => [r.name.split(" (")[0], ...SPANS.map((s) => (r.spans[s] === undefined ? "–" : fmt(r.spans[s], 2))), fmt(perRequest(r), 2)]),
+    );
+    report.print("  per request = connections / req/s; what is not in `total` is Next.js's routing, Node's HTTP and the client sharing the 2 cores.");
+    for (const r of list) if (r.non2xx || r.errors) report.fail(`${kind}: ${r.name}: ${r.non2xx} non-2xx answers and ${r.errors} errors`);
+    return runs;
+  } finally {
+    await stopApp(app);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// At a fixed number of connections, time per request = connections / throughput.
+const perRequest = (r: Run) => (1000 * connections) / r.rps;
+
 try {
   report.section("CareAccess over HTTP (npm run bench:http)");
   const facts = machineFacts();
   report.print(`  ${facts.cpuModel}, ${facts.cores} cores, Node.js ${facts.node}; load average at start ${facts.loadAverageAtStart.join(" / ")}`);
   report.print(`  ${connections} connections, ${seconds} s per route after a 2 s warm-up; app and autocannon share the machine.`);
   if (await fetch(`${base}/api/health`).then(() => true, () => false)) throw new Error(`Something already listens on ${base}: stop it or set BENCH_HTTP_PORT.`);
-  await freshDatabase(databaseUrl);
-  app = startApp();
-  report.print("  Starting the app (migrations, demo seed, build if needed) …");
-  await waitForHealth();
+  const results: Partial<Record<"postgres" | "pglite", Record<string, Run>>> = {};
+  for (const kind of databases) results[kind] = await benchOn(kind);
 
-  const owner = await signIn("owner@northwind.test");
-  const profiles = await json<{ id: string; name: string }[]>("/api/profiles", { headers: { cookie: owner } });
-  const northwind = profiles.find((p) => p.name === "Northwind Dental Group")!.id;
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  const seattle = (await db.query<{ id: string }>(`SELECT id FROM org_nodes WHERE name = 'Seattle Practice'`)).rows[0].id;
-  await db.end();
-  // The same principal both ways (the owner), so the difference is the credential, not the grants.
-  const key = await json<{ secret: string }>(`/api/profiles/${northwind}/api-keys`, {
-    method: "POST",
-    headers: { cookie: owner, "content-type": "application/json", origin: base },
-    body: JSON.stringify({ name: "bench", permissions: ["members.read", "members.read_contact"], rateLimitPerMinute: 100_000 }),
-  });
-  const membersUrl = `/api/profiles/${seattle}/members`;
-  const runs = [
-    await drive("GET /api/health (baseline: one SELECT 1)", "/api/health", {}),
-    await drive(`GET ${membersUrl.replace(seattle, "<Seattle>")} with a session`, membersUrl, { cookie: owner }),
-    await drive(`GET ${membersUrl.replace(seattle, "<Seattle>")} with an API key`, membersUrl, { authorization: `Bearer ${key.secret}` }),
-  ];
-  report.table(
-    ["route", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors"],
-    runs.map((r) => [r.name, fmtInt(r.rps), fmt(r.p50, 1), fmt(r.p99, 1), fmtInt(r.non2xx), fmtInt(r.errors)]),
-  );
-  const [health, session, apiKey] = runs;
-  // At a fixed number of connections, time per request = connections / throughput.
-  const perRequest = (r: Run) => (1000 * connections) / r.rps;
-  report.print(`\n  Per request (connections / req/s): health ${fmt(perRequest(health), 2)} ms, session read ${fmt(perRequest(session), 2)} ms, key read ${fmt(perRequest(apiKey), 2)} ms.`);
-  const delta = perRequest(apiKey) - perRequest(session);
-  report.print(`  With a key a read takes ${fmt(Math.abs(delta), 2)} ms ${delta >= 0 ? "more" : "less"} than with a session (key lookup by hash, the creator's subject and the usage counters, against the session row and the JWT);`);
-  report.print(`  the key read runs at ${fmt(apiKey.rps / session.rps, 2)}× the session read's req/s, which runs at ${fmt(session.rps / health.rps, 2)}× the health route's.`);
-  for (const r of runs) if (r.non2xx || r.errors) report.fail(`${r.name}: ${r.non2xx} non-2xx answers and ${r.errors} errors`);
-  report.set("http", { connections, seconds, runs, machine: facts });
+  report.print("");
+  const pg = results.postgres;
+  if (pg) {
+    const { members, health, bare, membersKey } = pg;
+    report.print(`  PostgreSQL: the members read runs at ${fmt(members.rps / health.rps, 2)}× the health route's req/s and ${fmt(members.rps / bare.rps, 2)}× the bare route's; with a key at ${fmt(membersKey.rps / members.rps, 2)}× the session read.`);
+    const policyShare = ((members.spans.subject ?? 0) + (members.spans.policy ?? 0)) / perRequest(members);
+    report.goal("http", "members page on PostgreSQL ≥ 1,000 req/s at 10 connections", `${fmtInt(members.rps)} req/s`, members.rps >= 1000);
+    report.goal("http", "members page on PostgreSQL p99 ≤ 25 ms", `${fmt(members.p99, 1)} ms`, members.p99 <= 25);
+    report.goal("http", "members page ≥ 0.6× the health route's req/s", `${fmt(members.rps / health.rps, 2)}×`, members.rps / health.rps >= 0.6);
+    report.goal("http", "policy work (subject + decision) ≤ 5 % of request time", `${fmt(100 * policyShare, 1)} %`, policyShare <= 0.05);
+  }
+  if (pg && results.pglite) {
+    const ratio = results.pglite.members.rps / pg.members.rps;
+    report.goal("http", "members page on PGlite ≥ 0.5× PostgreSQL", `${fmt(ratio, 2)}× (${fmtInt(results.pglite.members.rps)} vs ${fmtInt(pg.members.rps)} req/s)`, ratio >= 0.5);
+  }
+  report.set("http", { connections, seconds, results, machine: facts });
   const file = report.write(path.join(root, "bench", "results-http"));
   report.print(`\n  Results: ${path.relative(root, file)}`);
-} finally {
-  if (app?.pid) {
-    try {
-      process.kill(-app.pid, "SIGTERM");
-    } catch {
-      /* already gone */
-    }
-  }
+} catch (err) {
+  report.fail((err as Error).message);
 }
 process.exit(report.failures.length ? 1 : 0);

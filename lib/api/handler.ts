@@ -15,6 +15,7 @@ import { keySubject } from "../machine/key-subject";
 import { keyRateLimiter, rateLimitHeaders } from "../machine/rate-limit";
 import { assertSafeText } from "./input";
 import { requestContext, withRequestContext } from "./request-context";
+import { addSpan, PROXY_TIMING_HEADER, serverTiming, span, timingEnabled, withTiming } from "./timing";
 
 /**
  * The one wrapper every route handler and server action goes through:
@@ -221,7 +222,7 @@ async function runChecked<S extends z.ZodType, R, A extends Access<z.output<S>>>
     if (session.user.mustChangePassword && !spec.allowDuringPasswordChange) {
       throw new AppError("forbidden", "Change your password before doing anything else.", { _: ["password_change_required"] });
     }
-    const subject = keySubjectOverride ?? (await sharedLoader(db).load(session.user.id, { isPlatformStaff: session.user.isPlatformStaff }));
+    const subject = keySubjectOverride ?? (await span("subject", () => sharedLoader(db).load(session.user.id, { isPlatformStaff: session.user.isPlatformStaff })));
     accessContext = { user: session.user, sessionId: session.session.id, subject, db };
   }
   const parsed = early ?? parseInput(spec.input, raw, false);
@@ -233,19 +234,21 @@ async function runChecked<S extends z.ZodType, R, A extends Access<z.output<S>>>
   const input = parsed.input;
   let ref: ResourceRef | null = null;
   if (accessContext && ("memberOf" in access || "permission" in access)) {
+    const t0 = timingEnabled ? performance.now() : 0;
     ref = (await placeOf(access, input, accessContext)) ?? null;
     if (!ref) throw new AppError("not_found", "Not found.");
     if ("permission" in access && !decide(accessContext.subject, access.permission, ref)) throw new AppError("forbidden", "You don't have permission to do that.");
+    if (timingEnabled) addSpan("policy", performance.now() - t0);
   }
   const rolledBack: ((db: Db) => Promise<void>)[] = [];
   const subject = accessContext?.subject ?? null;
   const context = { input, user: accessContext?.user ?? null, subject, sessionId: accessContext?.sessionId ?? null, ip: caller.ip, afterRollback: (fn: (db: Db) => Promise<void>) => void rolledBack.push(fn) };
   try {
-    if (spec.transaction === false) return await callHandler(spec, { ...context, tx: db, member: null });
+    if (spec.transaction === false) return await span("handler", () => callHandler(spec, { ...context, tx: db, member: null }));
     // The place is known now: audit rows written by the handler record it (issue 9).
     const current = requestContext();
-    if (ref && current) return await withRequestContext({ ...current, nodeId: ref.nodeId }, () => inTransaction(db, spec, access, input, subject, ref, context));
-    return await inTransaction(db, spec, access, input, subject, ref, context);
+    if (ref && current) return await span("handler", () => withRequestContext({ ...current, nodeId: ref.nodeId }, () => inTransaction(db, spec, access, input, subject, ref, context)));
+    return await span("handler", () => inTransaction(db, spec, access, input, subject, ref, context));
   } catch (err) {
     for (const fn of rolledBack) await fn(db).catch((e) => console.error("afterRollback failed", e));
     throw err;
@@ -330,8 +333,10 @@ export function route<S extends z.ZodType, A extends Access<z.output<S>>, R>(
   /** `errorResponse`: an API with its own error format (SCIM's, RFC 7644 §3.12) renders the error itself. */
   options: { status?: number; errorResponse?: (status: number, body: ReturnType<typeof toErrorBody>["body"], headers: Record<string, string>) => Response } = {},
 ) {
-  return withSpec(spec, async (request: Request, context?: RouteParams): Promise<Response> => {
+  return withSpec(spec, (request: Request, context?: RouteParams): Promise<Response> => withTiming(() => answer(request, context)));
+  async function answer(request: Request, context?: RouteParams): Promise<Response> {
     const extraHeaders: Record<string, string> = {};
+    if (timingEnabled) addSpan("proxy", Number(request.headers.get(PROXY_TIMING_HEADER) ?? 0));
     try {
       const params = (await context?.params) ?? {};
       const query = Object.fromEntries(new URL(request.url).searchParams);
@@ -356,13 +361,19 @@ export function route<S extends z.ZodType, A extends Access<z.output<S>>, R>(
         for (const [name, value] of Object.entries(extraHeaders)) if (!result.headers.has(name)) result.headers.set(name, value);
         return result;
       }
-      return Response.json(result ?? null, { status: options.status ?? 200, headers: extraHeaders });
+      const t0 = timingEnabled ? performance.now() : 0;
+      const response = Response.json(result ?? null, { status: options.status ?? 200, headers: extraHeaders });
+      if (timingEnabled) {
+        addSpan("serialize", performance.now() - t0);
+        response.headers.set("Server-Timing", serverTiming()!);
+      }
+      return response;
     } catch (err) {
       const { status, body } = toErrorBody(err);
       if (options.errorResponse) return options.errorResponse(status, body, { ...extraHeaders, ...errorHeaders(err) });
       return Response.json(body, { status, headers: { ...extraHeaders, ...errorHeaders(err) } });
     }
-  });
+  }
 }
 
 export type ActionResult<R> = { ok: true; data: R } | ({ ok: false } & ReturnType<typeof toErrorBody>["body"]);

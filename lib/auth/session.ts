@@ -6,16 +6,18 @@ import { config } from "../config";
 import { prisma } from "../db";
 import { sharedLoader } from "../authz/load";
 import { checkSession, type SessionCheck } from "../sessions/sessions";
+import { span } from "../api/timing";
 import { authOptions } from "./options";
 
 export type SignedIn = Extract<SessionCheck, { ok: true }>;
 
 /** The signed-in person for this request, checked against the session table; null if none. */
 export const currentSession = cache(async (): Promise<SignedIn | null> => {
-  const jwt = (await getServerSession(authOptions())) as { sid?: string } | null;
+  const jwt = (await span("jwt", () => getServerSession(authOptions()))) as { sid?: string } | null;
   if (!jwt?.sid) return null;
   const cfg = config();
-  const check = await checkSession(await prisma(), jwt.sid, { idleMinutes: cfg.sessionIdleMinutes, absoluteHours: cfg.sessionAbsoluteHours });
+  const db = await prisma();
+  const check = await span("session", () => checkSession(db, jwt.sid, { idleMinutes: cfg.sessionIdleMinutes, absoluteHours: cfg.sessionAbsoluteHours }));
   return check.ok ? check : null;
 });
 
