@@ -1,6 +1,7 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { PROXY_TIMING_HEADER, timingEnabled } from "./lib/api/timing";
+import { signedSidHeaders, SID_HEADER, SID_MAC_HEADER } from "./lib/auth/proxy-session";
 import { clientIp } from "./lib/auth/request-meta";
 import { config as appConfig } from "./lib/config";
 import { checkActionRequest } from "./lib/security/action-request";
@@ -57,6 +58,9 @@ export async function proxy(request: NextRequest) {
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
   requestHeaders.delete(PROXY_TIMING_HEADER);
+  // Only the proxy says which session the cookie holds (lib/auth/proxy-session.ts).
+  requestHeaders.delete(SID_HEADER);
+  requestHeaders.delete(SID_MAC_HEADER);
   const pass = () => {
     // Timing (issue 15): the route adds the proxy's share to its Server-Timing header.
     if (timingEnabled) requestHeaders.set(PROXY_TIMING_HEADER, (performance.now() - t0).toFixed(3));
@@ -77,6 +81,7 @@ export async function proxy(request: NextRequest) {
     return secure(NextResponse.redirect(login), csp, cfg.production);
   }
 
+  for (const [name, value] of signedSidHeaders(cfg.authSecret, token.sid as string)) requestHeaders.set(name, value);
   if (typeof token.uid === "string") {
     const ip = clientIp(request.headers, cfg.trustProxy);
     const blocked = await ipBlockFor(token.uid, ip);

@@ -33,7 +33,9 @@ const base = `http://127.0.0.1:${port}`;
 const seconds = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 10);
 const postgresUrl = process.env.BENCH_HTTP_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/careaccess_bench_http";
-const databases = (process.env.BENCH_HTTP_DBS ?? "postgres,pglite").split(",").map((d) => d.trim()) as ("postgres" | "pglite")[];
+type Kind = "postgres" | "postgres-nocache" | "pglite";
+/** postgres-nocache: PostgreSQL with SESSION_CACHE_MS=0, every request reads its session row (the cache's share). */
+const databases = (process.env.BENCH_HTTP_DBS ?? "postgres,postgres-nocache,pglite").split(",").map((d) => d.trim()) as Kind[];
 const report = new Report();
 
 async function freshDatabase(url: string) {
@@ -47,13 +49,13 @@ async function freshDatabase(url: string) {
   await admin.end();
 }
 
-function startApp(databaseUrl: string): ChildProcess {
+function startApp(databaseUrl: string, extraEnv: Record<string, string> = {}): ChildProcess {
   // Its own process group, so stopping it stops tsx, the app and the build under it.
   const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
     cwd: root,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: randomBytes(32).toString("hex"), NEXTAUTH_URL: base, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", CAREACCESS_TIMING: "1" },
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: randomBytes(32).toString("hex"), NEXTAUTH_URL: base, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", CAREACCESS_TIMING: "1", ...extraEnv },
   });
   let output = "";
   const keep = (b: Buffer) => (output = (output + b.toString()).slice(-4000));
@@ -151,14 +153,15 @@ async function stopApp(app: ChildProcess | undefined) {
 }
 
 /** One database: start the app on it, sign in, drive every route; returns the runs by key. */
-async function benchOn(kind: "postgres" | "pglite"): Promise<Record<string, Run>> {
+async function benchOn(kind: Kind): Promise<Record<string, Run>> {
   let dir: string | undefined;
   let databaseUrl = postgresUrl;
-  if (kind === "postgres") await freshDatabase(postgresUrl);
+  if (kind !== "pglite") await freshDatabase(postgresUrl);
   else databaseUrl = `pglite:${path.join((dir = mkdtempSync(path.join(os.tmpdir(), "careaccess-bench-http-"))), "pglite")}`;
-  const app = startApp(databaseUrl);
+  const app = startApp(databaseUrl, kind === "postgres-nocache" ? { SESSION_CACHE_MS: "0" } : {});
   try {
-    report.print(`\n  ${kind === "postgres" ? "PostgreSQL server" : "PGlite (embedded)"}: starting the app (migrations, demo seed, build if needed) …`);
+    const label = { postgres: "PostgreSQL server", "postgres-nocache": "PostgreSQL server, session cache off (SESSION_CACHE_MS=0)", pglite: "PGlite (embedded)" }[kind];
+    report.print(`\n  ${label}: starting the app (migrations, demo seed, build if needed) …`);
     await waitForHealth();
     const owner = await signIn("owner@northwind.test");
     const profiles = await json<{ id: string; name: string }[]>("/api/profiles", { headers: { cookie: owner } });
@@ -209,7 +212,7 @@ try {
   report.print(`  ${facts.cpuModel}, ${facts.cores} cores, Node.js ${facts.node}; load average at start ${facts.loadAverageAtStart.join(" / ")}`);
   report.print(`  ${connections} connections, ${seconds} s per route after a 2 s warm-up; app and autocannon share the machine.`);
   if (await fetch(`${base}/api/health`).then(() => true, () => false)) throw new Error(`Something already listens on ${base}: stop it or set BENCH_HTTP_PORT.`);
-  const results: Partial<Record<"postgres" | "pglite", Record<string, Run>>> = {};
+  const results: Partial<Record<Kind, Record<string, Run>>> = {};
   for (const kind of databases) results[kind] = await benchOn(kind);
 
   report.print("");
@@ -223,6 +226,8 @@ try {
     report.goal("http", "members page ≥ 0.6× the health route's req/s", `${fmt(members.rps / health.rps, 2)}×`, members.rps / health.rps >= 0.6);
     report.goal("http", "policy work (subject + decision) ≤ 5 % of request time", `${fmt(100 * policyShare, 1)} %`, policyShare <= 0.05);
   }
+  const nocache = results["postgres-nocache"];
+  if (pg && nocache) report.print(`  The session cache: members read ${fmtInt(nocache.members.rps)} → ${fmtInt(pg.members.rps)} req/s (${fmt(pg.members.rps / nocache.members.rps, 2)}×), session span ${fmt(nocache.members.spans.session ?? NaN, 2)} → ${fmt(pg.members.spans.session ?? NaN, 2)} ms.`);
   if (pg && results.pglite) {
     const ratio = results.pglite.members.rps / pg.members.rps;
     report.goal("http", "members page on PGlite ≥ 0.5× PostgreSQL", `${fmt(ratio, 2)}× (${fmtInt(results.pglite.members.rps)} vs ${fmtInt(pg.members.rps)} req/s)`, ratio >= 0.5);

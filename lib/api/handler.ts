@@ -107,6 +107,12 @@ export interface Spec<S extends z.ZodType, R, A extends Access<z.output<S>> = Ac
   handler: (ctx: HandlerContext<z.output<S>, A>) => Promise<R>;
   /** false: the handler manages the database itself (the e2e reset; the dev mailbox, which reads the session). */
   transaction?: false;
+  /**
+   * A pure read (no writes, no audit row): the handler runs on the pool without a transaction,
+   * saving BEGIN/COMMIT and Prisma's transaction bookkeeping (issue 15). `tx` is then the pool, so
+   * its reads may see different snapshots; don't set it on a handler that writes.
+   */
+  readOnly?: true;
   /** Reachable while the person must change their password (the password change itself). */
   allowDuringPasswordChange?: true;
   /**
@@ -222,7 +228,7 @@ async function runChecked<S extends z.ZodType, R, A extends Access<z.output<S>>>
     if (session.user.mustChangePassword && !spec.allowDuringPasswordChange) {
       throw new AppError("forbidden", "Change your password before doing anything else.", { _: ["password_change_required"] });
     }
-    const subject = keySubjectOverride ?? (await span("subject", () => sharedLoader(db).load(session.user.id, { isPlatformStaff: session.user.isPlatformStaff })));
+    const subject = keySubjectOverride ?? (await span("subject", () => sharedLoader(db).load(session.user.id, { isPlatformStaff: session.user.isPlatformStaff, versions: session.versions })));
     accessContext = { user: session.user, sessionId: session.session.id, subject, db };
   }
   const parsed = early ?? parseInput(spec.input, raw, false);
@@ -244,7 +250,8 @@ async function runChecked<S extends z.ZodType, R, A extends Access<z.output<S>>>
   const subject = accessContext?.subject ?? null;
   const context = { input, user: accessContext?.user ?? null, subject, sessionId: accessContext?.sessionId ?? null, ip: caller.ip, afterRollback: (fn: (db: Db) => Promise<void>) => void rolledBack.push(fn) };
   try {
-    if (spec.transaction === false) return await span("handler", () => callHandler(spec, { ...context, tx: db, member: null }));
+    const memberAction = "permission" in access && Boolean(access.member);
+    if (spec.transaction === false || (spec.readOnly && !memberAction)) return await span("handler", () => callHandler(spec, { ...context, tx: db, member: null }));
     // The place is known now: audit rows written by the handler record it (issue 9).
     const current = requestContext();
     if (ref && current) return await span("handler", () => withRequestContext({ ...current, nodeId: ref.nodeId }, () => inTransaction(db, spec, access, input, subject, ref, context)));

@@ -2,6 +2,8 @@ import "server-only";
 import type { Db, Tx } from "../db/client";
 import { compileSubject, type RoleRow, type Subject } from "./subject";
 import { buildTree, type FlagRow, type NodeRow, type TenantTree } from "./tree";
+import { Prisma } from "../db/generated/client";
+import { rootVersionsSql, type RootVersion } from "./versions";
 
 /**
  * Loads and caches compiled subjects. A subject is reused while the versions of every tenant it
@@ -9,7 +11,6 @@ import { buildTree, type FlagRow, type NodeRow, type TenantTree } from "./tree";
  * change made by any app instance is seen by the next request everywhere (no stale allows).
  */
 
-type RootVersion = { id: string; authz_version: number; tree_version: number };
 const MAX_CACHED_SUBJECTS = 5_000;
 
 export class SubjectLoader {
@@ -19,12 +20,12 @@ export class SubjectLoader {
 
   constructor(private readonly db: Db | Tx) {}
 
-  async load(userId: string, opts: { isPlatformStaff?: boolean } = {}): Promise<Subject> {
-    const roots = await this.db.$queryRaw<RootVersion[]>`
-      SELECT n.id, n.authz_version, n.tree_version FROM org_nodes n
-      WHERE n.id IN (SELECT o.root_id FROM role_bindings b JOIN org_nodes o ON o.id = b.node_id WHERE b.user_id = ${userId}::uuid AND NOT b.pending)
-        AND n.id NOT IN (SELECT s.tenant_id FROM tenant_suspensions s WHERE s.user_id = ${userId}::uuid)
-      ORDER BY n.id`;
+  /**
+   * `versions`: the person's tenant versions when the caller has just read them (the session check
+   * does, in its own round trip); otherwise one small query reads them here.
+   */
+  async load(userId: string, opts: { isPlatformStaff?: boolean; versions?: readonly RootVersion[] } = {}): Promise<Subject> {
+    const roots = opts.versions ?? (await this.db.$queryRaw<RootVersion[]>`SELECT * FROM (${rootVersionsSql(Prisma.sql`${userId}::uuid`)}) v ORDER BY v.id`);
     const key = `${opts.isPlatformStaff ? 1 : 0}|${roots.map((r) => `${r.id}:${r.authz_version}:${r.tree_version}`).join(",")}`;
     const cached = this.subjects.get(userId);
     if (cached && cached.key === key) {
@@ -43,7 +44,7 @@ export class SubjectLoader {
     this.subjects.clear();
   }
 
-  private async compile(userId: string, roots: RootVersion[], isPlatformStaff: boolean): Promise<Subject> {
+  private async compile(userId: string, roots: readonly RootVersion[], isPlatformStaff: boolean): Promise<Subject> {
     this.stats.compiles++;
     const rootIds = roots.map((r) => r.id);
     const [bindings, roles] = await Promise.all([
