@@ -1,7 +1,8 @@
 import { Redis } from "ioredis";
 import type pg from "pg";
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { securityEnv } from "../security/env";
+import { postgresLimiter, sharedLimitPool } from "../security/limit-store";
 
 /**
  * Per-key request limits (issue 13): a fixed window of one minute per API key, its size the key's
@@ -40,7 +41,7 @@ export class KeyRateLimiter {
       l = this.redis
         ? new RateLimiterRedis({ ...opts, storeClient: this.redis, insuranceLimiter: memory })
         : pool
-          ? new RateLimiterPostgres({ ...opts, storeClient: pool, storeType: "pool", tableName: "rate_limits", tableCreated: true, clearExpiredByTimeout: false, insuranceLimiter: memory })
+          ? postgresLimiter(pool, opts, memory)
           : memory;
       this.limiters.set(points, l);
     }
@@ -84,9 +85,7 @@ export function keyRateLimiter(): KeyRateLimiter {
     const url = securityEnv().redisUrl;
     const client = url ? new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
     client?.on("error", () => {});
-    // Without Redis, the app's PostgreSQL pool (none on PGlite). Imported lazily: lib/db is server-only.
-    const pool = client ? null : import("../db").then((m) => m.database()).then((d) => d.pool ?? null, () => null);
-    holder.__careaccessKeyLimiter = new KeyRateLimiter(client, undefined, pool);
+    holder.__careaccessKeyLimiter = new KeyRateLimiter(client, undefined, client ? null : sharedLimitPool());
   }
   return holder.__careaccessKeyLimiter;
 }
