@@ -26,6 +26,7 @@ import { machineFacts } from "./lib/config";
 import { Report } from "./lib/report";
 import { fmt, fmtInt } from "./lib/util";
 import { parseServerTiming } from "../lib/api/timing";
+import { startBalancer, startInstance, waitFor, type Balancer } from "../scripts/cluster";
 
 const root = path.resolve(import.meta.dirname, "..");
 const port = Number(process.env.BENCH_HTTP_PORT ?? 3390);
@@ -33,9 +34,10 @@ const base = `http://127.0.0.1:${port}`;
 const seconds = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 10);
 const postgresUrl = process.env.BENCH_HTTP_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/careaccess_bench_http";
-type Kind = "postgres" | "postgres-nocache" | "pglite";
+type Kind = "postgres" | "postgres-nocache" | "pglite" | "cluster";
 /** postgres-nocache: PostgreSQL with SESSION_CACHE_MS=0, every request reads its session row (the cache's share). */
-const databases = (process.env.BENCH_HTTP_DBS ?? "postgres,postgres-nocache,pglite").split(",").map((d) => d.trim()) as Kind[];
+/** cluster: two instances (npm run start:cluster's pieces) on one PostgreSQL behind the loopback balancer. */
+const databases = (process.env.BENCH_HTTP_DBS ?? "postgres,postgres-nocache,pglite,cluster").split(",").map((d) => d.trim()) as Kind[];
 const report = new Report();
 
 async function freshDatabase(url: string) {
@@ -158,10 +160,19 @@ async function benchOn(kind: Kind): Promise<Record<string, Run>> {
   let databaseUrl = postgresUrl;
   if (kind !== "pglite") await freshDatabase(postgresUrl);
   else databaseUrl = `pglite:${path.join((dir = mkdtempSync(path.join(os.tmpdir(), "careaccess-bench-http-"))), "pglite")}`;
-  const app = startApp(databaseUrl, kind === "postgres-nocache" ? { SESSION_CACHE_MS: "0" } : {});
+  const label = { postgres: "PostgreSQL server", "postgres-nocache": "PostgreSQL server, session cache off (SESSION_CACHE_MS=0)", pglite: "PGlite (embedded)", cluster: "two instances on one PostgreSQL behind the loopback balancer" }[kind];
+  report.print(`\n  ${label}: starting the app (migrations, demo seed, build if needed) …`);
+  const apps: ChildProcess[] = [];
+  let balancer: Balancer | undefined;
+  if (kind === "cluster") {
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: randomBytes(32).toString("hex"), NEXTAUTH_URL: base, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", CAREACCESS_TIMING: "1" };
+    apps.push(startInstance(port + 1, env, { quiet: true }));
+    await waitFor(`http://127.0.0.1:${port + 1}/api/health`);
+    apps.push(startInstance(port + 2, env, { quiet: true }));
+    await waitFor(`http://127.0.0.1:${port + 2}/api/health`);
+    balancer = await startBalancer({ port, hostname: "127.0.0.1", upstreams: [port + 1, port + 2] });
+  } else apps.push(startApp(databaseUrl, kind === "postgres-nocache" ? { SESSION_CACHE_MS: "0" } : {}));
   try {
-    const label = { postgres: "PostgreSQL server", "postgres-nocache": "PostgreSQL server, session cache off (SESSION_CACHE_MS=0)", pglite: "PGlite (embedded)" }[kind];
-    report.print(`\n  ${label}: starting the app (migrations, demo seed, build if needed) …`);
     await waitForHealth();
     const owner = await signIn("owner@northwind.test");
     const profiles = await json<{ id: string; name: string }[]>("/api/profiles", { headers: { cookie: owner } });
@@ -198,7 +209,8 @@ async function benchOn(kind: Kind): Promise<Record<string, Run>> {
     for (const r of list) if (r.non2xx || r.errors) report.fail(`${kind}: ${r.name}: ${r.non2xx} non-2xx answers and ${r.errors} errors`);
     return runs;
   } finally {
-    await stopApp(app);
+    await balancer?.close();
+    for (const app of apps) await stopApp(app);
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -228,6 +240,11 @@ try {
   }
   const nocache = results["postgres-nocache"];
   if (pg && nocache) report.print(`  The session cache: members read ${fmtInt(nocache.members.rps)} → ${fmtInt(pg.members.rps)} req/s (${fmt(pg.members.rps / nocache.members.rps, 2)}×), session span ${fmt(nocache.members.spans.session ?? NaN, 2)} → ${fmt(pg.members.spans.session ?? NaN, 2)} ms.`);
+  const cluster = results.cluster;
+  if (pg && cluster) {
+    const ratio = cluster.members.rps / pg.members.rps;
+    report.goal("http", `two instances ≥ 1.6× one instance's req/s where the cores allow it (${facts.cores} cores here)`, `${fmt(ratio, 2)}× (${fmtInt(cluster.members.rps)} vs ${fmtInt(pg.members.rps)} req/s, members page)`, ratio >= 1.6);
+  }
   if (pg && results.pglite) {
     const ratio = results.pglite.members.rps / pg.members.rps;
     report.goal("http", "members page on PGlite ≥ 0.5× PostgreSQL", `${fmt(ratio, 2)}× (${fmtInt(results.pglite.members.rps)} vs ${fmtInt(pg.members.rps)} req/s)`, ratio >= 0.5);

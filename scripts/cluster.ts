@@ -85,11 +85,11 @@ export async function startBalancer(opts: { port: number; hostname: string; upst
 }
 
 /** One instance: `npm start`'s script on its own port, in its own process group. */
-export function startInstance(port: number, env: NodeJS.ProcessEnv): ChildProcess {
+export function startInstance(port: number, env: NodeJS.ProcessEnv, opts: { quiet?: boolean } = {}): ChildProcess {
   const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
     cwd: root,
     detached: true,
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", opts.quiet ? "ignore" : "inherit", opts.quiet ? "ignore" : "inherit"],
     env: { ...env, PORT: String(port), HOST: "127.0.0.1", TRUST_PROXY: "true" },
   });
   return child;
