@@ -149,7 +149,7 @@ test("a role removed on A: B refuses the person's next request, 0 stale allows i
 });
 
 test("a disabled account: B refuses its next request", async () => {
-  const cookie = await signIn(0, "owner@lakeside.test");
+  const cookie = await signIn(0, "billing@northwind.test");
   const me = await get(1, "/api/me", { cookie });
   expect(me.status).toBe(200);
   const { id } = ((await me.json()) as { user: { id: string } }).user;
