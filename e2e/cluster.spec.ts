@@ -136,10 +136,14 @@ test("a role removed on A: B refuses the person's next request, 0 stale allows i
   const { rows } = await db.query<{ role_id: string }>("SELECT role_id FROM role_bindings WHERE user_id = $1 AND node_id = $2", [alexId, seattle]);
   expect(rows.length, "Dr. Lee has a role at Seattle").toBe(1);
   const roleId = rows[0].role_id;
+  // A role at Portland too, so Dr. Lee stays a member of Northwind while Seattle's comes and goes.
+  const northwind = await placeId("Northwind Dental Group");
+  const portland = await placeId("Portland Practice");
+  expect((await send(0, "PUT", `/api/profiles/${northwind}/members/${alexId}`, owner, { assignments: [{ nodeId: portland, roleId }] })).status).toBe(200);
   let stale = 0;
   for (let pair = 0; pair < 20; pair++) {
     const remove = pair % 2 === 0;
-    const change = await send(0, "PUT", `/api/profiles/${seattle}/members/${alexId}`, owner, { assignments: [{ nodeId: seattle, roleId: remove ? null : roleId }] });
+    const change = await send(0, "PUT", `/api/profiles/${northwind}/members/${alexId}`, owner, { assignments: [{ nodeId: seattle, roleId: remove ? null : roleId }] });
     expect(change.status, await change.clone().text()).toBe(200);
     const read = await get(1, `/api/patients?nodeId=${seattle}`, { cookie: alex });
     if (remove && read.status === 200) stale++;
