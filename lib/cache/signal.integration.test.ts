@@ -84,6 +84,12 @@ describe.each(TEST_DATABASES)("invalidation signal on $name", (kind) => {
     expect(await until(() => heard[0].some((h) => h.kind === "tenant" && h.id === rootId))).toBe(true);
   });
 
+  test("TRUNCATE (no row triggers) tells every listener to forget everything", async () => {
+    heard[0].length = 0;
+    await db.sql.exec("TRUNCATE tenant_suspensions");
+    expect(await until(() => heard[0].some((h) => h.kind === "all"))).toBe(true);
+  });
+
   test("a binding given names the person", async () => {
     heard[0].length = 0;
     const role = await db.prisma.role.create({ data: { id: `sig-${randomUUID()}`, key: "sig", name: "Sig", family: "clinic", tenantId: rootId } });

@@ -71,6 +71,19 @@ CREATE TRIGGER tenant_suspensions_invalidate_update AFTER UPDATE ON tenant_suspe
 CREATE TRIGGER tenant_suspensions_invalidate_delete AFTER DELETE ON tenant_suspensions
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION careaccess_notify_people();
 
+-- TRUNCATE fires no row or DELETE trigger: it forgets everything.
+CREATE FUNCTION careaccess_notify_all() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('careaccess_invalidate', 'all');
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER sessions_invalidate_truncate AFTER TRUNCATE ON sessions FOR EACH STATEMENT EXECUTE FUNCTION careaccess_notify_all();
+CREATE TRIGGER users_invalidate_truncate AFTER TRUNCATE ON users FOR EACH STATEMENT EXECUTE FUNCTION careaccess_notify_all();
+CREATE TRIGGER role_bindings_invalidate_truncate AFTER TRUNCATE ON role_bindings FOR EACH STATEMENT EXECUTE FUNCTION careaccess_notify_all();
+CREATE TRIGGER tenant_suspensions_invalidate_truncate AFTER TRUNCATE ON tenant_suspensions FOR EACH STATEMENT EXECUTE FUNCTION careaccess_notify_all();
+CREATE TRIGGER org_nodes_invalidate_truncate AFTER TRUNCATE ON org_nodes FOR EACH STATEMENT EXECUTE FUNCTION careaccess_notify_all();
+
 -- rate-limiter-flexible's PostgreSQL store (lib/machine/rate-limit.ts): the API keys' per-minute
 -- counts shared by every instance when there is no Redis. Its own layout, created here, not by the library.
 CREATE TABLE "rate_limits" (
