@@ -26,6 +26,8 @@ import { machineFacts } from "./lib/config";
 import { Report } from "./lib/report";
 import { fmt, fmtInt } from "./lib/util";
 import { parseServerTiming } from "../lib/api/timing";
+import { signInOverHttp } from "../lib/testing/http-sign-in";
+import { builtinRoleId } from "../lib/authz/roles";
 import { startBalancer, startInstance, waitFor, type Balancer } from "../scripts/cluster";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -80,31 +82,8 @@ async function waitForHealth(timeoutMs = 900_000) {
   throw new Error("The app did not answer /api/health in time.");
 }
 
-/** Signs in through next-auth's credentials callback, as the sign-in form does; returns the cookie header. */
-async function signIn(email: string): Promise<string> {
-  const jar = new Map<string, string>();
-  const keep = (res: Response) => {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const i = pair.indexOf("=");
-      jar.set(pair.slice(0, i), pair.slice(i + 1));
-    }
-  };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  keep(csrf);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const res = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie(), origin: base },
-    body: new URLSearchParams({ csrfToken, email, password: DEMO_PASSWORD, json: "true", callbackUrl: base }),
-  });
-  keep(res);
-  const me = await fetch(`${base}/api/me`, { headers: { cookie: cookie() } });
-  if (!me.ok) throw new Error(`Signing in as ${email} failed: /api/me answered ${me.status}.`);
-  return cookie();
-}
+/** Signs in as the sign-in form does (at `at`, default the app's address); returns the cookie header. */
+const signIn = (email: string, at = base) => signInOverHttp(at, email, DEMO_PASSWORD);
 
 async function json<T>(url: string, init: RequestInit): Promise<T> {
   const res = await fetch(`${base}${url}`, init);
@@ -207,12 +186,47 @@ async function benchOn(kind: Kind): Promise<Record<string, Run>> {
     );
     report.print("  per request = connections / req/s; what is not in `total` is Next.js's routing, Node's HTTP and the client sharing the 2 cores.");
     for (const r of list) if (r.non2xx || r.errors) report.fail(`${kind}: ${r.name}: ${r.non2xx} non-2xx answers and ${r.errors} errors`);
+    if (kind === "cluster") {
+      const portland = profiles.find((p) => p.name === "Portland Practice")!.id;
+      await revocationPairs(`http://127.0.0.1:${port + 1}`, `http://127.0.0.1:${port + 2}`, { northwind, seattle, portland });
+    }
     return runs;
   } finally {
     await balancer?.close();
     for (const app of apps) await stopApp(app);
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A role at Seattle taken away on instance A, then Dr. Lee's next request on instance B, and given
+ * back, BENCH_HTTP_PAIRS times (default 1,000): B must refuse after every removal (no stale allow).
+ */
+async function revocationPairs(a: string, b: string, places: { northwind: string; seattle: string; portland: string }) {
+  const pairs = Number(process.env.BENCH_HTTP_PAIRS ?? 1000);
+  const owner = await signIn("owner@northwind.test", a);
+  const lee = await signIn("dr.lee@northwind.test", b);
+  const leeId = ((await (await fetch(`${b}/api/me`, { headers: { cookie: lee } })).json()) as { user: { id: string } }).user.id;
+  const put = async (nodeId: string, roleId: string | null) => {
+    const res = await fetch(`${a}/api/profiles/${places.northwind}/members/${leeId}`, { method: "PUT", headers: { cookie: owner, origin: a, "content-type": "application/json" }, body: JSON.stringify({ assignments: [{ nodeId, roleId }] }) });
+    if (!res.ok) throw new Error(`PUT role answered ${res.status}: ${await res.text()}`);
+  };
+  const provider = builtinRoleId("provider");
+  await put(places.portland, provider); // keeps him a member of Northwind while Seattle's role comes and goes
+  let staleAllows = 0;
+  let staleDenies = 0;
+  let worst = 0;
+  for (let i = 0; i < pairs; i++) {
+    const remove = i % 2 === 0;
+    await put(places.seattle, remove ? null : provider);
+    const t0 = performance.now();
+    const status = (await fetch(`${b}/api/patients?nodeId=${places.seattle}`, { headers: { cookie: lee } })).status;
+    worst = Math.max(worst, performance.now() - t0);
+    if (remove && status === 200) staleAllows++;
+    if (!remove && status !== 200) staleDenies++;
+  }
+  report.print(`\n  Revocation across instances: ${fmtInt(pairs)} pairs (role removed or given back on A, Dr. Lee's next request on B): ${staleAllows} stale allows, ${staleDenies} stale denies; slowest answer on B ${fmt(worst, 1)} ms.`);
+  report.goal("http", `a revocation on one instance refused by the other on its next request: 0 stale allows in ${fmtInt(pairs)} pairs`, `${staleAllows} stale allows`, staleAllows === 0 && pairs >= 1000);
 }
 
 // At a fixed number of connections, time per request = connections / throughput.

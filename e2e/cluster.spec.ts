@@ -12,6 +12,7 @@ import { expect, test } from "@playwright/test";
 import pg from "pg";
 import { builtinRoleId } from "../lib/authz/roles";
 import { startBalancer, startInstance, waitFor, type Balancer } from "../scripts/cluster";
+import { signInOverHttp } from "../lib/testing/http-sign-in";
 import { DEMO_PASSWORD } from "./helpers";
 
 const serverUrl = process.env.TEST_DATABASE_URL;
@@ -54,31 +55,8 @@ function kill(child: ChildProcess, signal: NodeJS.Signals) {
   }
 }
 
-/** Signs in through next-auth's credentials callback on instance `i`; the cookie header. */
-async function signIn(i: number, email: string): Promise<string> {
-  const jar = new Map<string, string>();
-  const keep = (res: Response) => {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const at = pair.indexOf("=");
-      jar.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-  };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-  const csrf = await fetch(`${url(i)}/api/auth/csrf`);
-  keep(csrf);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  keep(
-    await fetch(`${url(i)}/api/auth/callback/credentials`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie(), origin: url(i) },
-      body: new URLSearchParams({ csrfToken, email, password: DEMO_PASSWORD, json: "true", callbackUrl: url(i) }),
-    }),
-  );
-  expect((await fetch(`${url(i)}/api/me`, { headers: { cookie: cookie() } })).status, `signed in as ${email}`).toBe(200);
-  return cookie();
-}
+/** Signs in on instance `i`; the cookie header. */
+const signIn = (i: number, email: string) => signInOverHttp(url(i), email, DEMO_PASSWORD);
 
 const get = (i: number, path: string, headers: Record<string, string>) => fetch(`${url(i)}${path}`, { headers });
 const send = (i: number, method: string, path: string, cookie: string, body: unknown) =>
