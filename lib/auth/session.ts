@@ -39,7 +39,9 @@ export const currentSession = cache(async (): Promise<SignedIn | null> => {
 
 /** The session id: as proxy.ts vouched for it, or from the cookie where the proxy didn't look (public paths). */
 async function sessionIdFromRequest(): Promise<string | null> {
-  const vouched = verifiedSid(config().authSecret, await headers());
+  // headers() first: it is what makes a page dynamic at build time, before any configuration is read.
+  const requestHeaders = await headers();
+  const vouched = verifiedSid(config().authSecret, requestHeaders);
   if (vouched) return vouched;
   const jwt = (await getServerSession(authOptions())) as { sid?: string } | null;
   return jwt?.sid ?? null;
