@@ -162,7 +162,7 @@ async function benchOn(kind: Kind): Promise<Record<string, Run>> {
     const key = await json<{ secret: string }>(`/api/profiles/${northwind}/api-keys`, {
       method: "POST",
       headers: { cookie: owner, "content-type": "application/json", origin: base },
-      body: JSON.stringify({ name: "bench", permissions: ["members.read", "members.read_contact"], rateLimitPerMinute: 1_000_000 }),
+      body: JSON.stringify({ name: "bench", permissions: ["members.read", "members.read_contact"], rateLimitPerMinute: 100_000 }),
     });
     const membersUrl = `/api/profiles/${seattle}/members`;
     const members = membersUrl.replace(seattle, "<Seattle>");
