@@ -1,5 +1,7 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { PROXY_TIMING_HEADER, timingEnabled } from "./lib/api/timing";
+import { signedSidHeaders, SID_HEADER, SID_MAC_HEADER } from "./lib/auth/proxy-session";
 import { clientIp } from "./lib/auth/request-meta";
 import { processorOrigin } from "./lib/billing/processor-config";
 import { config as appConfig } from "./lib/config";
@@ -21,7 +23,7 @@ import { ipBlockFor } from "./lib/security/ip-gate";
 const PUBLIC_PATHS = [
   /^\/login(\/|$)/,
   /^\/api\/auth\//,
-  /^\/api\/health$/,
+  /^\/api\/health(\/live)?$/,
   /^\/api\/public\//,
   /^\/invite\//,
   /^\/reset-password(\/|$)/,
@@ -41,6 +43,7 @@ const CROSS_SITE_POSTS = [/^\/api\/sso\/saml\/[0-9a-f-]{36}\/acs$/];
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export async function proxy(request: NextRequest) {
+  const t0 = timingEnabled ? performance.now() : 0;
   const cfg = appConfig();
   const nonce = btoa(crypto.randomUUID());
   const csp = contentSecurityPolicy(nonce, !cfg.production && process.env.NODE_ENV !== "production");
@@ -55,7 +58,15 @@ export async function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
-  const pass = () => secure(NextResponse.next({ request: { headers: requestHeaders } }), csp, cfg.production);
+  requestHeaders.delete(PROXY_TIMING_HEADER);
+  // Only the proxy says which session the cookie holds (lib/auth/proxy-session.ts).
+  requestHeaders.delete(SID_HEADER);
+  requestHeaders.delete(SID_MAC_HEADER);
+  const pass = () => {
+    // Timing (issue 15): the route adds the proxy's share to its Server-Timing header.
+    if (timingEnabled) requestHeaders.set(PROXY_TIMING_HEADER, (performance.now() - t0).toFixed(3));
+    return secure(NextResponse.next({ request: { headers: requestHeaders } }), csp, cfg.production);
+  };
 
   if (PUBLIC_PATHS.some((re) => re.test(pathname))) return pass();
   // An API key instead of a session (issue 13): the route's wrapper checks the key (401 when it's no key).
@@ -71,6 +82,7 @@ export async function proxy(request: NextRequest) {
     return secure(NextResponse.redirect(login), csp, cfg.production);
   }
 
+  for (const [name, value] of signedSidHeaders(cfg.authSecret, token.sid as string)) requestHeaders.set(name, value);
   if (typeof token.uid === "string") {
     const ip = clientIp(request.headers, cfg.trustProxy);
     const blocked = await ipBlockFor(token.uid, ip);

@@ -29,6 +29,7 @@ type OpenAccess = "public" | "signedIn";
  */
 const OPEN: Record<string, { access: OpenAccess; why: string }> = {
   "app/api/health/route.ts GET": { access: "public", why: "liveness for load balancers" },
+  "app/api/health/live/route.ts GET": { access: "public", why: "liveness without the database (cluster balancer, bench baseline)" },
   "app/api/openapi.json/route.ts GET": { access: "public", why: "the API's description, no data" },
   "app/api/public/sign-in/email-code/route.ts POST": { access: "public", why: "sign-in step 2, before there is a session (holds a challenge token)" },
   "app/api/public/sign-in/enrol/route.ts POST": { access: "public", why: "2FA enrolment during sign-in (holds a challenge token)" },

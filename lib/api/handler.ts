@@ -16,6 +16,7 @@ import { keySubject } from "../machine/key-subject";
 import { keyRateLimiter, rateLimitHeaders } from "../machine/rate-limit";
 import { assertSafeText } from "./input";
 import { requestContext, withRequestContext } from "./request-context";
+import { addSpan, PROXY_TIMING_HEADER, serverTiming, span, timingEnabled, withTiming } from "./timing";
 
 /**
  * The one wrapper every route handler and server action goes through:
@@ -107,6 +108,12 @@ export interface Spec<S extends z.ZodType, R, A extends Access<z.output<S>> = Ac
   handler: (ctx: HandlerContext<z.output<S>, A>) => Promise<R>;
   /** false: the handler manages the database itself (the e2e reset; the dev mailbox, which reads the session). */
   transaction?: false;
+  /**
+   * A pure read (no writes, no audit row): the handler runs on the pool without a transaction,
+   * saving BEGIN/COMMIT and Prisma's transaction bookkeeping (issue 15). `tx` is then the pool, so
+   * its reads may see different snapshots; don't set it on a handler that writes.
+   */
+  readOnly?: true;
   /** Reachable while the person must change their password (the password change itself). */
   allowDuringPasswordChange?: true;
   /**
@@ -222,7 +229,7 @@ async function runChecked<S extends z.ZodType, R, A extends Access<z.output<S>>>
     if (session.user.mustChangePassword && !spec.allowDuringPasswordChange) {
       throw new AppError("forbidden", "Change your password before doing anything else.", { _: ["password_change_required"] });
     }
-    const subject = keySubjectOverride ?? (await sharedLoader(db).load(session.user.id, { isPlatformStaff: session.user.isPlatformStaff }));
+    const subject = keySubjectOverride ?? (await span("subject", () => sharedLoader(db).load(session.user.id, { isPlatformStaff: session.user.isPlatformStaff, versions: session.versions })));
     accessContext = { user: session.user, sessionId: session.session.id, subject, db };
   }
   const parsed = early ?? parseInput(spec.input, raw, false);
@@ -235,9 +242,11 @@ async function runChecked<S extends z.ZodType, R, A extends Access<z.output<S>>>
   let ref: ResourceRef | null = null;
   let onBehalfOf: string | null = null;
   if (accessContext && ("memberOf" in access || "permission" in access)) {
+    const t0 = timingEnabled ? performance.now() : 0;
     ref = (await placeOf(access, input, accessContext)) ?? null;
     if (!ref) throw new AppError("not_found", "Not found.");
     if ("permission" in access && !decide(accessContext.subject, access.permission, ref)) throw new AppError("forbidden", "You don't have permission to do that.");
+    if (timingEnabled) addSpan("policy", performance.now() - t0);
     // Inactivity expiry (issue 11): this membership was used now.
     const root = lookupNode(accessContext.subject, ref.nodeId)?.rootId;
     if (root) await touchMembership(db, accessContext.user.id, root).catch((e) => console.error("membership activity not recorded", e));
@@ -247,12 +256,15 @@ async function runChecked<S extends z.ZodType, R, A extends Access<z.output<S>>>
   const subject = accessContext?.subject ?? null;
   const context = { input, user: accessContext?.user ?? null, subject, sessionId: accessContext?.sessionId ?? null, ip: caller.ip, afterRollback: (fn: (db: Db) => Promise<void>) => void rolledBack.push(fn) };
   try {
-    if (spec.transaction === false) return await callHandler(spec, { ...context, tx: db, member: null });
-    // The place is known now: audit rows written by the handler record it (issue 9).
+    const memberAction = "permission" in access && Boolean(access.member);
+    const work = spec.transaction === false || (spec.readOnly && !memberAction)
+      ? () => callHandler(spec, { ...context, tx: db, member: null })
+      : () => inTransaction(db, spec, access, input, subject, ref, context);
+    // The place is known now: audit rows written by the handler record it (issue 9), and on whose
+    // behalf when only a delegation allows it (issue 11).
     const current = requestContext();
-    // Allowed only through a delegation (issue 11): its audit rows say on whose behalf.
-    if (ref && current) return await withRequestContext({ ...current, nodeId: ref.nodeId, onBehalfOf: onBehalfOf ?? current.onBehalfOf }, () => inTransaction(db, spec, access, input, subject, ref, context));
-    return await inTransaction(db, spec, access, input, subject, ref, context);
+    if (ref && current) return await span("handler", () => withRequestContext({ ...current, nodeId: ref.nodeId, onBehalfOf: onBehalfOf ?? current.onBehalfOf }, work));
+    return await span("handler", work);
   } catch (err) {
     for (const fn of rolledBack) await fn(db).catch((e) => console.error("afterRollback failed", e));
     throw err;
@@ -343,8 +355,10 @@ export function route<S extends z.ZodType, A extends Access<z.output<S>>, R>(
   /** `errorResponse`: an API with its own error format (SCIM's, RFC 7644 §3.12) renders the error itself. */
   options: { status?: number; errorResponse?: (status: number, body: ReturnType<typeof toErrorBody>["body"], headers: Record<string, string>) => Response } = {},
 ) {
-  return withSpec(spec, async (request: Request, context?: RouteParams): Promise<Response> => {
+  return withSpec(spec, (request: Request, context?: RouteParams): Promise<Response> => withTiming(() => answer(request, context)));
+  async function answer(request: Request, context?: RouteParams): Promise<Response> {
     const extraHeaders: Record<string, string> = {};
+    if (timingEnabled) addSpan("proxy", Number(request.headers.get(PROXY_TIMING_HEADER) ?? 0));
     try {
       const params = (await context?.params) ?? {};
       const query = Object.fromEntries(new URL(request.url).searchParams);
@@ -369,13 +383,19 @@ export function route<S extends z.ZodType, A extends Access<z.output<S>>, R>(
         for (const [name, value] of Object.entries(extraHeaders)) if (!result.headers.has(name)) result.headers.set(name, value);
         return result;
       }
-      return Response.json(result ?? null, { status: options.status ?? 200, headers: extraHeaders });
+      const t0 = timingEnabled ? performance.now() : 0;
+      const response = Response.json(result ?? null, { status: options.status ?? 200, headers: extraHeaders });
+      if (timingEnabled) {
+        addSpan("serialize", performance.now() - t0);
+        response.headers.set("Server-Timing", serverTiming()!);
+      }
+      return response;
     } catch (err) {
       const { status, body } = toErrorBody(err);
       if (options.errorResponse) return options.errorResponse(status, body, { ...extraHeaders, ...errorHeaders(err) });
       return Response.json(body, { status, headers: { ...extraHeaders, ...errorHeaders(err) } });
     }
-  });
+  }
 }
 
 export type ActionResult<R> = { ok: true; data: R } | ({ ok: false } & ReturnType<typeof toErrorBody>["body"]);

@@ -2,6 +2,8 @@ import "server-only";
 import type { Db, Tx } from "../db/client";
 import { compileSubject, type RoleRow, type Subject } from "./subject";
 import { buildTree, type FlagRow, type NodeRow, type TenantTree } from "./tree";
+import { Prisma } from "../db/generated/client";
+import { rootVersionsSql, type RootVersion } from "./versions";
 
 /**
  * Loads and caches compiled subjects. A subject is reused while the versions of every tenant it
@@ -9,7 +11,6 @@ import { buildTree, type FlagRow, type NodeRow, type TenantTree } from "./tree";
  * change made by any app instance is seen by the next request everywhere (no stale allows).
  */
 
-type RootVersion = { id: string; authz_version: number; tree_version: number };
 type DelegationRow = {
   id: string;
   tenant_id: string;
@@ -30,18 +31,17 @@ export class SubjectLoader {
 
   constructor(private readonly db: Db | Tx) {}
 
-  async load(userId: string, opts: { isPlatformStaff?: boolean } = {}): Promise<Subject> {
+  /**
+   * `versions`: the person's tenant versions when the caller has just read them (the session check
+   * does, in its own round trip); otherwise one small query reads them here. Delegations received
+   * (issue 11) that have not ended are read each time: their tenants' versions are in the key too, so
+   * any change to the delegator's bindings or roles there recompiles this subject, and the delegator's
+   * standing (account active, not suspended there) is checked on every request.
+   */
+  async load(userId: string, opts: { isPlatformStaff?: boolean; versions?: readonly RootVersion[] } = {}): Promise<Subject> {
     const now = new Date();
-    // Delegations received (issue 11) that have not ended: their tenants' versions are in the key
-    // too, so any change to the delegator's bindings or roles there recompiles this subject, and the
-    // delegator's standing (account active, not suspended there) is read on every request.
     const [roots, delegations] = await Promise.all([
-      this.db.$queryRaw<RootVersion[]>`
-      SELECT n.id, n.authz_version, n.tree_version FROM org_nodes n
-      WHERE (n.id IN (SELECT o.root_id FROM role_bindings b JOIN org_nodes o ON o.id = b.node_id WHERE b.user_id = ${userId}::uuid AND NOT b.pending)
-          OR n.id IN (SELECT d.tenant_id FROM delegations d WHERE d.delegate_id = ${userId}::uuid AND d.ended_at IS NULL AND d.ends_at > ${now}))
-        AND n.id NOT IN (SELECT s.tenant_id FROM tenant_suspensions s WHERE s.user_id = ${userId}::uuid)
-      ORDER BY n.id`,
+      opts.versions ?? this.db.$queryRaw<RootVersion[]>`SELECT * FROM (${rootVersionsSql(Prisma.sql`${userId}::uuid`, now)}) v ORDER BY v.id`,
       this.db.$queryRaw<DelegationRow[]>`
       SELECT d.id, d.tenant_id, d.node_id, d.delegator_id, u.name AS delegator_name, d.permissions, d.starts_at, d.ends_at,
         (u.status = 'ACTIVE' AND u.deleted_at IS NULL
@@ -69,7 +69,7 @@ export class SubjectLoader {
     this.subjects.clear();
   }
 
-  private async compile(userId: string, roots: RootVersion[], isPlatformStaff: boolean, delegations: DelegationRow[] = []): Promise<Subject> {
+  private async compile(userId: string, roots: readonly RootVersion[], isPlatformStaff: boolean, delegations: DelegationRow[] = []): Promise<Subject> {
     this.stats.compiles++;
     const rootIds = roots.map((r) => r.id);
     // Issue 11: break-glass grants not yet over, and contractor end dates, of the same tenants, read in

@@ -23,6 +23,14 @@ export interface Database {
   target: DatabaseTarget;
   prisma: PrismaClient;
   sql: SqlRunner;
+  /** The node-postgres pool (PostgreSQL server only): the shared rate-limit store uses it. */
+  pool?: pg.Pool;
+  /**
+   * LISTEN on `channel` (issue 15's invalidation signal): `onMessage` per NOTIFY; `onLost` once if
+   * the listening connection drops (PostgreSQL: its own connection, checked every 5 s). Resolves
+   * once listening; the returned function stops.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onLost: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -47,7 +55,12 @@ export async function openDatabase(url: string | undefined = process.env.DATABAS
         ),
       close: async () => lite.close(),
     };
-    return { target, prisma, sql, close: async () => { await prisma.$disconnect(); await lite.close(); } };
+    // One process owns a PGlite database: its notifications are delivered in that process.
+    const listen = async (channel: string, onMessage: (payload: string) => void) => {
+      const stop = await lite.listen(channel, onMessage);
+      return async () => stop();
+    };
+    return { target, prisma, sql, listen, close: async () => { await prisma.$disconnect(); await lite.close(); } };
   }
 
   // jit=off: the app's queries are short; JIT compilation of where()'s OR-of-EXISTS filters cost
@@ -86,7 +99,38 @@ export async function openDatabase(url: string | undefined = process.env.DATABAS
     },
     close: async () => pool.end(),
   };
-  return { target, prisma, sql, close: async () => { await prisma.$disconnect(); await pool.end().catch(() => {}); } };
+  const listen = (channel: string, onMessage: (payload: string) => void, onLost: () => void) => listenOn(target.url, channel, onMessage, onLost);
+  return { target, prisma, sql, pool, listen, close: async () => { await prisma.$disconnect(); await pool.end().catch(() => {}); } };
+}
+
+/** LISTEN on a connection of its own; a failed heartbeat (5 s) or a dropped connection is reported once. */
+async function listenOn(url: string, channel: string, onMessage: (payload: string) => void, onLost: () => void): Promise<() => Promise<void>> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`Not a channel name: ${channel}`);
+  const client = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 5_000 });
+  let done = false;
+  let heartbeat: NodeJS.Timeout | undefined;
+  const lost = () => {
+    if (done) return;
+    done = true;
+    clearInterval(heartbeat);
+    client.end().catch(() => {});
+    onLost();
+  };
+  client.on("notification", (n) => n.channel === channel && onMessage(n.payload ?? ""));
+  client.on("error", lost);
+  client.on("end", lost);
+  await client.connect();
+  await client.query(`LISTEN ${channel}`);
+  heartbeat = setInterval(() => {
+    const timeout = setTimeout(lost, 5_000);
+    client.query("SELECT 1").then(() => clearTimeout(timeout), lost);
+  }, 5_000);
+  heartbeat.unref();
+  return async () => {
+    done = true;
+    clearInterval(heartbeat);
+    await client.end().catch(() => {});
+  };
 }
 
 function describePgError(err: unknown): string {

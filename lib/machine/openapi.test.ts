@@ -13,7 +13,7 @@ const NOT_PUBLIC: [RegExp, string][] = [
   [/^\/api\/sso\//, "browser redirects of single sign-on"],
   [/^\/api\/public\//, "the sign-in, invitation and reset pages' own steps"],
   [/^\/api\/account\//, "a person's own account (password, sessions, 2FA): not open to API keys"],
-  [/^\/api\/health$/, "the load balancer's probe"],
+  [/^\/api\/health(\/live)?$/, "the load balancer's probe"],
   [/^\/api\/openapi\.json$/, "this document"],
 ];
 

@@ -1,11 +1,15 @@
 import { Redis } from "ioredis";
+import type pg from "pg";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { securityEnv } from "../security/env";
+import { postgresLimiter, sharedLimitPool } from "../security/limit-store";
 
 /**
  * Per-key request limits (issue 13): a fixed window of one minute per API key, its size the key's
- * own limit or its tenant's default. Counted in Redis when REDIS_URL is set, so every app instance
- * shares the count; in this process otherwise. If Redis fails, the in-memory count takes over.
+ * own limit or its tenant's default. Counted in Redis when REDIS_URL is set, else in PostgreSQL's
+ * rate_limits table when the app runs on a PostgreSQL server (issue 15), so every app instance
+ * shares the count; in this process only on PGlite (one process anyway). If the store fails, the
+ * in-memory count takes over.
  */
 export const DEFAULT_PER_MINUTE = 600;
 const WINDOW_SECONDS = 60;
@@ -20,15 +24,25 @@ export interface KeyLimitResult {
 
 export class KeyRateLimiter {
   private limiters = new Map<number, RateLimiterAbstract>();
-  constructor(private readonly redis: Redis | null, private readonly prefix = "careaccess:rl:apikey") {}
+  constructor(
+    private readonly redis: Redis | null,
+    private readonly prefix = "careaccess:rl:apikey",
+    /** PostgreSQL's pool, used when there is no Redis (resolved on first use). */
+    private readonly pool: Promise<pg.Pool | null> | pg.Pool | null = null,
+  ) {}
 
-  private limiter(points: number): RateLimiterAbstract {
+  private async limiter(points: number): Promise<RateLimiterAbstract> {
     let l = this.limiters.get(points);
     if (!l) {
-      // The limit is part of the Redis key: changing a key's limit starts a fresh window.
+      // The limit is part of the stored key: changing a key's limit starts a fresh window.
       const opts = { points, duration: WINDOW_SECONDS, keyPrefix: `${this.prefix}:${points}` };
       const memory = new RateLimiterMemory(opts);
-      l = this.redis ? new RateLimiterRedis({ ...opts, storeClient: this.redis, insuranceLimiter: memory }) : memory;
+      const pool = this.redis ? null : await this.pool;
+      l = this.redis
+        ? new RateLimiterRedis({ ...opts, storeClient: this.redis, insuranceLimiter: memory })
+        : pool
+          ? postgresLimiter(pool, opts, memory)
+          : memory;
       this.limiters.set(points, l);
     }
     return l;
@@ -36,7 +50,7 @@ export class KeyRateLimiter {
 
   async consume(keyId: string, limit: number): Promise<KeyLimitResult> {
     try {
-      const res = await this.limiter(limit).consume(keyId, 1);
+      const res = await (await this.limiter(limit)).consume(keyId, 1);
       return { ok: true, limit, remaining: res.remainingPoints, resetSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
     } catch (err) {
       if (err instanceof RateLimiterRes) return { ok: false, limit, remaining: 0, resetSeconds: Math.max(1, Math.ceil(err.msBeforeNext / 1000)) };
@@ -71,7 +85,7 @@ export function keyRateLimiter(): KeyRateLimiter {
     const url = securityEnv().redisUrl;
     const client = url ? new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : null;
     client?.on("error", () => {});
-    holder.__careaccessKeyLimiter = new KeyRateLimiter(client);
+    holder.__careaccessKeyLimiter = new KeyRateLimiter(client, undefined, client ? null : sharedLimitPool());
   }
   return holder.__careaccessKeyLimiter;
 }

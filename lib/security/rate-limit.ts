@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { securityEnv } from "./env";
+import { postgresLimiter, sharedLimitPool } from "./limit-store";
 
 /**
  * Rate limits per IP and per account on sign-in, password reset and code endpoints
@@ -42,7 +43,8 @@ function redis(state: State): Redis | null {
   return state.redis;
 }
 
-function limiter(name: LimitName, maxPoints?: number): RateLimiterAbstract {
+/** Redis when REDIS_URL is set, else the app's PostgreSQL server (shared by every instance), else this process. */
+async function limiter(name: LimitName, maxPoints?: number): Promise<RateLimiterAbstract> {
   const state = (holder.__careaccessLimits ??= { limiters: new Map() });
   const key = `${name}:${maxPoints ?? ""}`;
   let l = state.limiters.get(key);
@@ -50,7 +52,8 @@ function limiter(name: LimitName, maxPoints?: number): RateLimiterAbstract {
     const opts = { points: maxPoints ?? LIMITS[name].points, duration: LIMITS[name].duration, keyPrefix: `careaccess:rl:${name}` };
     const memory = new RateLimiterMemory(opts);
     const client = redis(state);
-    l = client ? new RateLimiterRedis({ ...opts, storeClient: client, insuranceLimiter: memory }) : memory;
+    const pool = client ? null : await sharedLimitPool();
+    l = client ? new RateLimiterRedis({ ...opts, storeClient: client, insuranceLimiter: memory }) : pool ? postgresLimiter(pool, opts, memory) : memory;
     state.limiters.set(key, l);
   }
   return l;
@@ -63,7 +66,7 @@ const keyOf = (key: string) => key.toLowerCase().slice(0, 300);
 /** Uses one point; refused when none are left. */
 export async function consume(name: LimitName, key: string, points = 1): Promise<LimitResult> {
   try {
-    const res = await limiter(name).consume(keyOf(key), points);
+    const res = await (await limiter(name)).consume(keyOf(key), points);
     return { ok: true, remaining: res.remainingPoints };
   } catch (err) {
     if (err instanceof RateLimiterRes) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(err.msBeforeNext / 1000)) };
@@ -73,13 +76,13 @@ export async function consume(name: LimitName, key: string, points = 1): Promise
 
 /** Is this key already out of points? (Doesn't use one.) */
 export async function isLimited(name: LimitName, key: string): Promise<LimitResult> {
-  const res = await limiter(name).get(keyOf(key));
+  const res = await (await limiter(name)).get(keyOf(key));
   if (res && res.consumedPoints >= LIMITS[name].points) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
   return { ok: true, remaining: LIMITS[name].points - (res?.consumedPoints ?? 0) };
 }
 
 export async function resetLimit(name: LimitName, key: string): Promise<void> {
-  await limiter(name).delete(keyOf(key)).catch(() => {});
+  await (await limiter(name)).delete(keyOf(key)).catch(() => {});
 }
 
 /** Forgets every in-memory count (tests). */

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { rootVersionsSql, type RootVersion } from "../authz/versions";
 import type { Db, Tx } from "../db/client";
 
 /**
@@ -41,16 +42,38 @@ export type SessionCheck =
       ok: true;
       session: { id: string; userId: string; createdAt: Date; reauthAt: Date | null };
       user: { id: string; email: string; name: string; isPlatformStaff: boolean; mustChangePassword: boolean };
+      /** The versions of the person's tenants, read in the same round trip (lib/authz/load.ts reuses them). */
+      versions?: RootVersion[];
     }
   | { ok: false; reason: "missing" | "revoked" | "expired" | "idle" | "disabled" };
 
-/** Is this session still good? Refreshes lastSeenAt (throttled) when it is. */
+interface SessionRow {
+  id: string;
+  userId: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  idleMinutes: number | null;
+  reauthAt: Date | null;
+  user: { id: string; email: string; name: string; isPlatformStaff: boolean; status: string; mustChangePassword: boolean };
+  versions: RootVersion[];
+}
+
+/**
+ * Is this session still good? Refreshes lastSeenAt (throttled) when it is. One round trip: the
+ * session, its person and the versions of their tenants (issue 15).
+ */
 export async function checkSession(db: Db | Tx, id: string | undefined, policy: SessionPolicy, now = new Date()): Promise<SessionCheck> {
   if (!id) return { ok: false, reason: "missing" };
-  const row = await db.session.findUnique({
-    where: { id },
-    include: { user: { select: { id: true, email: true, name: true, isPlatformStaff: true, status: true, mustChangePassword: true } } },
-  });
+  const [row] = await db.$queryRaw<SessionRow[]>`
+    SELECT s.id, s.user_id::text AS "userId", s.created_at AS "createdAt", s.last_seen_at AS "lastSeenAt", s.expires_at AS "expiresAt",
+           s.revoked_at AS "revokedAt", s.idle_minutes AS "idleMinutes", s.reauth_at AS "reauthAt",
+           json_build_object('id', u.id, 'email', u.email, 'name', u.name, 'isPlatformStaff', u.is_platform_staff, 'status', u.status, 'mustChangePassword', u.must_change_password) AS "user",
+           (SELECT coalesce(json_agg(json_build_object('id', v.id, 'authz_version', v.authz_version, 'tree_version', v.tree_version) ORDER BY v.id), '[]'::json)
+              FROM (${rootVersionsSql("s.user_id", now)}) v) AS versions
+      FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.id = ${id}`;
   if (!row) return { ok: false, reason: "missing" };
   if (row.revokedAt) return { ok: false, reason: "revoked" };
   if (row.expiresAt <= now) return { ok: false, reason: "expired" };
@@ -70,6 +93,7 @@ export async function checkSession(db: Db | Tx, id: string | undefined, policy: 
     ok: true,
     session: { id: row.id, userId: row.userId, createdAt: row.createdAt, reauthAt: row.reauthAt },
     user: { id: user.id, email: user.email, name: user.name, isPlatformStaff: user.isPlatformStaff, mustChangePassword: user.mustChangePassword },
+    versions: row.versions,
   };
 }
 

@@ -18,6 +18,8 @@ export async function resetForE2E(db: Database): Promise<void> {
   await migrate(db.sql);
   await seedDemoData(db.prisma);
   sharedLoader(db.prisma).clear();
+  // Every instance forgets the sessions and people of the old data (lib/cache/signal.ts).
+  await db.sql.exec(`SELECT pg_notify('careaccess_invalidate', 'all')`);
   // Rate-limit counters (failed sign-ins) belong to the old data too.
   (globalThis as { __careaccessLimits?: { limiters: Map<string, unknown> } }).__careaccessLimits?.limiters.clear();
   const mailbox = securityEnv().devMailboxDir;

@@ -11,6 +11,7 @@ export const dynamic = "force-dynamic";
 export const GET = route({
   access: { signedIn: true },
   input: z.object({}),
+  readOnly: true,
   handler: async ({ subject }) => enterableNodes(subject).map(({ via: _via, depth: _depth, ...p }) => p),
   // Readable with an API key (issue 13): who the key acts as and where.
   apiKeys: true,

@@ -11,6 +11,7 @@ export const dynamic = "force-dynamic";
 export const GET = route({
   access: { permission: "members.read", resource: (i) => ({ nodeId: i.id }) },
   input: MemberListQuery.extend(ProfileIdParams.shape),
+  readOnly: true,
   handler: async ({ input, tx, subject }) => {
     const page = await listMembers(tx, input.id, input);
     // Contact fields only for callers whose grants here show them (members.read_contact).
