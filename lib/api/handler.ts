@@ -229,7 +229,7 @@ async function runChecked<S extends z.ZodType, R, A extends Access<z.output<S>>>
     if (session.user.mustChangePassword && !spec.allowDuringPasswordChange) {
       throw new AppError("forbidden", "Change your password before doing anything else.", { _: ["password_change_required"] });
     }
-    const subject = keySubjectOverride ?? (await span("subject", () => sharedLoader(db).load(session.user.id, { isPlatformStaff: session.user.isPlatformStaff, versions: session.versions })));
+    const subject = keySubjectOverride ?? (await span("subject", () => sharedLoader(db).load(session.user.id, { isPlatformStaff: session.user.isPlatformStaff, versions: session.versions, delegations: session.delegations })));
     accessContext = { user: session.user, sessionId: session.session.id, subject, db };
   }
   const parsed = early ?? parseInput(spec.input, raw, false);

@@ -59,6 +59,6 @@ export async function requireSignedIn(opts: { allowPasswordChange?: boolean } = 
 /** For pages: the signed-in person and their compiled subject (one per request). */
 export const requireSubject = cache(async () => {
   const signedIn = await requireSignedIn();
-  const subject = await sharedLoader((await database()).prisma).load(signedIn.user.id, { isPlatformStaff: signedIn.user.isPlatformStaff, versions: signedIn.versions });
+  const subject = await sharedLoader((await database()).prisma).load(signedIn.user.id, { isPlatformStaff: signedIn.user.isPlatformStaff, versions: signedIn.versions, delegations: signedIn.delegations });
   return { ...signedIn, subject };
 });

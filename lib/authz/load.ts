@@ -3,7 +3,7 @@ import type { Db, Tx } from "../db/client";
 import { compileSubject, type RoleRow, type Subject } from "./subject";
 import { buildTree, type FlagRow, type NodeRow, type TenantTree } from "./tree";
 import { Prisma } from "../db/generated/client";
-import { rootVersionsSql, type RootVersion } from "./versions";
+import { delegationsSql, rootVersionsSql, type DelegationRow, type RootVersion } from "./versions";
 
 /**
  * Loads and caches compiled subjects. A subject is reused while the versions of every tenant it
@@ -11,17 +11,6 @@ import { rootVersionsSql, type RootVersion } from "./versions";
  * change made by any app instance is seen by the next request everywhere (no stale allows).
  */
 
-type DelegationRow = {
-  id: string;
-  tenant_id: string;
-  node_id: string;
-  delegator_id: string;
-  delegator_name: string;
-  permissions: string[];
-  starts_at: Date;
-  ends_at: Date;
-  active: boolean;
-};
 const MAX_CACHED_SUBJECTS = 5_000;
 
 export class SubjectLoader {
@@ -32,23 +21,17 @@ export class SubjectLoader {
   constructor(private readonly db: Db | Tx) {}
 
   /**
-   * `versions`: the person's tenant versions when the caller has just read them (the session check
+   * `versions` and `delegations`: the person's tenant versions and delegations received when the caller has just read them (the session check
    * does, in its own round trip); otherwise one small query reads them here. Delegations received
    * (issue 11) that have not ended are read each time: their tenants' versions are in the key too, so
    * any change to the delegator's bindings or roles there recompiles this subject, and the delegator's
    * standing (account active, not suspended there) is checked on every request.
    */
-  async load(userId: string, opts: { isPlatformStaff?: boolean; versions?: readonly RootVersion[] } = {}): Promise<Subject> {
+  async load(userId: string, opts: { isPlatformStaff?: boolean; versions?: readonly RootVersion[]; delegations?: readonly DelegationRow[] } = {}): Promise<Subject> {
     const now = new Date();
     const [roots, delegations] = await Promise.all([
       opts.versions ?? this.db.$queryRaw<RootVersion[]>`SELECT * FROM (${rootVersionsSql(Prisma.sql`${userId}::uuid`, now)}) v ORDER BY v.id`,
-      this.db.$queryRaw<DelegationRow[]>`
-      SELECT d.id, d.tenant_id, d.node_id, d.delegator_id, u.name AS delegator_name, d.permissions, d.starts_at, d.ends_at,
-        (u.status = 'ACTIVE' AND u.deleted_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM tenant_suspensions s WHERE s.user_id = d.delegator_id AND s.tenant_id = d.tenant_id)) AS active
-      FROM delegations d JOIN users u ON u.id = d.delegator_id
-      WHERE d.delegate_id = ${userId}::uuid AND d.ended_at IS NULL AND d.ends_at > ${now}
-      ORDER BY d.id`,
+      opts.delegations ?? this.db.$queryRaw<DelegationRow[]>`SELECT * FROM (${delegationsSql(Prisma.sql`${userId}::uuid`, now)}) d ORDER BY d.id`,
     ]);
     const live = delegations.filter((d) => d.active && roots.some((r) => r.id === d.tenant_id));
     const key = `${opts.isPlatformStaff ? 1 : 0}|${roots.map((r) => `${r.id}:${r.authz_version}:${r.tree_version}`).join(",")}|${live.map((d) => d.id).join(",")}`;
@@ -69,7 +52,7 @@ export class SubjectLoader {
     this.subjects.clear();
   }
 
-  private async compile(userId: string, roots: readonly RootVersion[], isPlatformStaff: boolean, delegations: DelegationRow[] = []): Promise<Subject> {
+  private async compile(userId: string, roots: readonly RootVersion[], isPlatformStaff: boolean, delegations: readonly DelegationRow[] = []): Promise<Subject> {
     this.stats.compiles++;
     const rootIds = roots.map((r) => r.id);
     // Issue 11: break-glass grants not yet over, and contractor end dates, of the same tenants, read in

@@ -33,9 +33,10 @@ describe.each(TEST_DATABASES)("session check and subject versions on $name", (ki
     let rawQueries = 0;
     const counted = new Proxy(db.prisma, { get: (t, p) => (p === "$queryRaw" ? (rawQueries++, (t as never as { $queryRaw: Function }).$queryRaw.bind(t)) : Reflect.get(t, p)) });
     const loader = new SubjectLoader(counted as typeof db.prisma);
-    const subject = await loader.load(first.user.id, { versions: first.versions });
+    const subject = await loader.load(first.user.id, { versions: first.versions, delegations: first.delegations });
     expect(loader.stats.compiles).toBe(1);
-    const again = await loader.load(first.user.id, { versions: (await checkSession(db.prisma, sid, policy) as typeof first).versions });
+    const second = (await checkSession(db.prisma, sid, policy)) as typeof first;
+    const again = await loader.load(first.user.id, { versions: second.versions, delegations: second.delegations });
     expect(again).toBe(subject);
     expect(loader.stats.hits).toBe(1);
     expect(rawQueries).toBe(0);
@@ -49,7 +50,7 @@ describe.each(TEST_DATABASES)("session check and subject versions on $name", (ki
     const after = await checkSession(db.prisma, sid, policy);
     if (!after.ok) throw new Error(after.reason);
     expect(after.versions![0].authz_version).toBe(northwind.authzVersion + 1);
-    const fresh = await loader.load(after.user.id, { versions: after.versions });
+    const fresh = await loader.load(after.user.id, { versions: after.versions, delegations: after.delegations });
     expect(loader.stats.compiles).toBe(2);
     expect(decide(fresh, "members.read", { nodeId: seattle.id })).toBe(false);
   });

@@ -17,3 +17,32 @@ export function rootVersionsSql(user: string | Prisma.Sql, now: Date): Prisma.Sq
         OR n.id IN (SELECT d.tenant_id FROM delegations d WHERE d.delegate_id = ${u} AND d.ended_at IS NULL AND d.ends_at > ${now}))
       AND n.id NOT IN (SELECT s.tenant_id FROM tenant_suspensions s WHERE s.user_id = ${u})`;
 }
+
+/** A delegation the person received that has not ended (issue 11), with the delegator's standing now. */
+export type DelegationRow = {
+  id: string;
+  tenant_id: string;
+  node_id: string;
+  delegator_id: string;
+  delegator_name: string;
+  permissions: string[];
+  starts_at: Date | string;
+  ends_at: Date | string;
+  active: boolean;
+};
+
+/**
+ * The delegations the person (a SQL uuid expression) received that have not ended, each with whether
+ * the delegator is still active and not suspended there. Read by the loader and, in the same round
+ * trip as the session row, by checkSession.
+ */
+export function delegationsSql(user: string | Prisma.Sql, now: Date): Prisma.Sql {
+  const u = typeof user === "string" ? Prisma.raw(user) : user;
+  return Prisma.sql`
+    SELECT d.id::text AS id, d.tenant_id::text AS tenant_id, d.node_id::text AS node_id, d.delegator_id::text AS delegator_id,
+      du.name AS delegator_name, d.permissions, d.starts_at, d.ends_at,
+      (du.status = 'ACTIVE' AND du.deleted_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM tenant_suspensions ts WHERE ts.user_id = d.delegator_id AND ts.tenant_id = d.tenant_id)) AS active
+    FROM delegations d JOIN users du ON du.id = d.delegator_id
+    WHERE d.delegate_id = ${u} AND d.ended_at IS NULL AND d.ends_at > ${now}`;
+}

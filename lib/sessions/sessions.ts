@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { rootVersionsSql, type RootVersion } from "../authz/versions";
+import { delegationsSql, rootVersionsSql, type DelegationRow, type RootVersion } from "../authz/versions";
 import type { Db, Tx } from "../db/client";
 
 /**
@@ -44,6 +44,8 @@ export type SessionCheck =
       user: { id: string; email: string; name: string; isPlatformStaff: boolean; mustChangePassword: boolean };
       /** The versions of the person's tenants, read in the same round trip (lib/authz/load.ts reuses them). */
       versions?: RootVersion[];
+      /** The delegations they received that have not ended (issue 11), same round trip. */
+      delegations?: DelegationRow[];
     }
   | { ok: false; reason: "missing" | "revoked" | "expired" | "idle" | "disabled" };
 
@@ -58,6 +60,7 @@ interface SessionRow {
   reauthAt: Date | null;
   user: { id: string; email: string; name: string; isPlatformStaff: boolean; status: string; mustChangePassword: boolean };
   versions: RootVersion[];
+  delegations: DelegationRow[];
 }
 
 /**
@@ -71,7 +74,8 @@ export async function checkSession(db: Db | Tx, id: string | undefined, policy: 
            s.revoked_at AS "revokedAt", s.idle_minutes AS "idleMinutes", s.reauth_at AS "reauthAt",
            json_build_object('id', u.id, 'email', u.email, 'name', u.name, 'isPlatformStaff', u.is_platform_staff, 'status', u.status, 'mustChangePassword', u.must_change_password) AS "user",
            (SELECT coalesce(json_agg(json_build_object('id', v.id, 'authz_version', v.authz_version, 'tree_version', v.tree_version) ORDER BY v.id), '[]'::json)
-              FROM (${rootVersionsSql("s.user_id", now)}) v) AS versions
+              FROM (${rootVersionsSql("s.user_id", now)}) v) AS versions,
+           (SELECT coalesce(json_agg(row_to_json(d) ORDER BY d.id), '[]'::json) FROM (${delegationsSql("s.user_id", now)}) d) AS delegations
       FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.id = ${id}`;
   if (!row) return { ok: false, reason: "missing" };
@@ -94,6 +98,7 @@ export async function checkSession(db: Db | Tx, id: string | undefined, policy: 
     session: { id: row.id, userId: row.userId, createdAt: row.createdAt, reauthAt: row.reauthAt },
     user: { id: user.id, email: user.email, name: user.name, isPlatformStaff: user.isPlatformStaff, mustChangePassword: user.mustChangePassword },
     versions: row.versions,
+    delegations: row.delegations,
   };
 }
 
