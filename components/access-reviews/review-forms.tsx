@@ -26,7 +26,7 @@ export function ScheduleReviewForm({ nodeId, place }: { nodeId: string; place: s
     router.refresh();
   }
   return (
-    <form onSubmit={submit} className="grid gap-3 rounded-md border border-slate-200 bg-white p-4 sm:grid-cols-4" aria-label={`Schedule an access review of ${place}`}>
+    <form onSubmit={submit} noValidate className="grid gap-3 rounded-md border border-slate-200 bg-white p-4 sm:grid-cols-4" aria-label={`Schedule an access review of ${place}`}>
       <div>
         <label htmlFor="startsOn" className="block text-sm font-medium text-slate-700">Starts on</label>
         <input id="startsOn" type="date" className={inputClass} value={startsOn} onChange={(e) => setStartsOn(e.target.value)} aria-describedby="startsOn-hint" />

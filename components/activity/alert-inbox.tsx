@@ -110,7 +110,7 @@ export function RetentionForm({ tenantId, years, editable }: { tenantId: string;
     if (r.ok) router.refresh();
   }
   return (
-    <form onSubmit={save} className="flex flex-wrap items-end gap-3 rounded-md border border-slate-200 bg-white px-4 py-3" aria-label="Retention">
+    <form onSubmit={save} noValidate className="flex flex-wrap items-end gap-3 rounded-md border border-slate-200 bg-white px-4 py-3" aria-label="Retention">
       <div>
         <label htmlFor="retention-years" className="block text-sm font-medium text-slate-700">Keep events for (years)</label>
         <input id="retention-years" type="number" min={1} max={100} className={`${inputClass} w-28`} value={value} disabled={!editable} onChange={(e) => setValue(e.target.value)} aria-invalid={message?.ok === false ? true : undefined} aria-describedby="retention-status" />

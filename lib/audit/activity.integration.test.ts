@@ -179,5 +179,8 @@ describe.each(TEST_DATABASES)("the activity log ($name)", (kind) => {
     // A person's history: what they did; a stranger to the tenant has none here.
     expect((await personHistory(db.prisma, west, lee.id)).did.total).toBe(3);
     expect(await personHere(db.prisma, west, (await db.prisma.user.findUniqueOrThrow({ where: { email: "owner@lakeside.test" } })).id)).toBeNull();
+    // A read recorded without a place (the patient page runs outside the wrapper) is in the history too.
+    await recordAuditNow(db.prisma, { tenantId: root, actorId: lee.id, action: "patient.read", targetType: "patient", targetId: ada.id, nodeId: null });
+    expect((await patientAccessHistory(db.prisma, { id: id("Seattle Practice"), tenantId: root }, ada.id)).rows.map((r) => r.action)).toEqual(["patient.read", "patient.list", "patient.read"]);
   });
 });

@@ -26,7 +26,10 @@ export async function patientHere(db: Db | Tx, place: Place, patientId: string):
 
 /** Everyone who opened the chart or saw the patient in a list, newest first, with the roles they hold in the tenant. */
 export async function patientAccessHistory(db: Db | Tx, place: Place, patientId: string, range: Range = {}, take = 200) {
-  const scope = await activityWhere(db, place, range);
+  // The caller has checked that the patient's record is kept at the place (patientHere); every event
+  // about that patient in the tenant belongs to its history, wherever it was recorded (a read from
+  // the patient page carries no place of its own).
+  const scope = await activityWhere(db, { id: place.tenantId, tenantId: place.tenantId }, range);
   const where: Prisma.AuditEventWhereInput = {
     AND: [scope, { OR: [{ targetType: "patient", targetId: patientId }, { action: "patient.list", details: { path: ["ids"], array_contains: [patientId] } }, { action: "clinical_note.read", details: { path: ["patientId"], equals: patientId } }] }],
   };
