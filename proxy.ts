@@ -1,7 +1,7 @@
-import { getToken } from "next-auth/jwt";
+import { decode, getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { PROXY_TIMING_HEADER, timingEnabled } from "./lib/api/timing";
-import { signedSidHeaders, SID_HEADER, SID_MAC_HEADER } from "./lib/auth/proxy-session";
+import { cachingDecode, signedSidHeaders, SID_HEADER, SID_MAC_HEADER } from "./lib/auth/proxy-session";
 import { clientIp } from "./lib/auth/request-meta";
 import { processorOrigin } from "./lib/billing/processor-config";
 import { config as appConfig } from "./lib/config";
@@ -41,6 +41,7 @@ const PUBLIC_PATHS = [
 /** The SAML ACS is posted to by the IdP's page, another site by design; the signed assertion is its proof. */
 const CROSS_SITE_POSTS = [/^\/api\/sso\/saml\/[0-9a-f-]{36}\/acs$/];
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+const decodeOnce = cachingDecode(decode);
 
 export async function proxy(request: NextRequest) {
   const t0 = timingEnabled ? performance.now() : 0;
@@ -72,7 +73,7 @@ export async function proxy(request: NextRequest) {
   // An API key instead of a session (issue 13): the route's wrapper checks the key (401 when it's no key).
   if (pathname.startsWith("/api/") && /^bearer\s/i.test(request.headers.get("authorization") ?? "")) return pass();
 
-  const token = await getToken({ req: request, secret: cfg.authSecret });
+  const token = await getToken({ req: request, secret: cfg.authSecret, decode: decodeOnce });
   if (!token?.sid) {
     if (pathname.startsWith("/api/")) {
       return secure(NextResponse.json({ error: { code: "unauthenticated", message: "Sign in to continue." } }, { status: 401 }), csp, cfg.production);
