@@ -115,12 +115,12 @@ describe("the tabs each role sees", () => {
     ["care_member", CARE, CARE, ["Overview", "Schedule", "Availability", "Care log"]],
     ["care_viewer", CARE, CARE, ["Overview", "Schedule", "Availability"]],
     ["care_admin", CARE, CARE, ["Overview", "Schedule", "Availability", "Care log", "Reports", "Team", "Roles", "Why can't they see it?", "Activity log"]],
-    ["manager", PRACTICE, PRACTICE, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Users", "Roles", "Locations", "Access requests"]],
-    ["front_desk", PRACTICE, PRACTICE, ["Overview", "Patients", "Calls", "Locations", "Access requests"]],
+    ["manager", PRACTICE, PRACTICE, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Schedule", "Hours", "Performance", "Users", "Roles", "Locations", "Access requests"]],
+    ["front_desk", PRACTICE, PRACTICE, ["Overview", "Patients", "Calls", "Schedule", "Locations", "Access requests"]],
     ["billing", ENT, LOCATION, ["Overview", "Patients", "Billing", "Locations", "Access requests"]],
-    ["provider", PRACTICE, PRACTICE, ["Overview", "Patients", "Locations", "Access requests"]],
+    ["provider", PRACTICE, PRACTICE, ["Overview", "Patients", "Schedule", "Hours", "Performance", "Locations", "Access requests"]],
     ["inventory_manager", PRACTICE, LOCATION, ["Overview", "Inventory", "Locations", "Access requests"]],
-    ["owner", ENT, LOCATION, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Users", "Roles", "Locations", "Security", "Why can't they see it?", "Activity log", "Access requests", "API access"]],
+    ["owner", ENT, LOCATION, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Schedule", "Hours", "Performance", "Users", "Roles", "Locations", "Security", "Why can't they see it?", "Activity log", "Access requests", "API access"]],
   ];
   it.each(table)("%s", (role, at, place, expected) => {
     expect(tabs(role, at, place)).toEqual(expected);
@@ -136,5 +136,6 @@ describe("the tabs each role sees", () => {
   it("the care section (its layout's 404) exists only at care profiles", () => {
     expect(sectionKinds("/care")).toEqual(["CARE_PROFILE"]);
     expect([...sectionKinds("/billing")].sort()).toEqual(["ENTERPRISE", "LOCATION", "PRACTICE", "REGION"]);
+    expect([...sectionKinds("/schedule")].sort()).toEqual(["ENTERPRISE", "LOCATION", "PRACTICE", "REGION"]);
   });
 });
