@@ -54,6 +54,7 @@ export function BookingForm({ locations, patients, date, defaultLocation, defaul
     await refreshSlots();
   }
 
+  const slotHint = slots === null ? (lookup.pending ? "Looking up free times…" : (lookup.message ?? undefined)) : slots.length === 0 ? "No free time that day: choose another day or provider." : `${slots.length} free ${slots.length === 1 ? "time" : "times"}.`;
   const patientsHere = patients.filter((p) => p.nodeId === nodeId);
   const patientList = patientsHere.length > 0 ? patientsHere : patients;
   const conflict = book.error?.code === "conflict" ? book.error.message : null;
@@ -117,9 +118,9 @@ export function BookingForm({ locations, patients, date, defaultLocation, defaul
           id="book-time"
           label="Free time"
           error={fieldErrors(book.fields, "time") ?? fieldErrors(lookup.fields, "date")}
-          hint={slots === null ? (lookup.pending ? "Looking up free times…" : lookup.message ?? undefined) : slots.length === 0 ? "No free time that day: choose another day or provider." : `${slots.length} free ${slots.length === 1 ? "time" : "times"}.`}
+          hint={slotHint}
         >
-          <select id="book-time" className={inputClass} value={time} onChange={(e) => setTime(e.target.value)} disabled={!slots || slots.length === 0} aria-describedby="book-time-hint">
+          <select id="book-time" className={inputClass} value={time} onChange={(e) => setTime(e.target.value)} disabled={!slots || slots.length === 0} aria-describedby={slotHint && !fieldErrors(book.fields, "time") ? "book-time-hint" : undefined}>
             {(slots ?? []).map((t) => (
               <option key={t} value={t}>
                 {timeLabel(t)}

@@ -16,7 +16,8 @@ import { listAppointments, locationOf, providerWeeks, type AppointmentView, type
 export const calendarQuery = z.object({
   view: z.enum(["day", "week"]).catch("week"),
   date: z.string().refine(isRealDate).optional().catch(undefined),
-  provider: z.uuid().optional().catch(undefined),
+  /** A provider's id, or "all"; missing: everyone's, or, for a Provider (no place-wide read), their own calendar. */
+  provider: z.union([z.uuid(), z.literal("all")]).optional().catch(undefined),
   location: z.uuid().optional().catch(undefined),
 });
 export type CalendarQuery = z.output<typeof calendarQuery>;
@@ -37,6 +38,8 @@ export interface Calendar {
   location: CalendarPlace | null;
   providers: { id: string; name: string }[];
   provider: { id: string; name: string } | null;
+  /** The provider filter as the page's links must carry it ("all" when a Provider chose everyone they can see). */
+  providerParam: string | null;
   /** Per location: the providers with hours there (whose availability the caller may read). */
   weeks: { location: CalendarPlace; weeks: ProviderWeek[] }[];
   appointments: AppointmentView[];
@@ -62,12 +65,20 @@ export async function loadCalendar(db: Db, subject: Subject, node: { id: string;
   const weeks = await Promise.all(
     shown.map(async (l) => ({ location: l, weeks: await providerWeeks(db, subject, locationOf(subject, l.id), days[0], days[days.length - 1]) })),
   );
-  const appointments = await listAppointments(db, subject, { nodeId: location?.id ?? node.id, from: days[0], days: days.length, timeZone, providerId: query.provider });
+  // A Provider reads their own appointments and their shared patients' (with other providers): their own calendar first.
+  const everyone = decide(subject, "appointments.read", { nodeId: location?.id ?? node.id });
+  const providerId = query.provider === "all" ? undefined : (query.provider ?? (everyone ? undefined : subject.userId));
+  const appointments = await listAppointments(db, subject, { nodeId: location?.id ?? node.id, from: days[0], days: days.length, timeZone, providerId });
   const byId = new Map<string, { id: string; name: string }>();
   for (const w of weeks) for (const p of w.weeks) byId.set(p.provider.id, p.provider);
   for (const a of appointments) byId.set(a.provider.id, a.provider);
+  if (providerId && !byId.has(providerId) && providerId === subject.userId) {
+    const me = await db.user.findUnique({ where: { id: providerId }, select: { id: true, name: true } });
+    if (me) byId.set(me.id, me);
+  }
   const providers = [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
-  const provider = providers.find((p) => p.id === query.provider) ?? null;
+  const provider = providers.find((p) => p.id === providerId) ?? null;
+  const providerParam = query.provider === "all" ? "all" : provider && provider.id === query.provider ? provider.id : null;
 
   const bookable = weeks
     .map(({ location: l, weeks: w }) => ({ ...l, providers: w.map((p) => p.provider).filter((p) => decide(subject, "appointments.create", { nodeId: l.id, ownerId: p.id })) }))
@@ -86,7 +97,7 @@ export async function loadCalendar(db: Db, subject: Subject, node: { id: string;
     });
     booking = { locations: bookable, patients };
   }
-  return { view: query.view, date, days, today, timeZone, locations, location, providers, provider, weeks, appointments, booking };
+  return { view: query.view, date, days, today, timeZone, locations, location, providers, provider, providerParam, weeks, appointments, booking };
 }
 
 /** The hours a provider works at a location on a weekday ("HH:MM" spans), and whether the day is off. */

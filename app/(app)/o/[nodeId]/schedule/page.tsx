@@ -37,7 +37,7 @@ export default async function SchedulePage({ params, searchParams }: { params: P
   const href = (over: Partial<{ view: string; date: string }>) => {
     const q = new URLSearchParams({ view: over.view ?? cal.view, date: over.date ?? cal.date });
     if (cal.location) q.set("location", cal.location.id);
-    if (cal.provider) q.set("provider", cal.provider.id);
+    if (cal.providerParam) q.set("provider", cal.providerParam);
     return `${base}?${q}`;
   };
   const step = cal.view === "day" ? 1 : 7;
@@ -100,8 +100,8 @@ export default async function SchedulePage({ params, searchParams }: { params: P
             {cal.providers.length > 1 && (
               <label className="text-sm text-slate-700">
                 Provider
-                <select name="provider" defaultValue={cal.provider?.id ?? ""} className="mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
-                  <option value="">All providers</option>
+                <select name="provider" defaultValue={cal.provider?.id ?? "all"} className="mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
+                  <option value="all">All providers</option>
                   {cal.providers.map((p) => (
                     <option key={p.id} value={p.id}>
                       {p.name}
