@@ -45,7 +45,8 @@ test.describe("clinic schedule, per role", () => {
     await form.getByLabel("Patient").selectOption({ label: "Lamport, Leslie" });
     await form.getByLabel("Day").fill(day);
     const time = form.getByLabel("Free time");
-    await expect(time).toHaveValue("09:00");
+    await expect(time.locator("option").first()).toHaveText("9:00 AM");
+    await time.selectOption("09:00");
     // Lunch (12:00–1:00 PM) is never offered.
     await expect(time.locator("option", { hasText: "12:00 PM" })).toHaveCount(0);
     await form.getByRole("button", { name: "Book appointment" }).click();
@@ -92,7 +93,9 @@ test.describe("clinic schedule, per role", () => {
 
     await nav(page).getByRole("link", { name: "Hours" }).click();
     await expect(page.getByRole("heading", { name: "Your week at Seattle Downtown" })).toBeVisible();
-    await expect(page.getByRole("navigation", { name: "Providers" })).toHaveCount(0);
+    // Only her own week, at each of her practice's locations; never a colleague's.
+    const providers = page.getByRole("navigation", { name: "Providers" }).getByRole("link");
+    await expect(providers).toHaveText([/^Dr\. Priya Patel · Seattle Downtown$/, /^Dr\. Priya Patel · Seattle Northgate$/]);
     const saturday = page.getByTestId("hours-Saturday");
     await saturday.getByRole("button", { name: "Add hours on Saturday" }).click();
     await saturday.getByLabel("Hours, Saturday: from").fill("14:00");

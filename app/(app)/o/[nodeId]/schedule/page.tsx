@@ -23,7 +23,7 @@ const STATUS_STYLE: Record<string, string> = {
 const patientName = (a: AppointmentView) => a.patient.name ?? "Patient (hidden)";
 
 function Status({ status }: { status: AppointmentView["status"] }) {
-  return <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${STATUS_STYLE[status] ?? ""}`}>{STATUS_LABELS[status] ?? status}</span>;
+  return <span className={`mt-0.5 inline-block rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${STATUS_STYLE[status] ?? ""}`}>{STATUS_LABELS[status] ?? status}</span>;
 }
 
 export default async function SchedulePage({ params, searchParams }: { params: Promise<{ nodeId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
