@@ -93,6 +93,8 @@ test.describe("clinic schedule, per role", () => {
 
     await nav(page).getByRole("link", { name: "Hours" }).click();
     await expect(page.getByRole("heading", { name: "Your week at Seattle Downtown" })).toBeVisible();
+    await expect(nav(page).getByRole("link", { name: "Hours" })).toHaveAttribute("aria-current", "page");
+    await expect(nav(page).getByRole("link", { name: "Schedule" })).not.toHaveAttribute("aria-current", "page");
     // Only her own week, at each of her practice's locations; never a colleague's.
     const providers = page.getByRole("navigation", { name: "Providers" }).getByRole("link");
     await expect(providers).toHaveText([/^Dr\. Priya Patel · Seattle Downtown$/, /^Dr\. Priya Patel · Seattle Northgate$/]);

@@ -22,6 +22,9 @@ const STATUS_STYLE: Record<string, string> = {
 
 const patientName = (a: AppointmentView) => a.patient.name ?? "Patient (hidden)";
 
+/** The week grid's narrow cells: the status as a coloured edge and a short word, not a pill. */
+const EDGE: Record<string, string> = { scheduled: "border-l-brand-600 text-brand-800", checked_in: "border-l-amber-500 text-amber-900", completed: "border-l-emerald-600 text-emerald-800", cancelled: "border-l-slate-400 text-slate-500", no_show: "border-l-red-600 text-red-700" };
+
 function Status({ status }: { status: AppointmentView["status"] }) {
   return <span className={`mt-0.5 inline-block rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${STATUS_STYLE[status] ?? ""}`}>{STATUS_LABELS[status] ?? status}</span>;
 }
@@ -157,11 +160,11 @@ function WeekGrid({ cal, providers, dayHref }: { cal: Calendar; providers: { id:
         Week calendar
       </h3>
       <div className="overflow-x-auto">
-        <table className="w-full min-w-[760px] table-fixed border-collapse text-left text-sm" data-testid="week-grid">
+        <table className="w-full min-w-[640px] table-fixed border-collapse text-left text-sm" data-testid="week-grid">
           <caption className="sr-only">Appointments per provider and day; each day links to its day view.</caption>
           <thead>
             <tr className="border-b border-slate-200 text-xs uppercase text-slate-500">
-              <th scope="col" className="w-32 px-3 py-2">
+              <th scope="col" className="w-28 px-3 py-2">
                 Provider
               </th>
               {cal.days.map((d) => (
@@ -188,12 +191,12 @@ function WeekGrid({ cal, providers, dayHref }: { cal: Calendar; providers: { id:
                       {off ? <p className="text-xs font-medium text-slate-500">Day off</p> : work.length > 0 && <p className="text-xs text-slate-500">{work.map((w) => `${timeLabel(w.start)}–${timeLabel(w.end)}`).join(", ")}</p>}
                       <ul className="mt-1 space-y-1">
                         {list.map((a) => (
-                          <li key={a.id} className="rounded-md border border-slate-200 bg-white px-1.5 py-1 text-xs" data-testid="appointment">
+                          <li key={a.id} className={`overflow-hidden rounded-md border border-l-4 border-slate-200 bg-white px-1.5 py-1 text-xs ${EDGE[a.status] ?? ""}`} data-testid="appointment">
                             <span className="block font-medium tabular-nums text-slate-900">{timeLabel(a.start)}</span>
                             <span className="block truncate text-slate-700" title={patientName(a)} data-testid="appointment-patient">
                               {patientName(a)}
                             </span>
-                            <Status status={a.status} />
+                            <span className="block truncate font-medium">{STATUS_LABELS[a.status] ?? a.status}</span>
                           </li>
                         ))}
                       </ul>
