@@ -7,6 +7,7 @@ export const DEMO_ACCOUNTS: { email: string; name: string; about: string }[] = [
   { email: "manager@northwind.test", name: "Maya Manager", about: "Manager at Seattle Practice, Front Desk at Portland Practice" },
   { email: "dr.lee@northwind.test", name: "Dr. Daniel Lee", about: "Provider at Seattle Practice (own patients, one shared)" },
   { email: "dr.patel@northwind.test", name: "Dr. Priya Patel", about: "Provider at Seattle Practice (own patients, one shared)" },
+  { email: "dr.okafor@northwind.test", name: "Dr. Sam Okafor", about: "Provider at Boston Practice (the Front Desk there books for them)" },
   { email: "frontdesk@northwind.test", name: "Frank Desk", about: 'Front Desk at Boston Practice ("East Region")' },
   { email: "billing@northwind.test", name: "Bella Billing", about: "Billing for the whole enterprise" },
   { email: "inventory@northwind.test", name: "Ivan Inventory", about: "Inventory Manager at Seattle Practice" },

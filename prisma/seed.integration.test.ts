@@ -20,6 +20,7 @@ const EXPECTED: Record<string, string[]> = {
   "psm@careaccess.test": ["Northwind Dental Group · Platform support (PSM)"],
   "owner@lakeside.test": ["Lakeside Physio · Owner"],
   "therapist@lakeside.test": ["Lakeside Downtown · Provider"],
+  "dr.okafor@northwind.test": ["Boston Practice · Provider"],
   "rob@family.test": ["Community Care · Member", "Mom's Care · Admin", "Neighbor's Care · Viewer", "Rob's Care · Owner"],
   "luann@family.test": ["Mom's Care · Owner", "Rob's Care · Admin"],
   "marta@family.test": ["Mom's Care · Admin", "Rob's Care · Admin"],

@@ -67,6 +67,7 @@ const BINDINGS: [string, string, string][] = [
   ["dr.lee@northwind.test", "Seattle Practice", "provider"],
   ["dr.patel@northwind.test", "Seattle Practice", "provider"],
   ["frontdesk@northwind.test", "Boston Practice", "front_desk"],
+  ["dr.okafor@northwind.test", "Boston Practice", "provider"],
   ["billing@northwind.test", "Northwind Dental Group", "billing"],
   ["inventory@northwind.test", "Seattle Practice", "inventory_manager"],
   ["ai.handler@northwind.test", "Seattle Practice", "ai_assistant_handler"],

@@ -11,7 +11,10 @@ export interface NavItem {
 /** The tabs of a place: only those the person's role there allows are passed in. They wrap (an owner has up to 14), so none hides off-screen. */
 export function ContextNav({ items }: { items: NavItem[] }) {
   const pathname = usePathname();
-  const active = (href: string) => (href.split("/").length <= 3 ? pathname === href : pathname.startsWith(href));
+  const matches = (href: string) => (href.split("/").length <= 3 ? pathname === href : pathname === href || pathname.startsWith(`${href}/`));
+  // The longest matching tab is the current one (/schedule/hours is "Hours", not also "Schedule").
+  const current = items.filter((i) => matches(i.href)).sort((a, b) => b.href.length - a.href.length)[0]?.href;
+  const active = (href: string) => href === current;
   return (
     <nav aria-label="Sections" className="-mb-px flex flex-wrap gap-x-1">
       {items.map((item) => (

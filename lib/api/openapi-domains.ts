@@ -8,6 +8,7 @@ import { createSchema as createPatientSchema, editSchema as editPatientSchema, e
 import { emSyncToggleSchema } from "../practice/em-sync-api";
 import { migrationRequestSchema } from "../practice/migration";
 import { bookSchema, rescheduleSchema, statusSchema } from "../schedule/appointments";
+import { periodSchema as performancePeriodSchema } from "../schedule/performance";
 
 /**
  * The clinic, audit and enterprise routes (issues 9, 10, 14) in the OpenAPI document. Each route's
@@ -63,6 +64,7 @@ export function registerDomainPaths(_r: OpenAPIRegistry, path: PathFn) {
   op("post", "/api/appointments", "Book an appointment into a free slot (409 with the reason when it isn't free)", bookSchema, { 201: { description: "Booked", ...json(z.object({ id: z.uuid() }).passthrough()) } });
   op("put", "/api/appointments/{appointmentId}", "Reschedule an appointment (409 when the new time isn't free)", rescheduleSchema);
   op("patch", "/api/appointments/{appointmentId}", "Check in, complete, cancel or mark a no-show", statusSchema);
+  op("get", "/api/performance/{nodeId}", "Provider performance over a period (booked, completed, no-show, revenue, rating); a Provider sees their own row", performancePeriodSchema);
   op("get", "/api/billing/{nodeId}/invoices", "Invoices at a place, searchable and paged", invoiceListSchema);
   op("get", "/api/billing/{nodeId}/refunds", "Refunds at a place, with what the caller may do and why not", null);
   op("get", "/api/billing/{nodeId}/report/export", "The billing report for a period as CSV (billing_reports.export; audited)", periodSchema, csv);

@@ -14,6 +14,7 @@ export const CATALOGUE = {
   clinical_notes: { label: "Clinical notes", group: "Clinical", actions: ["read", "create", "edit", "delete", "export"] },
   appointments: { label: "Appointments & schedules", group: "Scheduling", actions: ["read", "create", "edit", "delete", "export", "check_in"] },
   availability: { label: "Provider availability", group: "Scheduling", actions: ["read", "edit"] },
+  provider_performance: { label: "Provider performance", group: "Scheduling", actions: ["read"] },
   timesheets: { label: "Staff time tracking", group: "Scheduling", actions: ["read", "edit", "approve"] },
   charges: { label: "Charges", group: "Billing", actions: ["read", "create", "edit", "delete", "export"] },
   invoices: { label: "Invoices", group: "Billing", actions: ["read", "create", "edit", "delete", "export"] },

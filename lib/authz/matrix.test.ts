@@ -96,6 +96,7 @@ owner                | clinical_notes.edit        | any          | allow    | fu
 owner                | appointments.delete        | any          | allow    | full access
 owner                | availability.edit          | any          | allow    | full access
 owner                | timesheets.approve         | any          | allow    | full access
+owner                | provider_performance.read  | any          | allow    | full access
 owner                | charges.create             | any          | allow    | can access billing
 owner                | invoices.delete            | any          | allow    | can access billing
 owner                | payments.process           | any          | allow    | can access billing
@@ -133,6 +134,7 @@ admin                | clinical_notes.delete      | any          | allow    | ca
 admin                | appointments.create        | any          | allow    | full access
 admin                | availability.edit          | any          | allow    | full access
 admin                | timesheets.approve         | any          | allow    | full access
+admin                | provider_performance.read  | any          | allow    | full access
 admin                | charges.create             | any          | allow    | can access billing
 admin                | invoices.create            | any          | allow    | can access billing
 admin                | payments.process           | any          | allow    | can access billing
@@ -175,6 +177,7 @@ manager              | appointments.edit          | any          | allow    | ma
 manager              | appointments.check_in      | any          | allow    | manage scheduling
 manager              | availability.edit          | any          | allow    | manage scheduling
 manager              | timesheets.approve         | any          | allow    | can manage staff time tracking
+manager              | provider_performance.read  | any          | allow    | runs scheduling
 manager              | timesheets.edit            | any          | allow    | can manage staff time tracking
 manager              | charges.create             | any          | deny     | creating charges is Billing's
 manager              | invoices.create            | any          | deny     | creating invoices is Billing's
@@ -228,6 +231,8 @@ provider             | appointments.read          | any          | deny     | no
 provider             | availability.edit          | own          | allow    | providers manage own schedules
 provider             | availability.edit          | any          | deny     | only their own
 provider             | timesheets.approve         | any          | deny     | cannot access staff management
+provider             | provider_performance.read  | own          | allow    | their own row only
+provider             | provider_performance.read  | any          | deny     | only their own performance
 provider             | charges.read               | own          | deny     | cannot access billing
 provider             | invoices.read              | own          | deny     | cannot access billing
 provider             | payments.read              | own          | deny     | cannot access billing
@@ -269,6 +274,7 @@ front_desk           | clinical_notes.read        | any          | deny     | ca
 front_desk           | availability.read          | any          | allow    | scheduling needs provider hours
 front_desk           | availability.edit          | any          | deny     | providers manage own schedules
 front_desk           | timesheets.approve         | any          | deny     |
+front_desk           | provider_performance.read  | any          | deny     |
 front_desk           | charges.read               | any          | deny     | cannot view billing
 front_desk           | invoices.read              | any          | deny     | cannot view billing
 front_desk           | payments.process           | any          | deny     | cannot view billing
@@ -302,6 +308,7 @@ billing              | clinical_notes.read        | any          | deny     | bi
 billing              | appointments.read          | any          | deny     | cannot access scheduling
 billing              | availability.read          | any          | deny     | cannot access scheduling
 billing              | timesheets.read            | any          | deny     | cannot access scheduling
+billing              | provider_performance.read  | any          | deny     | cannot access scheduling
 billing              | charges.create             | any          | allow    | can create charges
 billing              | charges.read               | elsewhere    | deny     |
 billing              | invoices.create            | any          | allow    | can create invoices
@@ -344,6 +351,7 @@ inventory_manager    | clinical_notes.read        | any          | deny     | ca
 inventory_manager    | appointments.read          | any          | deny     |
 inventory_manager    | availability.read          | any          | deny     |
 inventory_manager    | timesheets.read            | any          | deny     |
+inventory_manager    | provider_performance.read  | any          | deny     |
 inventory_manager    | charges.read               | any          | deny     | cannot access billing
 inventory_manager    | invoices.read              | any          | deny     | cannot access billing
 inventory_manager    | payments.read              | any          | deny     | cannot access billing
@@ -379,6 +387,7 @@ ai_assistant_handler | clinical_notes.read        | assigned     | deny     | ca
 ai_assistant_handler | appointments.read          | assigned     | deny     | limited to assigned tasks
 ai_assistant_handler | availability.read          | any          | deny     |
 ai_assistant_handler | timesheets.read            | any          | deny     |
+ai_assistant_handler | provider_performance.read  | any          | deny     |
 ai_assistant_handler | charges.read               | any          | deny     |
 ai_assistant_handler | invoices.read              | any          | deny     |
 ai_assistant_handler | payments.read              | any          | deny     |
@@ -426,6 +435,7 @@ care_owner           | medical_records.read       | any          | deny     |
 care_owner           | clinical_notes.read        | any          | deny     |
 care_owner           | appointments.read          | any          | deny     |
 care_owner           | timesheets.read            | any          | deny     |
+care_owner           | provider_performance.read  | any          | deny     |
 care_owner           | charges.read               | any          | deny     |
 care_owner           | invoices.read              | any          | deny     |
 care_owner           | payments.read              | any          | deny     |
@@ -465,6 +475,7 @@ care_admin           | medical_records.read       | any          | deny     |
 care_admin           | clinical_notes.read        | any          | deny     |
 care_admin           | appointments.read          | any          | deny     |
 care_admin           | timesheets.read            | any          | deny     |
+care_admin           | provider_performance.read  | any          | deny     |
 care_admin           | charges.read               | any          | deny     |
 care_admin           | invoices.read              | any          | deny     |
 care_admin           | payments.read              | any          | deny     |
@@ -507,6 +518,7 @@ care_member          | medical_records.read       | any          | deny     |
 care_member          | clinical_notes.read        | any          | deny     |
 care_member          | appointments.read          | any          | deny     |
 care_member          | timesheets.read            | any          | deny     |
+care_member          | provider_performance.read  | any          | deny     |
 care_member          | charges.read               | any          | deny     |
 care_member          | invoices.read              | any          | deny     |
 care_member          | payments.read              | any          | deny     |
@@ -543,6 +555,7 @@ care_viewer          | medical_records.read       | any          | deny     |
 care_viewer          | clinical_notes.read        | any          | deny     |
 care_viewer          | appointments.read          | any          | deny     |
 care_viewer          | timesheets.read            | any          | deny     |
+care_viewer          | provider_performance.read  | any          | deny     |
 care_viewer          | charges.read               | any          | deny     |
 care_viewer          | invoices.read              | any          | deny     |
 care_viewer          | payments.read              | any          | deny     |
@@ -571,6 +584,7 @@ psm                  | clinical_notes.read        | any          | deny     | no
 psm                  | appointments.read          | any          | deny     |
 psm                  | availability.read          | any          | deny     |
 psm                  | timesheets.read            | any          | deny     |
+psm                  | provider_performance.read  | any          | deny     |
 psm                  | charges.read               | any          | deny     | no billing data
 psm                  | invoices.read              | any          | deny     | no billing data
 psm                  | payments.read              | any          | deny     | no billing data
@@ -606,6 +620,7 @@ consultant           | medical_records.read       | any          | deny     | no
 consultant           | clinical_notes.read        | any          | deny     | no patient records
 consultant           | appointments.edit          | any          | deny     | read-only
 consultant           | timesheets.read            | any          | deny     |
+consultant           | provider_performance.read  | any          | deny     |
 consultant           | charges.read               | any          | deny     |
 consultant           | invoices.read              | any          | deny     |
 consultant           | payments.read              | any          | deny     |

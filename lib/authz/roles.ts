@@ -26,8 +26,8 @@ const some = (resource: Resource, actions: string[], scope: Scope = "subtree"): 
   actions.map((a) => g(`${resource}.${a}` as Permission, scope));
 
 const CLINIC_RESOURCES: Resource[] = [
-  "patients", "medical_records", "clinical_notes", "appointments", "availability", "timesheets",
-  "charges", "invoices", "payments", "refunds", "billing_reports", "products", "stock", "purchase_orders",
+  "patients", "medical_records", "clinical_notes", "appointments", "availability", "provider_performance",
+  "timesheets", "charges", "invoices", "payments", "refunds", "billing_reports", "products", "stock", "purchase_orders",
   "calls", "ai_transcriptions", "members", "roles", "locations", "settings", "billing_settings",
   "audit_log", "api_keys", "emergency_access",
 ];
@@ -63,6 +63,7 @@ export const ROLE_TEMPLATES: readonly RoleTemplate[] = [
       ...some("clinical_notes", ["read"]),
       ...all("appointments"),
       ...all("availability"),
+      ...some("provider_performance", ["read"]),
       ...all("timesheets"),
       ...some("charges", ["read"]),
       ...some("invoices", ["read"]),
@@ -89,6 +90,7 @@ export const ROLE_TEMPLATES: readonly RoleTemplate[] = [
       ...some("clinical_notes", ["edit", "delete"], "own"),
       ...some("appointments", ["read", "create", "edit"], "assigned"),
       ...some("availability", ["read", "edit"], "own"),
+      ...some("provider_performance", ["read"], "own"),
       ...some("timesheets", ["read", "edit"], "own"),
       ...some("members", ["read_contact"]),
       ...some("locations", ["read"]),

@@ -93,6 +93,16 @@ export const MODEL_FILTERS = {
     patient: (ids) => ({ patientId: { in: ids } }),
     toResource: (a) => ({ nodeId: a.nodeId, ownerId: a.providerId, assigneeIds: patientAssignees(a.patient), patientId: a.patientId ?? a.patient?.id }),
   } satisfies ModelFilter<Prisma.AppointmentWhereInput, AppointmentRow>,
+  // Provider performance (issue 10, lib/schedule/performance.ts): an appointment counts in its
+  // provider's row, so "own" (a Provider's grant) reaches their own appointments only, never those
+  // of another provider with a patient shared with them.
+  providerPerformance: {
+    resource: "provider_performance",
+    node: (ids) => ({ nodeId: { in: ids } }),
+    own: (userId) => ({ providerId: userId }),
+    assigned: (userId) => ({ providerId: userId }),
+    toResource: (a) => ({ nodeId: a.nodeId, ownerId: a.providerId }),
+  } satisfies ModelFilter<Prisma.AppointmentWhereInput, { nodeId: string; providerId: string }>,
   careShift: {
     resource: "care_schedule",
     node: (ids) => ({ profileId: { in: ids } }),

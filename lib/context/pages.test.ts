@@ -115,14 +115,14 @@ describe("the tabs each role sees", () => {
     ["care_member", CARE, CARE, ["Overview", "Schedule", "Availability", "Care log"]],
     ["care_viewer", CARE, CARE, ["Overview", "Schedule", "Availability"]],
     ["care_admin", CARE, CARE, ["Overview", "Schedule", "Availability", "Care log", "Reports", "Team", "Roles", "Why can't they see it?", "Activity log", "Access reviews"]],
-    ["manager", PRACTICE, PRACTICE, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Users", "Roles", "Locations", "Access requests", "Emergency access", "Delegations"]],
-    ["front_desk", PRACTICE, PRACTICE, ["Overview", "Patients", "Calls", "Locations", "Access requests", "Emergency access", "Delegations"]],
+    ["manager", PRACTICE, PRACTICE, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Schedule", "Hours", "Performance", "Users", "Roles", "Locations", "Access requests", "Emergency access", "Delegations"]],
+    ["front_desk", PRACTICE, PRACTICE, ["Overview", "Patients", "Calls", "Schedule", "Locations", "Access requests", "Emergency access", "Delegations"]],
     ["billing", ENT, LOCATION, ["Overview", "Patients", "Billing", "Locations", "Access requests", "Emergency access", "Delegations"]],
-    ["provider", PRACTICE, PRACTICE, ["Overview", "Patients", "Locations", "Access requests", "Emergency access", "Delegations"]],
+    ["provider", PRACTICE, PRACTICE, ["Overview", "Patients", "Schedule", "Hours", "Performance", "Locations", "Access requests", "Emergency access", "Delegations"]],
     ["inventory_manager", PRACTICE, LOCATION, ["Overview", "Inventory", "Locations", "Access requests", "Emergency access", "Delegations"]],
-    ["owner", ENT, LOCATION, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Users", "Roles", "Locations", "Security", "Why can't they see it?", "Activity log", "Access reviews", "Access requests", "Emergency access", "Delegations", "Support access", "API access"]],
-    ["owner", ENT, PRACTICE, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Users", "Roles", "Locations", "Security", "Why can't they see it?", "Activity log", "Access reviews", "Access requests", "Emergency access", "Delegations", "Support access", "API access", "Practice system"]],
-    ["admin", REGION, PRACTICE, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Users", "Roles", "Locations", "Why can't they see it?", "Activity log", "Access reviews", "Access requests", "Emergency access", "Delegations", "Practice system"]],
+    ["owner", ENT, LOCATION, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Schedule", "Hours", "Performance", "Users", "Roles", "Locations", "Security", "Why can't they see it?", "Activity log", "Access reviews", "Access requests", "Emergency access", "Delegations", "Support access", "API access"]],
+    ["owner", ENT, PRACTICE, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Schedule", "Hours", "Performance", "Users", "Roles", "Locations", "Security", "Why can't they see it?", "Activity log", "Access reviews", "Access requests", "Emergency access", "Delegations", "Support access", "API access", "Practice system"]],
+    ["admin", REGION, PRACTICE, ["Overview", "Patients", "Billing", "Inventory", "Calls", "Schedule", "Hours", "Performance", "Users", "Roles", "Locations", "Why can't they see it?", "Activity log", "Access reviews", "Access requests", "Emergency access", "Delegations", "Practice system"]],
   ];
   it.each(table)("%s", (role, at, place, expected) => {
     expect(tabs(role, at, place)).toEqual(expected);
@@ -156,5 +156,6 @@ describe("the tabs each role sees", () => {
   it("the care section (its layout's 404) exists only at care profiles", () => {
     expect(sectionKinds("/care")).toEqual(["CARE_PROFILE"]);
     expect([...sectionKinds("/billing")].sort()).toEqual(["ENTERPRISE", "LOCATION", "PRACTICE", "REGION"]);
+    expect([...sectionKinds("/schedule")].sort()).toEqual(["ENTERPRISE", "LOCATION", "PRACTICE", "REGION"]);
   });
 });

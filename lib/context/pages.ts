@@ -31,6 +31,10 @@ export type PageKey =
   | "billing"
   | "inventory"
   | "calls"
+  // Issue 10 (scheduling): the clinic calendar, providers' hours, provider performance.
+  | "schedule"
+  | "schedule.hours"
+  | "performance"
   // Feature flags (issue 14).
   | "settings.features"
   // Temporary access (issue 11).
@@ -97,6 +101,11 @@ export const PAGES: readonly PageEntry[] = [
   { key: "billing", path: "/billing", label: fixed("Billing"), kinds: CLINIC_KINDS, permission: "invoices.read", allows: holdsAny("invoices.read", "refunds.read") },
   { key: "inventory", path: "/inventory", label: fixed("Inventory"), kinds: CLINIC_KINDS, permission: "stock.read", allows: holdsAny("stock.read", "purchase_orders.read") },
   { key: "calls", path: "/calls", label: fixed("Calls"), kinds: CLINIC_KINDS, permission: "calls.read", allows: holdsAny("calls.read") },
+  // Issue 10 (scheduling): the calendar for whoever reads appointments there (a Provider: their own and their patients');
+  // the hours editor for whoever edits a provider's availability (a Provider: their own); performance per provider.
+  { key: "schedule", path: "/schedule", label: fixed("Schedule"), kinds: CLINIC_KINDS, permission: "appointments.read", allows: holdsAny("appointments.read") },
+  { key: "schedule.hours", path: "/schedule/hours", label: fixed("Hours"), kinds: CLINIC_KINDS, permission: "availability.edit", allows: holdsAny("availability.edit") },
+  { key: "performance", path: "/performance", label: fixed("Performance"), kinds: CLINIC_KINDS, permission: "provider_performance.read", allows: holdsAny("provider_performance.read") },
   {
     key: "settings.users",
     path: "/settings/users",

@@ -2,7 +2,7 @@
 
 import { action } from "@/lib/api/handler";
 import type { AccessContext } from "@/lib/api/handler";
-import { addDayOff, book, bookSchema, changeStatus, dayOffSchema, hoursSchema, reschedule, rescheduleSchema, saveHours, statusSchema, visibleAppointmentRef } from "./appointments";
+import { addDayOff, removeDayOff, removeDayOffSchema, book, bookSchema, bookableSlots, slotsSchema, changeStatus, dayOffSchema, hoursSchema, reschedule, rescheduleSchema, saveHours, statusSchema, visibleAppointmentRef } from "./appointments";
 
 /**
  * Scheduling mutations (issue 10) through action(): an appointment the caller can't see is 404,
@@ -39,4 +39,17 @@ export const addDayOffAction = action({
   access: { permission: "availability.edit", resource: (i) => ({ nodeId: i.nodeId, ownerId: i.providerId }) },
   input: dayOffSchema,
   handler: async ({ input, user, subject, tx, ip }) => addDayOff(tx, { subject, userId: user.id, ip }, input),
+});
+
+/** The free start times the booking form offers (read-only; the booking itself re-checks under the lock). */
+export const freeSlotsAction = action({
+  access: { permission: "appointments.create", resource: (i) => ({ nodeId: i.nodeId, ownerId: i.providerId }) },
+  input: slotsSchema,
+  handler: async ({ input, subject, tx }) => bookableSlots(tx, subject, input),
+});
+
+export const removeDayOffAction = action({
+  access: { permission: "availability.edit", resource: (i) => ({ nodeId: i.nodeId, ownerId: i.providerId }) },
+  input: removeDayOffSchema,
+  handler: async ({ input, user, subject, tx, ip }) => removeDayOff(tx, { subject, userId: user.id, ip }, input),
 });

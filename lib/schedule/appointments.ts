@@ -96,6 +96,30 @@ export async function addDayOff(tx: Tx, actor: Actor, input: z.output<typeof day
   return { day: input.day };
 }
 
+export const removeDayOffSchema = z
+  .object({ nodeId: z.uuid({ error: "Choose a location." }), providerId: z.uuid({ error: "Choose a provider." }), day: dateField("Choose the day.") })
+  .strict();
+
+export async function removeDayOff(tx: Tx, actor: Actor, input: z.output<typeof removeDayOffSchema>) {
+  const location = locationOf(actor.subject, input.nodeId);
+  if (!decide(actor.subject, "availability.edit", { nodeId: location.id, ownerId: input.providerId })) throw forbidden("Your role can't change this provider's days off.");
+  const { count } = await tx.providerDayOff.deleteMany({ where: { providerId: input.providerId, nodeId: location.id, day: new Date(`${input.day}T00:00:00Z`) } });
+  if (count === 0) throw notFound("That day off");
+  await recordAudit(tx, { tenantId: location.rootId, actorId: actor.userId, action: "provider_day_off.removed", targetType: "user", targetId: input.providerId, details: { nodeId: location.id, day: input.day }, ip: actor.ip });
+  return { day: input.day };
+}
+
+/** A provider's hours and upcoming days off at a location, for the hours editor (availability.edit on them). */
+export async function hoursOf(db: Db | Tx, subject: Subject, nodeId: string, providerId: string, today: string) {
+  const location = locationOf(subject, nodeId);
+  if (!decide(subject, "availability.edit", { nodeId: location.id, ownerId: providerId })) throw forbidden("Your role can't change this provider's hours.");
+  const [hours, daysOff] = await Promise.all([
+    db.providerHours.findMany({ where: { nodeId: location.id, providerId }, orderBy: [{ weekday: "asc" }, { start: "asc" }], select: { weekday: true, kind: true, start: true, end: true } }),
+    db.providerDayOff.findMany({ where: { nodeId: location.id, providerId, day: { gte: new Date(`${today}T00:00:00Z`) } }, orderBy: { day: "asc" }, select: { day: true, reason: true } }),
+  ]);
+  return { hours: hours.map((h) => ({ ...h, kind: h.kind as "work" | "break" })), daysOff: daysOff.map((d) => ({ day: d.day.toISOString().slice(0, 10), reason: d.reason })) };
+}
+
 export interface ProviderWeek {
   provider: { id: string; name: string };
   hours: { weekday: number; kind: string; start: string; end: string }[];
@@ -324,6 +348,23 @@ export async function listAppointments(db: Db | Tx, subject: Subject, input: { n
       can: { checkIn: decide(subject, "appointments.check_in", ref), edit: decide(subject, "appointments.edit", ref) },
     };
   });
+}
+
+export const slotsSchema = z
+  .object({
+    nodeId: z.uuid({ error: "Choose a location." }),
+    providerId: z.uuid({ error: "Choose a provider." }),
+    date: dateField("Choose the day."),
+    minutes: z.coerce.number({ error: "Choose a length." }).int().min(10, "At least 10 minutes.").max(240, "At most 4 hours.").default(30),
+  })
+  .strict();
+
+/** The booking form's free start times: only for a provider the caller may book, and only times still ahead. */
+export async function bookableSlots(db: Db | Tx, subject: Subject, input: z.output<typeof slotsSchema>, now = new Date()): Promise<{ slots: string[] }> {
+  const location = locationOf(subject, input.nodeId);
+  if (!decide(subject, "appointments.create", { nodeId: location.id, ownerId: input.providerId })) throw forbidden("Your role can't book this provider.");
+  const slots = await freeSlots(db, location, input.providerId, input.date, input.minutes, 15);
+  return { slots: slots.filter((t) => zonedToUtc(input.date, t, location.timeZone).getTime() > now.getTime()) };
 }
 
 /** Start times (every `step` minutes) when a provider is free for `minutes` on a day at a location. */
