@@ -98,6 +98,8 @@ test("an access review is completed with one revocation that takes effect at onc
   await page.goto(`/o/${root}/settings/access-reviews`);
   await page.getByRole("table").getByRole("link", { name: "Northwind Dental Group" }).click();
   const certify = page.getByRole("button", { name: /^Certify / });
+  // count() does not wait: let the lines render first.
+  await expect(certify.first()).toBeVisible();
   for (let left = await certify.count(); left > 0; left--) {
     await certify.first().click();
     await expect(certify).toHaveCount(left - 1);

@@ -22,7 +22,7 @@ export function ScheduleReviewForm({ nodeId, place }: { nodeId: string; place: s
       return;
     }
     setErrors({});
-    setMessage(startsOn ? "Review scheduled." : "Review started: the reviewers have been asked to decide.");
+    setMessage(startsOn ? "Review scheduled." : "Review started: its reviewers are emailed within a few minutes.");
     router.refresh();
   }
   return (
