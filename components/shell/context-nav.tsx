@@ -34,7 +34,7 @@ export function ContextNav({ items }: { items: NavItem[] }) {
       <div className="flex flex-wrap gap-x-1">{work.map((i) => link(i, "px-3 py-2 text-sm"))}</div>
       {admin.length > 0 && (
         <div role="group" aria-labelledby="nav-admin" className="flex flex-wrap items-center gap-x-1 border-t border-slate-100">
-          <span id="nav-admin" className="py-1.5 pl-3 pr-1 text-xs font-semibold uppercase tracking-wide text-slate-400">
+          <span id="nav-admin" className="py-1.5 pl-3 pr-1 text-xs font-semibold uppercase tracking-wide text-slate-500">
             Administration
           </span>
           {admin.map((i) => link(i, "px-2 py-1.5 text-xs"))}
