@@ -101,6 +101,19 @@ function placeIds(subject: Subject, nodeId: string): string[] {
 // List (keyset-paginated on last name, id) and search
 // ------------------------------------------------------------------------------------------------
 export const PAGE_SIZE = 25;
+/** The list counts at most this many rows and then says "10,000+" (a region or an enterprise holds up to a million). */
+export const COUNT_CAP = 10_000;
+
+/** The capped count of a patient filter: COUNT over a LIMIT COUNT_CAP + 1 subquery, so a big place stops early. */
+export async function cappedPatientCount(tx: Pick<Tx, "patient">, filter: Prisma.PatientWhereInput): Promise<{ total: number; totalCapped: boolean }> {
+  const n = await tx.patient.count({ where: filter, take: COUNT_CAP + 1 });
+  return n > COUNT_CAP ? { total: COUNT_CAP, totalCapped: true } : { total: n, totalCapped: false };
+}
+
+/** "1 patient", "340 patients", "10,000+ patients". */
+export function patientCountLabel(c: { total: number; totalCapped: boolean }): string {
+  return c.totalCapped ? `${c.total.toLocaleString("en-US")}+ patients` : `${c.total.toLocaleString("en-US")} ${c.total === 1 ? "patient" : "patients"}`;
+}
 
 export const listSchema = z.object({
   nodeId: z.uuid({ error: "That place was not found." }),
@@ -135,7 +148,7 @@ export function visiblePatientsWhere(subject: Subject, nodeIds: string[], q?: st
   return { AND: and };
 }
 
-export async function listPatients(tx: Tx, actor: Actor, input: ListInput): Promise<{ rows: PatientView[]; total: number; next: string | null }> {
+export async function listPatients(tx: Tx, actor: Actor, input: ListInput): Promise<{ rows: PatientView[]; total: number; totalCapped: boolean; next: string | null }> {
   const nodeIds = placeIds(actor.subject, input.nodeId);
   const base = visiblePatientsWhere(actor.subject, nodeIds, input.q);
   const take = input.take ?? PAGE_SIZE;
@@ -144,8 +157,8 @@ export async function listPatients(tx: Tx, actor: Actor, input: ListInput): Prom
     const [lastName, id] = decodeCursor(input.after);
     page = { AND: [base, { OR: [{ lastName: { gt: lastName } }, { lastName, id: { gt: id } }] }] };
   }
-  const [total, found] = await Promise.all([
-    tx.patient.count({ where: base }),
+  const [count, found] = await Promise.all([
+    cappedPatientCount(tx, base),
     tx.patient.findMany({ where: page, orderBy: [{ lastName: "asc" }, { id: "asc" }], take: take + 1, select: SELECT }),
   ]);
   const rows = found.slice(0, take);
@@ -153,7 +166,7 @@ export async function listPatients(tx: Tx, actor: Actor, input: ListInput): Prom
   if (rows.length > 0) {
     await recordAudit(tx, { tenantId: root, actorId: actor.userId, action: "patient.list", targetType: "org_node", targetId: input.nodeId, details: { ids: rows.map((r) => r.id), q: input.q ?? null }, ip: actor.ip });
   }
-  return { rows: rows.map((r) => toView(actor.subject, r)), total, next: found.length > take ? encodeCursor(rows[rows.length - 1]) : null };
+  return { rows: rows.map((r) => toView(actor.subject, r)), ...count, next: found.length > take ? encodeCursor(rows[rows.length - 1]) : null };
 }
 
 // ------------------------------------------------------------------------------------------------
