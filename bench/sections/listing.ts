@@ -75,10 +75,10 @@ function handFilter(u: Universe, subject: Subject, now: number): Pick<Prepared, 
 }
 
 /** The page and count as lib/patients listPatients runs them: the count capped at COUNT_CAP + 1 rows ("10,000+"). */
-async function page(db: Database, w: Prisma.PatientWhereInput) {
+async function page(db: Database, w: Prisma.PatientWhereInput, countWhere: Prisma.PatientWhereInput = w) {
   const [rows, count] = await Promise.all([
     db.prisma.patient.findMany({ where: w, orderBy: [{ lastName: "asc" }, { id: "asc" }], take: 50, select: SELECT }),
-    cappedPatientCount(db.prisma, w),
+    cappedPatientCount(db.prisma, countWhere),
   ]);
   return { rows, total: count.total };
 }
@@ -94,15 +94,13 @@ async function uncappedPage(db: Database, w: Prisma.PatientWhereInput) {
  * The policy filter as the Patients page at the enterprise (or the subject's tenant) builds it:
  * lib/patients visiblePatientsWhere (where() AND the place's nodes AND its tenant).
  */
-function policyWhere(subject: Subject, ctx: DecisionContext): Prisma.PatientWhereInput {
+function policyWhere(subject: Subject, ctx: DecisionContext, forCount = false): Prisma.PatientWhereInput {
   const rootId = subject.bindings[0].rootId;
   const tree = subject.trees.find((t) => t.rootId === rootId)!;
   const nodeIds = [...tree.nodes.keys()];
-  const w = visiblePatientsWhere(subject, nodeIds);
-  // visiblePatientsWhere calls where() without ctx (the clock is "now"); the bench's ctx pins the time.
-  return { AND: [w, where(subject, PERMISSION, "patient", ctx) as Prisma.PatientWhereInput] };
+  return visiblePatientsWhere(subject, nodeIds, undefined, { forCount, ctx });
 }
-const policyPage = (db: Database, subject: Subject, ctx: DecisionContext) => page(db, policyWhere(subject, ctx));
+const policyPage = (db: Database, subject: Subject, ctx: DecisionContext) => page(db, policyWhere(subject, ctx), policyWhere(subject, ctx, true));
 const handPage = (db: Database, p: Prepared) => page(db, p.hand);
 
 /** The hand-written query as raw SQL through the same pool (no ORM): reported for reference only. */

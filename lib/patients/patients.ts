@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AppError, forbidden, notFound } from "../api/errors";
 import { RESOURCE_INCLUDE, decide, lookupNode, mask, resourceOfRow, subtreeIds, where, type ResourceRef, type Subject } from "../authz";
+import type { DecisionContext } from "../authz/decide";
 import { sharedLoader } from "../authz/load";
 import { recordAudit } from "../audit/audit";
 import { emergencyVia } from "../access/emergency";
@@ -142,12 +143,18 @@ function decodeCursor(after: string): [string, string] {
 }
 
 /** The SQL filter of the patients the subject may see at a place (contact is the least a role can see). */
-export function visiblePatientsWhere(subject: Subject, nodeIds: string[], q?: string): Prisma.PatientWhereInput {
+export function visiblePatientsWhere(subject: Subject, nodeIds: string[], q?: string, opts: { forCount?: boolean; ctx?: DecisionContext } = {}): Prisma.PatientWhereInput {
   // The place's tenant too: redundant with the nodes (a patient's tenant is its node's root) but it
   // lets PostgreSQL walk patients_tenant_id_last_name_id_node_id_idx in page order and stop after a
   // page, instead of sorting every patient of a region (bench section 5).
+  // At the root the place is the whole tenant: tenant_id alone (a list of every node would make the
+  // planner underestimate the rows and sort them all).
   const rootId = nodeIds.length > 0 ? lookupNode(subject, nodeIds[0])?.rootId : undefined;
-  const and: Prisma.PatientWhereInput[] = [where(subject, "patients.read_contact", "patient"), { nodeId: { in: nodeIds } }, ...(rootId ? [{ tenantId: rootId }] : [])];
+  // The count leaves the tenant out below the root: with it the planner underestimates the rows
+  // (node and tenant are correlated) and sorts them instead of the index-only scan that stops early.
+  const atRoot = Boolean(rootId && nodeIds.includes(rootId));
+  const place: Prisma.PatientWhereInput[] = atRoot ? [{ tenantId: rootId! }] : [{ nodeId: { in: nodeIds } }, ...(rootId && !opts.forCount ? [{ tenantId: rootId }] : [])];
+  const and: Prisma.PatientWhereInput[] = [where(subject, "patients.read_contact", "patient", opts.ctx), ...place];
   for (const term of (q ?? "").split(/\s+/).filter(Boolean).slice(0, 4)) {
     and.push({ OR: [{ firstName: { contains: term, mode: "insensitive" } }, { lastName: { contains: term, mode: "insensitive" } }] });
   }
@@ -157,6 +164,7 @@ export function visiblePatientsWhere(subject: Subject, nodeIds: string[], q?: st
 export async function listPatients(tx: Tx, actor: Actor, input: ListInput): Promise<{ rows: PatientView[]; total: number; totalCapped: boolean; next: string | null }> {
   const nodeIds = placeIds(actor.subject, input.nodeId);
   const base = visiblePatientsWhere(actor.subject, nodeIds, input.q);
+  const countable = visiblePatientsWhere(actor.subject, nodeIds, input.q, { forCount: true });
   const take = input.take ?? PAGE_SIZE;
   let page: Prisma.PatientWhereInput = base;
   if (input.after) {
@@ -164,7 +172,7 @@ export async function listPatients(tx: Tx, actor: Actor, input: ListInput): Prom
     page = { AND: [base, { OR: [{ lastName: { gt: lastName } }, { lastName, id: { gt: id } }] }] };
   }
   const [count, found] = await Promise.all([
-    cappedPatientCount(tx, base),
+    cappedPatientCount(tx, countable),
     tx.patient.findMany({ where: page, orderBy: [{ lastName: "asc" }, { id: "asc" }], take: take + 1, select: SELECT }),
   ]);
   const rows = found.slice(0, take);
