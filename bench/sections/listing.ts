@@ -6,6 +6,7 @@ import type { Subject } from "../../lib/authz/subject";
 import { where } from "../../lib/authz/where";
 import type { Database } from "../../lib/db/client";
 import { PrismaClient, type Prisma } from "../../lib/db/generated/client";
+import { COUNT_CAP, cappedPatientCount, visiblePatientsWhere } from "../../lib/patients/patients";
 import type { Universe } from "../dataset/universe";
 import type { Report } from "../lib/report";
 import { fmt, fmtInt, percentile } from "../lib/util";
@@ -73,21 +74,40 @@ function handFilter(u: Universe, subject: Subject, now: number): Pick<Prepared, 
   return { hand: { nodeId: { in: nodes } }, handSql: { condition: "node_id = ANY($1::uuid[])", param: nodes }, handNodes: nodes.length };
 }
 
-async function page(db: Database, w: Prisma.PatientWhereInput) {
+/** The page and count as lib/patients listPatients runs them: the count capped at COUNT_CAP + 1 rows ("10,000+"). */
+async function page(db: Database, w: Prisma.PatientWhereInput, countWhere: Prisma.PatientWhereInput = w) {
+  const [rows, count] = await Promise.all([
+    db.prisma.patient.findMany({ where: w, orderBy: [{ lastName: "asc" }, { id: "asc" }], take: 50, select: SELECT }),
+    cappedPatientCount(db.prisma, countWhere),
+  ]);
+  return { rows, total: count.total };
+}
+/** The same page with the exact (uncapped) count: what the list did before the cap, for reference. */
+async function uncappedPage(db: Database, w: Prisma.PatientWhereInput) {
   const [rows, total] = await Promise.all([
     db.prisma.patient.findMany({ where: w, orderBy: [{ lastName: "asc" }, { id: "asc" }], take: 50, select: SELECT }),
     db.prisma.patient.count({ where: w }),
   ]);
   return { rows, total };
 }
-const policyPage = (db: Database, subject: Subject, ctx: DecisionContext) => page(db, where(subject, PERMISSION, "patient", ctx) as Prisma.PatientWhereInput);
+/**
+ * The policy filter as the Patients page at the enterprise (or the subject's tenant) builds it:
+ * lib/patients visiblePatientsWhere (where() AND the place's nodes AND its tenant).
+ */
+function policyWhere(subject: Subject, ctx: DecisionContext, forCount = false): Prisma.PatientWhereInput {
+  const rootId = subject.bindings[0].rootId;
+  const tree = subject.trees.find((t) => t.rootId === rootId)!;
+  const nodeIds = [...tree.nodes.keys()];
+  return visiblePatientsWhere(subject, nodeIds, undefined, { forCount, ctx });
+}
+const policyPage = (db: Database, subject: Subject, ctx: DecisionContext) => page(db, policyWhere(subject, ctx), policyWhere(subject, ctx, true));
 const handPage = (db: Database, p: Prepared) => page(db, p.hand);
 
 /** The hand-written query as raw SQL through the same pool (no ORM): reported for reference only. */
 async function rawPage(db: Database, p: Prepared) {
   const [rows, count] = await Promise.all([
     db.sql.query<{ id: string }>(`SELECT ${COLUMNS} FROM patients WHERE ${p.handSql.condition} ORDER BY last_name, id LIMIT 50`, [p.handSql.param]),
-    db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM patients WHERE ${p.handSql.condition}`, [p.handSql.param]),
+    db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM patients WHERE ${p.handSql.condition} LIMIT ${COUNT_CAP + 1}) capped`, [p.handSql.param]),
   ]);
   return { rows, total: count[0].n };
 }
@@ -102,6 +122,8 @@ export interface ListingResult {
   ratioP50: number;
   ratioP95: number;
   raw: { p50: number; p95: number };
+  /** The policy page with the exact count (before the cap). */
+  uncapped: { p50: number; p95: number };
   jitOff?: { p50: number; p95: number };
 }
 
@@ -129,7 +151,7 @@ export async function sectionListing(
   }
   for (let i = 0; i < 5; i++) for (const p of prepared) await Promise.all([policyPage(db, p.subject, ctx), handPage(db, p)]);
 
-  const times = new Map(prepared.map((p) => [p.kind, { policy: [] as number[], hand: [] as number[], raw: [] as number[], build: [] as number[] }]));
+  const times = new Map(prepared.map((p) => [p.kind, { policy: [] as number[], hand: [] as number[], raw: [] as number[], uncapped: [] as number[], build: [] as number[] }]));
   for (let i = 0; i < opts.iterations; i++) {
     for (const p of prepared) {
       const t = times.get(p.kind)!;
@@ -148,7 +170,12 @@ export async function sectionListing(
         await rawPage(db, p);
         t.raw.push(performance.now() - t0);
       };
-      const order = [runPolicy, runHand, runRaw];
+      const runUncapped = async () => {
+        const t0 = performance.now();
+        await uncappedPage(db, where(p.subject, PERMISSION, "patient", ctx) as Prisma.PatientWhereInput);
+        t.uncapped.push(performance.now() - t0);
+      };
+      const order = [runPolicy, runHand, runRaw, runUncapped];
       for (let k = 0; k < order.length; k++) await order[(i + k) % order.length]();
     }
   }
@@ -162,9 +189,12 @@ export async function sectionListing(
   }
 
   report.print(`\n  ${label}: ${fmtInt(opts.patients)} patients; ${fmtInt(opts.iterations)} iterations per subject, policy and hand-written queries alternating.`);
-  report.print(`  Each sample = findMany(where, orderBy lastName,id, take 50) and count(where) run together (Promise.all),`);
+  report.print(`  Each sample = findMany(where, orderBy lastName,id, take 50) and the capped count of lib/patients (COUNT over`);
+  report.print(`  LIMIT ${fmtInt(COUNT_CAP + 1)}: "${fmtInt(COUNT_CAP)}+") run together (Promise.all), as the patients list runs them;`);
   report.print(`  where() itself included. Hand-written: the same Prisma page and count with a hand-written where`);
-  report.print(`  (tenantId = …, or nodeId IN the nodes the subject's bindings reach); raw SQL: that query through pg, no ORM. ms:\n`);
+  report.print(`  (tenantId = …, or nodeId IN the nodes the subject's bindings reach); raw SQL: that query through pg, no ORM;`);
+  report.print(`  Policy: lib/patients visiblePatientsWhere at the subject's tenant (where() AND its nodes AND tenant_id).`);
+  report.print(`  uncapped: the page with where() alone and the exact count(where), as before issue 15. ms:\n`);
   const results: ListingResult[] = [];
   const rows = prepared.map((p) => {
     const t = times.get(p.kind)!;
@@ -179,6 +209,7 @@ export async function sectionListing(
       ratioP50: percentile(t.policy, 50) / percentile(t.hand, 50),
       ratioP95: percentile(t.policy, 95) / percentile(t.hand, 95),
       raw: { p50: percentile(t.raw, 50), p95: percentile(t.raw, 95) },
+      uncapped: { p50: percentile(t.uncapped, 50), p95: percentile(t.uncapped, 95) },
     };
     results.push(r);
     return [
@@ -191,9 +222,10 @@ export async function sectionListing(
       fmt(r.hand.p95, 2),
       `${fmt(r.ratioP50, 2)}x / ${fmt(r.ratioP95, 2)}x`,
       `${fmt(r.raw.p50, 2)} / ${fmt(r.raw.p95, 2)}`,
+      `${fmt(r.uncapped.p50, 2)} / ${fmt(r.uncapped.p95, 2)}`,
     ];
   });
-  report.table(["subject", "rows: policy / hand", "where() us", "policy p50", "policy p95", "hand p50", "hand p95", "policy/hand p50 / p95", "raw SQL p50 / p95"], rows);
+  report.table(["subject", "rows: policy / hand", "where() us", "policy p50", "policy p95", "hand p50", "hand p95", "policy/hand p50 / p95", "raw SQL p50 / p95", "uncapped p50 / p95"], rows);
   const sectionTag = label.startsWith("PGlite") ? "5 (PGlite)" : "5 (server)";
   for (const r of results) {
     if (opts.serverGoal) report.goal(sectionTag, `${r.kind}: page+count p95 <= 15 ms`, `${fmt(r.policy.p95, 2)} ms`, r.policy.p95 <= 15);
@@ -225,11 +257,11 @@ async function explainQueries(report: Report, url: string, prepared: Prepared[],
         }
       };
       const entry: Record<string, unknown> = {};
-      const w = where(p.subject, PERMISSION, "patient", ctx) as Prisma.PatientWhereInput;
+      const w = policyWhere(p.subject, ctx);
       for (const [name, filter] of [["policy", w], ["hand", p.hand]] as const) {
         captured.length = 0;
         await prisma.patient.findMany({ where: filter, orderBy: [{ lastName: "asc" }, { id: "asc" }], take: 50, select: SELECT });
-        await prisma.patient.count({ where: filter });
+        await cappedPatientCount(prisma, filter);
         const queries = captured.filter((c) => /patients/.test(c.query));
         for (let i = 0; i < queries.length && i < 2; i++) {
           entry[`${name} ${i === 0 ? "page" : "count"}`] = { sql: queries[i].query, plan: await explain(queries[i].query, queries[i].params) };
@@ -247,7 +279,7 @@ async function explainQueries(report: Report, url: string, prepared: Prepared[],
         try {
           for (let i = 0; i < 5 + iterations; i++) {
             const t0 = performance.now();
-            await page({ prisma: noJit } as unknown as Database, where(p.subject, PERMISSION, "patient", ctx) as Prisma.PatientWhereInput);
+            await page({ prisma: noJit } as unknown as Database, policyWhere(p.subject, ctx));
             if (i >= 5) samples.push(performance.now() - t0);
           }
         } finally {

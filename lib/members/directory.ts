@@ -112,10 +112,12 @@ const MEMBER_USER_SELECT =
     managedByTenantId: true,
   }) satisfies Prisma.UserSelect;
 
-export async function listMembers(db: Db | Tx, nodeId: string, query: MemberListQuery, now = new Date()) {
-  const rootId = (await db.orgNode.findUniqueOrThrow({ where: { id: nodeId }, select: { rootId: true } })).rootId;
+/** `known.rootId`: the place's tenant when the caller has it (the subject's tree), one round trip fewer. */
+export async function listMembers(db: Db | Tx, nodeId: string, query: MemberListQuery, now = new Date(), known: { rootId?: string } = {}) {
+  const rootId = known.rootId ?? (await db.orgNode.findUniqueOrThrow({ where: { id: nodeId }, select: { rootId: true } })).rootId;
   const where = memberWhere(nodeId, query, now, rootId);
-  const [total, users, domains] = await Promise.all([
+  // Role names: the tenant's and the built-in roles, beside the page (not one more query after it).
+  const [total, users, domains, tenantRoles] = await Promise.all([
     db.user.count({ where }),
     db.user.findMany({
       where,
@@ -127,12 +129,16 @@ export async function listMembers(db: Db | Tx, nodeId: string, query: MemberList
         bindings: {
           where: { node: inSubtree(nodeId) },
           orderBy: { node: { depth: "asc" } },
-          select: { id: true, nodeId: true, expiresAt: true, startsAt: true, pending: true, roleId: true, node: { select: { name: true, kind: true } }, role: { select: { name: true } } },
+          select: { id: true, nodeId: true, expiresAt: true, startsAt: true, pending: true, roleId: true, node: { select: { name: true, kind: true } } },
         },
       },
     }),
     db.tenantDomain.findMany({ where: { tenantId: rootId, verifiedAt: { not: null } }, select: { domain: true } }),
+    db.role.findMany({ where: { OR: [{ tenantId: null }, { tenantId: rootId }] }, select: { id: true, name: true } }),
   ]);
+  const roleNames = new Map(tenantRoles.map((r) => [r.id, r.name]));
+  const unknownRoles = [...new Set(users.flatMap((u) => u.bindings.map((b) => b.roleId)).filter((id) => !roleNames.has(id)))];
+  if (unknownRoles.length > 0) for (const r of await db.role.findMany({ where: { id: { in: unknownRoles } }, select: { id: true, name: true } })) roleNames.set(r.id, r.name);
   const verified = new Set(domains.map((d) => d.domain));
   // Who on this page has joined the tenant (an accepted role anywhere in it): one indexed query for
   // the page's people; a filtered relation _count here made Prisma aggregate every binding (10× slower).
@@ -161,7 +167,7 @@ export async function listMembers(db: Db | Tx, nodeId: string, query: MemberList
       nodeName: b.node.name,
       nodeKind: b.node.kind,
       roleId: b.roleId,
-      roleName: b.role.name,
+      roleName: roleNames.get(b.roleId) ?? b.roleId,
       expiresAt: b.expiresAt?.toISOString() ?? null,
       startsAt: b.startsAt?.toISOString() ?? null,
       pending: b.pending,

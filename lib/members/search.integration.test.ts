@@ -26,6 +26,19 @@ describe.each(TEST_DATABASES)("member search is literal ($name)", (kind) => {
   });
   afterAll(async () => db?.destroy());
 
+  test("each listed role carries its role's name and place (built-in and custom), with or without the tenant passed in", async () => {
+    const query = memberListQuery.parse({ pageSize: 100 });
+    const page = await listMembers(db.prisma, seattle, query);
+    const rootId = (await db.prisma.orgNode.findUniqueOrThrow({ where: { id: seattle } })).rootId;
+    expect(await listMembers(db.prisma, seattle, query, undefined, { rootId })).toEqual(page);
+    const bindings = await db.prisma.roleBinding.findMany({ where: { id: { in: page.rows.flatMap((r) => r.roles.map((b) => b.bindingId)) } }, select: { id: true, role: { select: { name: true } }, node: { select: { name: true } } } });
+    const expected = new Map(bindings.map((b) => [b.id, `${b.role.name} @ ${b.node.name}`]));
+    const roles = page.rows.flatMap((r) => r.roles);
+    expect(roles.length).toBeGreaterThan(3);
+    for (const b of roles) expect(`${b.roleName} @ ${b.nodeName}`).toBe(expected.get(b.bindingId));
+    expect(new Set(roles.map((b) => b.roleName)).size).toBeGreaterThan(1);
+  });
+
   test.each([
     ["%", ["Zz 100% Sure"]],
     ["0%", ["Zz 100% Sure"]],

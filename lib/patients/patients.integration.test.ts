@@ -15,7 +15,7 @@ import { TEST_DATABASES, createTestDatabase, type TestDatabase } from "../db/tes
 import { callerFor, useDatabase } from "../testing/callers";
 import { seedDemoData } from "../../prisma/seed";
 import { editNoteAction, sharePatientAction } from "./actions";
-import type { PatientView } from "./patients";
+import { COUNT_CAP, patientCountLabel, type PatientView } from "./patients";
 
 type AnySpec = Spec<never, unknown>;
 const specOf = (entry: unknown) => (entry as { spec: AnySpec }).spec;
@@ -39,7 +39,7 @@ describe.each(TEST_DATABASES)("patients and clinical notes ($name)", (kind) => {
   const list = async (email: string, node: string, extra: Record<string, unknown> = {}) => {
     const r = await call(LIST_GET, email, { nodeId: nodes.get(node), take: "100", ...extra });
     if (!r.ok) throw new Error(`${email} list: ${r.code}`);
-    return r.data as { rows: PatientView[]; total: number; next: string | null };
+    return r.data as { rows: PatientView[]; total: number; totalCapped: boolean; next: string | null };
   };
   const lastNames = (rows: PatientView[]) => rows.map((r) => r.fields.lastName).sort();
   const lastAudit = (action: string) => db.prisma.auditEvent.findFirst({ where: { action }, orderBy: { id: "desc" } });
@@ -211,4 +211,29 @@ describe.each(TEST_DATABASES)("patients and clinical notes ($name)", (kind) => {
     expect(await call(editNoteAction, "dr.lee@northwind.test", { noteId, body: "Tooth 14: filling replaced." })).toMatchObject({ ok: true });
     expect(await call(editNoteAction, "owner@lakeside.test", { noteId, body: "x" })).toMatchObject({ ok: false, code: "not_found" });
   });
+
+  // Last: it adds 10,000 patients. A place with more than COUNT_CAP visible patients says "10,000+"
+  // (the count stops at COUNT_CAP + 1 rows); smaller places and other tenants keep their exact count.
+  test("a count past 10,000 is capped and shown as 10,000+; smaller places keep the exact count", async () => {
+    expect(await list("owner@northwind.test", "Northwind Dental Group")).toMatchObject({ total: NORTHWIND.length, totalCapped: false });
+    const pearl = (await db.prisma.orgNode.findFirstOrThrow({ where: { name: "Portland Pearl District" }, select: { id: true, rootId: true } }));
+    const filler = Array.from({ length: COUNT_CAP }, (_, i) => ({ tenantId: pearl.rootId, nodeId: pearl.id, firstName: "Test", lastName: `Zz${String(i).padStart(5, "0")}` }));
+    for (let i = 0; i < filler.length; i += 2_500) await db.prisma.patient.createMany({ data: filler.slice(i, i + 2_500) });
+    const owner = await list("owner@northwind.test", "Northwind Dental Group");
+    expect(owner).toMatchObject({ total: COUNT_CAP, totalCapped: true });
+    expect(patientCountLabel(owner)).toBe("10,000+ patients");
+    // The first page is still the first 100 by last name, and the next page exists.
+    expect(owner.rows.slice(0, NORTHWIND.length).map((r) => r.fields.lastName)).toEqual(NORTHWIND);
+    expect(owner.rows).toHaveLength(100);
+    expect(owner.next).not.toBeNull();
+    // Portland: its 2 patients + 10,000 = 10,002, capped; Boston and Lakeside unchanged and exact.
+    expect(await list("manager@northwind.test", "Portland Practice")).toMatchObject({ total: COUNT_CAP, totalCapped: true });
+    const boston = await list("frontdesk@northwind.test", "Boston Practice");
+    expect(boston).toMatchObject({ total: 2, totalCapped: false });
+    expect(patientCountLabel(boston)).toBe("2 patients");
+    expect(patientCountLabel({ total: 1, totalCapped: false })).toBe("1 patient");
+    expect(await list("owner@lakeside.test", "Lakeside Physio")).toMatchObject({ totalCapped: false });
+    // Dr. Lee's assigned scope is unaffected by the new unassigned patients.
+    expect(await list("dr.lee@northwind.test", "Seattle Practice")).toMatchObject({ total: 4, totalCapped: false });
+  }, 120_000);
 });

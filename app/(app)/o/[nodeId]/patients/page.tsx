@@ -7,7 +7,7 @@ import { decide, lookupNode, mask, subtreeIds } from "@/lib/authz";
 import { can, holds } from "@/lib/context/enterable";
 import { requirePage } from "@/lib/context/server";
 import { prisma } from "@/lib/db";
-import { FIELD_LABELS, PATIENT_FIELDS, listPatients, listSchema } from "@/lib/patients/patients";
+import { FIELD_LABELS, PATIENT_FIELDS, listPatients, listSchema, patientCountLabel } from "@/lib/patients/patients";
 
 export const metadata: Metadata = { title: "Patients" };
 
@@ -44,7 +44,7 @@ export default async function PatientsPage({ params, searchParams }: { params: P
   return (
     <div className="space-y-4">
       <section className={cardClass} aria-labelledby="care-page-title">
-        <CareHeader title="Patients" subtitle={`${result.total} ${result.total === 1 ? "patient" : "patients"} you can see at ${node.name}.`}>
+        <CareHeader title="Patients" subtitle={`${patientCountLabel(result)} you can see at ${node.name}.`}>
           {canExport && (
             <a className={linkButton.secondary} href={`/api/patients/export?nodeId=${node.id}${q ? `&q=${encodeURIComponent(q)}` : ""}`} data-testid="export-patients">
               Export CSV

@@ -1,6 +1,6 @@
 import { route } from "@/lib/api/handler";
 import { AppError } from "@/lib/api/errors";
-import { mask } from "@/lib/authz";
+import { lookupNode, mask } from "@/lib/authz";
 import { listMembers } from "@/lib/members/directory";
 import { inviteToPlace } from "@/lib/members/invite";
 import { InviteBody, MemberListQuery, ProfileIdParams } from "@/lib/profiles/schemas";
@@ -13,7 +13,8 @@ export const GET = route({
   input: MemberListQuery.extend(ProfileIdParams.shape),
   readOnly: true,
   handler: async ({ input, tx, subject }) => {
-    const page = await listMembers(tx, input.id, input);
+    // The access check found the place in the subject's tree: its tenant comes from there.
+    const page = await listMembers(tx, input.id, input, undefined, { rootId: lookupNode(subject, input.id)?.rootId });
     // Contact fields only for callers whose grants here show them (members.read_contact).
     return { ...page, rows: page.rows.map((row) => mask(subject, "members", { nodeId: input.id }, { ...row }).record) };
   },
