@@ -81,6 +81,11 @@ type HashedEvent = { tenantId: string | null; actorId: string | null; action: st
  * cheaper when verifying millions of rows.
  */
 export function hashEvent(prevHash: string, e: HashedEvent): string {
+  return createHash("sha256").update(`${prevHash}\n${canonicalBody(e)}`).digest("hex");
+}
+
+/** The canonical JSON the hash covers, after prevHash and "\n" (recordAudit() hands it to SQL, which hashes it with the previous hash it reads under the chain lock). */
+export function canonicalBody(e: HashedEvent): string {
   let body = `{"action":${canonical(e.action)},"actorId":${canonical(e.actorId)},"createdAt":${JSON.stringify(e.createdAt.toISOString())}`;
   if (e.credentialId != null) body += `,"credentialId":${canonical(e.credentialId)}`;
   body += `,"details":${canonical(e.details)},"ip":${canonical(e.ip)}`;
@@ -90,7 +95,7 @@ export function hashEvent(prevHash: string, e: HashedEvent): string {
   body += `,"targetId":${canonical(e.targetId)},"targetType":${canonical(e.targetType)},"tenantId":${canonical(e.tenantId)}`;
   if (e.userAgent != null) body += `,"userAgent":${canonical(e.userAgent)}`;
   if (e.via != null) body += `,"via":${canonical(e.via)}`;
-  return createHash("sha256").update(`${prevHash}\n${body}}`).digest("hex");
+  return `${body}}`;
 }
 
 /**
@@ -117,12 +122,6 @@ export async function recordAudit(tx: AuditTx, input: AuditInput): Promise<void>
   if (!inTransaction(tx)) return recordAuditNow(tx as unknown as Db, input);
   const chain = input.tenantId ?? "global";
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${chain}))`;
-  const last = await tx.auditEvent.findFirst({
-    where: { tenantId: input.tenantId },
-    orderBy: { id: "desc" },
-    select: { hash: true },
-  });
-  const prevHash = last?.hash ?? GENESIS;
   const context = requestContext();
   const row = {
     tenantId: input.tenantId,
@@ -140,8 +139,18 @@ export async function recordAudit(tx: AuditTx, input: AuditInput): Promise<void>
     credentialId: input.credentialId ?? context?.credentialId ?? null,
     onBehalfOf: input.onBehalfOf ?? context?.onBehalfOf ?? null,
   };
-  const created = await tx.auditEvent.create({ data: { ...row, prevHash, hash: hashEvent(prevHash, row) }, select: { id: true } });
-  for (const subscriber of AUDIT_SUBSCRIBERS) await subscriber(tx, { ...row, id: created.id, details: row.details as Record<string, unknown> });
+  // One statement after the lock: read the chain's last hash and insert the row linked to it, the
+  // hash computed in SQL (sha256 of prevHash, "\n" and the canonical body, as hashEvent() does).
+  // A new statement, so its snapshot sees every row committed while this transaction waited for the lock.
+  const chainOf = input.tenantId === null ? Prisma.sql`tenant_id IS NULL` : Prisma.sql`tenant_id = ${input.tenantId}::uuid`;
+  const [created] = await tx.$queryRaw<{ id: bigint }[]>`
+    INSERT INTO audit_events (tenant_id, actor_id, action, target_type, target_id, details, ip, created_at, node_id, user_agent, session_id, via, credential_id, on_behalf_of, prev_hash, hash)
+    SELECT ${row.tenantId}::uuid, ${row.actorId}::uuid, ${row.action}, ${row.targetType}, ${row.targetId}, ${JSON.stringify(row.details)}::jsonb, ${row.ip}, ${row.createdAt.toISOString()}::timestamptz,
+           ${row.nodeId}::uuid, ${row.userAgent}, ${row.sessionId}, ${row.via}, ${row.credentialId}, ${row.onBehalfOf}::uuid,
+           p.h, encode(sha256(convert_to(p.h || E'\n' || ${canonicalBody(row)}, 'UTF8')), 'hex')
+    FROM (SELECT coalesce((SELECT hash FROM audit_events WHERE ${chainOf} ORDER BY id DESC LIMIT 1), ${GENESIS}) AS h) p
+    RETURNING id`;
+  for (const subscriber of AUDIT_SUBSCRIBERS) await subscriber(tx, { ...row, id: BigInt(created.id), details: row.details as Record<string, unknown> });
 }
 
 /**
