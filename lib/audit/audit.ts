@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { Prisma } from "../db/generated/client";
 import type { Db, Tx } from "../db/client";
 import { requestContext } from "../api/request-context";
@@ -81,7 +81,7 @@ type HashedEvent = { tenantId: string | null; actorId: string | null; action: st
  * cheaper when verifying millions of rows.
  */
 export function hashEvent(prevHash: string, e: HashedEvent): string {
-  return createHash("sha256").update(`${prevHash}\n${canonicalBody(e)}`).digest("hex");
+  return hash("sha256", `${prevHash}\n${canonicalBody(e)}`, "hex");
 }
 
 /** The canonical JSON the hash covers, after prevHash and "\n" (recordAudit() hands it to SQL, which hashes it with the previous hash it reads under the chain lock). */
