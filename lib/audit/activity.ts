@@ -128,9 +128,14 @@ export async function present(db: Db | Tx, rows: EventRow[]): Promise<ActivityRo
 /** Counting stops here: past it the page says "10,000+" (an exact count of a million rows costs a full scan). */
 export const COUNT_CAP = 10_000;
 
-/** How many events match, counted up to COUNT_CAP + 1 rows (a LIMIT subquery): `capped` means "more than COUNT_CAP". */
-export async function countActivity(db: Db | Tx, where: Prisma.AuditEventWhereInput): Promise<{ count: number; capped: boolean }> {
-  const n = await db.auditEvent.count({ where, take: COUNT_CAP + 1 });
+/**
+ * How many events match, counted up to COUNT_CAP + 1 rows (a LIMIT subquery): `capped` means "more
+ * than COUNT_CAP". Prisma orders that subquery; for an exact action it is ordered by time, so the
+ * (tenant_id, action, created_at) index alone answers it (by id it would read every matching row).
+ */
+export async function countActivity(db: Db | Tx, where: Prisma.AuditEventWhereInput, f: Pick<ActivityFilters, "action"> = {}): Promise<{ count: number; capped: boolean }> {
+  const exactAction = !!f.action && !f.action.endsWith(".");
+  const n = await db.auditEvent.count({ where, take: COUNT_CAP + 1, orderBy: exactAction ? { createdAt: "desc" } : { id: "desc" } });
   return n > COUNT_CAP ? { count: COUNT_CAP, capped: true } : { count: n, capped: false };
 }
 
@@ -146,7 +151,7 @@ export async function listActivity(db: Db | Tx, place: Place, q: ActivityListQue
       orderBy: { id: "desc" },
       take: q.limit + 1,
     }),
-    countActivity(db, where),
+    countActivity(db, where, q),
   ]);
   const more = page.length > q.limit;
   const rows = await present(db, page.slice(0, q.limit));
