@@ -162,11 +162,14 @@ export async function recordAuditNow(db: Db, input: AuditInput): Promise<void> {
   await db.$transaction((tx: Tx) => recordAudit(tx, input));
 }
 
-/** The columns the hash needs, as verifyChain() reads them (raw SQL, no model mapping). */
-interface ChainRow {
-  id: bigint; tenant_id: string | null; actor_id: string | null; action: string; target_type: string | null; target_id: string | null; details: string; ip: string | null;
-  created_at: Date; prev_hash: string; hash: string; node_id: string | null; user_agent: string | null; session_id: string | null; via: string | null; credential_id: string | null; on_behalf_of: string | null;
-}
+/**
+ * A row as verifyChain() reads it: the links, and the hashed columns as one JSON array (one value
+ * for the driver to decode per row, one JSON.parse here): tenant, actor, action, target type and
+ * id, details, ip, created_at in epoch milliseconds (the column keeps milliseconds), node, user
+ * agent, session, via, credential, on behalf of.
+ */
+interface ChainRow { id: bigint; prev_hash: string; hash: string; j: string }
+type ChainFields = [string | null, string | null, string, string | null, string | null, unknown, string | null, number, string | null, string | null, string | null, string | null, string | null, string | null];
 
 /** Walks a tenant's chain (from the last archive's checkpoint, if any); returns the id of the first row that doesn't verify, or null if all do. */
 export async function verifyChain(db: Db | Tx, tenantId: string | null): Promise<{ ok: true; count: number } | { ok: false; brokenAt: bigint }> {
@@ -174,11 +177,12 @@ export async function verifyChain(db: Db | Tx, tenantId: string | null): Promise
   const checkpoint = tenantId ? await db.auditArchive.findFirst({ where: { tenantId }, orderBy: { lastId: "desc" }, select: { checkpointHash: true } }) : null;
   let prevHash = checkpoint?.checkpointHash ?? GENESIS;
   let count = 0;
-  // Keyset pages of VERIFY_BATCH rows in raw SQL (only the hashed columns and the links; the
-  // details as text, parsed here); the next page is fetched while this one is hashed.
+  // Keyset pages of VERIFY_BATCH rows in raw SQL (only the links and the hashed columns); the
+  // next page is fetched while this one is hashed.
   const tenant = tenantId === null ? Prisma.sql`tenant_id IS NULL` : Prisma.sql`tenant_id = ${tenantId}::uuid`;
   const page = (after: bigint) =>
-    db.$queryRaw<ChainRow[]>`SELECT id, tenant_id::text, actor_id::text, action, target_type, target_id, details::text, ip, created_at, prev_hash, hash, node_id::text, user_agent, session_id, via, credential_id, on_behalf_of::text
+    db.$queryRaw<ChainRow[]>`SELECT id, prev_hash, hash, json_build_array(tenant_id, actor_id, action, target_type, target_id, details, ip, (extract(epoch FROM created_at) * 1000)::bigint,
+        node_id, user_agent, session_id, via, credential_id, on_behalf_of)::text AS j
       FROM audit_events WHERE ${tenant} AND id > ${after} ORDER BY id LIMIT ${VERIFY_BATCH}`;
   let next: Promise<ChainRow[]> = page(0n);
   for (;;) {
@@ -186,12 +190,11 @@ export async function verifyChain(db: Db | Tx, tenantId: string | null): Promise
     if (rows.length === 0) return { ok: true, count };
     next = rows.length === VERIFY_BATCH ? page(BigInt(rows[rows.length - 1].id)) : Promise.resolve([]);
     for (const r of rows) {
-      const expected = r.prev_hash === prevHash
-        ? hashEvent(prevHash, {
-            tenantId: r.tenant_id, actorId: r.actor_id, action: r.action, targetType: r.target_type, targetId: r.target_id, details: JSON.parse(r.details), ip: r.ip,
-            createdAt: r.created_at, nodeId: r.node_id, userAgent: r.user_agent, sessionId: r.session_id, via: r.via, credentialId: r.credential_id, onBehalfOf: r.on_behalf_of,
-          })
-        : null;
+      let expected: string | null = null;
+      if (r.prev_hash === prevHash) {
+        const [tenantId, actorId, action, targetType, targetId, details, ip, ms, nodeId, userAgent, sessionId, via, credentialId, onBehalfOf] = JSON.parse(r.j) as ChainFields;
+        expected = hashEvent(prevHash, { tenantId, actorId, action, targetType, targetId, details, ip, createdAt: new Date(ms), nodeId, userAgent, sessionId, via, credentialId, onBehalfOf });
+      }
       if (r.hash !== expected) {
         next.catch(() => undefined);
         return { ok: false, brokenAt: BigInt(r.id) };
