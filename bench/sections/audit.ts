@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { activityListQuery, activityWhere, listActivity } from "../../lib/audit/activity";
+import { activityListQuery, listActivity } from "../../lib/audit/activity";
 import { GENESIS, hashEvent, recordAudit, verifyChain } from "../../lib/audit/audit";
 import { openDatabase, type Database, type Tx } from "../../lib/db/client";
 import { migrate } from "../../lib/db/migrate";
@@ -165,7 +165,8 @@ export async function sectionAudit(report: Report, url: string, cfg: { appends: 
          FROM generate_series($5::int + 1, $4::int) AS g`,
         [LIST_TENANT, people, actions, cfg.listEvents, listHave],
       );
-      await db.sql.exec(`ANALYZE audit_events`);
+      // What autovacuum does to an insert-only table: statistics and the visibility map (index-only counts).
+      await db.sql.exec(`VACUUM (ANALYZE) audit_events`);
       report.print(`  Inserted ${fmtInt(cfg.listEvents - listHave)} synthetic events for the listing in ${fmt((performance.now() - t) / 1000, 1)} s.`);
     }
     const total = Number((await db.sql.query<{ n: string }>(`SELECT count(*) AS n FROM audit_events WHERE tenant_id = $1`, [LIST_TENANT]))[0].n);
@@ -184,17 +185,18 @@ export async function sectionAudit(report: Report, url: string, cfg: { appends: 
     for (const [label, f] of filters) {
       const q = activityListQuery.parse({ nodeId: LIST_TENANT, ...f });
       const times: number[] = [];
-      let count = 0, pageRows = 0;
+      let count = 0, pageRows = 0, capped = false;
       for (let k = 0; k < cfg.iterations + 5; k++) {
         const t = performance.now();
-        const [page, n] = await Promise.all([listActivity(db.prisma, place, q), activityWhere(db.prisma, place, q).then((where) => db.prisma.auditEvent.count({ where }))]);
+        const page = await listActivity(db.prisma, place, q);
         if (k >= 5) times.push(performance.now() - t);
-        count = n;
+        count = page.total.count;
+        capped = page.total.capped;
         pageRows = page.rows.length;
       }
       const p50 = percentile(times, 50), p95 = percentile(times, 95);
-      rows.push([label, fmtInt(count), pageRows, fmt(p50, 1), fmt(p95, 1)]);
-      listing.push({ label, filters: f, count, pageRows, p50, p95 });
+      rows.push([label, `${fmtInt(count)}${capped ? "+" : ""}`, pageRows, fmt(p50, 1), fmt(p95, 1)]);
+      listing.push({ label, filters: f, count, capped, pageRows, p50, p95 });
       report.goal("7 audit", `activity page + count at ${fmtInt(total)} events, ${label}: p95 <= 50 ms`, `${fmt(p95, 1)} ms`, p95 <= 50);
     }
     report.table(["filter (tenant root, first page of 50)", "matching", "rows", "p50 ms", "p95 ms"], rows);

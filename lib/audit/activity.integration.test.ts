@@ -15,10 +15,10 @@ import { renameLocationAction } from "../orgs/actions";
 import { callerFor, useDatabase } from "../testing/callers";
 import { seedDemoData } from "../../prisma/seed";
 import { recordAuditNow } from "./audit";
-import type { ActivityRow } from "./activity";
+import { COUNT_CAP, activityWhere, countActivity, totalLabel, type ActivityRow } from "./activity";
 import { complianceReport, patientAccessHistory, patientHere, personHere, personHistory } from "./history";
 
-type Page = { rows: ActivityRow[]; nextCursor: string | null };
+type Page = { rows: ActivityRow[]; nextCursor: string | null; total: { count: number; capped: boolean } };
 const specOf = <R,>(entry: unknown) => (entry as { spec: Spec<never, R> }).spec;
 
 describe.each(TEST_DATABASES)("the activity log ($name)", (kind) => {
@@ -93,6 +93,26 @@ describe.each(TEST_DATABASES)("the activity log ($name)", (kind) => {
     expect(actionsSeen(await list("owner@northwind.test", { nodeId: root, action: "zz.", to: "2020-01-01" }))).toEqual([]);
     const today = new Date().toISOString().slice(0, 10);
     expect(actionsSeen(await list("owner@northwind.test", { nodeId: root, action: "zz.", from: today, to: today }))).toHaveLength(5);
+  });
+
+  test("the page carries the count of matching events, exact up to 10,000 and '10,000+' past it", async () => {
+    const r = await list("owner@northwind.test", { nodeId: id("Northwind Dental Group"), action: "zz.", limit: 2 });
+    expect(r.ok && r.data.total).toEqual({ count: 5, capped: false });
+    expect(r.ok && r.data.rows).toHaveLength(2);
+    const failed = await list("owner@northwind.test", { nodeId: id("Northwind Dental Group"), action: "zz.", outcome: "failure" });
+    expect(failed.ok && totalLabel(failed.data.total)).toBe("1 event");
+    // A tenant with more events than the cap: counting stops at COUNT_CAP + 1 rows and says so.
+    const big = "00000000-0000-4000-8000-00000000c0c0";
+    await db.sql.query(
+      `INSERT INTO audit_events (tenant_id, action, details, created_at, prev_hash, hash) SELECT $1::uuid, CASE WHEN g % 2 = 0 THEN 'auth.sign_in_failed' ELSE 'patient.read' END, '{}', now(), md5('p' || g), md5('h' || g) || $1 FROM generate_series(1, $2::int) g`,
+      [big, COUNT_CAP * 2 + 4],
+    );
+    const place = { id: big, tenantId: big };
+    const total = await countActivity(db.prisma, await activityWhere(db.prisma, place, {}));
+    expect(total).toEqual({ count: COUNT_CAP, capped: true });
+    expect(totalLabel(total)).toBe("10,000+ events");
+    expect(await countActivity(db.prisma, await activityWhere(db.prisma, place, { outcome: "failure" }))).toEqual({ count: COUNT_CAP, capped: true });
+    expect(await countActivity(db.prisma, await activityWhere(db.prisma, place, { action: "patient.", to: "2000-01-01" }))).toEqual({ count: 0, capped: false });
   });
 
   test("keyset pages walk every event once", async () => {

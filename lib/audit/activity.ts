@@ -125,17 +125,37 @@ export async function present(db: Db | Tx, rows: EventRow[]): Promise<ActivityRo
   }));
 }
 
-/** One page, newest first: `nextCursor` is the id to pass as `cursor` for the next (older) page. */
-export async function listActivity(db: Db | Tx, place: Place, q: ActivityListQuery): Promise<{ rows: ActivityRow[]; nextCursor: string | null }> {
+/** Counting stops here: past it the page says "10,000+" (an exact count of a million rows costs a full scan). */
+export const COUNT_CAP = 10_000;
+
+/**
+ * How many events match, counted up to COUNT_CAP + 1 rows (a LIMIT subquery): `capped` means "more
+ * than COUNT_CAP". Prisma orders that subquery; for an exact action it is ordered by time, so the
+ * (tenant_id, action, created_at) index alone answers it (by id it would read every matching row).
+ */
+export async function countActivity(db: Db | Tx, where: Prisma.AuditEventWhereInput, f: Pick<ActivityFilters, "action"> = {}): Promise<{ count: number; capped: boolean }> {
+  const exactAction = !!f.action && !f.action.endsWith(".");
+  const n = await db.auditEvent.count({ where, take: COUNT_CAP + 1, orderBy: exactAction ? { createdAt: "desc" } : { id: "desc" } });
+  return n > COUNT_CAP ? { count: COUNT_CAP, capped: true } : { count: n, capped: false };
+}
+
+/** "1,234 events" or "10,000+ events". */
+export const totalLabel = (t: { count: number; capped: boolean }) => `${t.count.toLocaleString("en-US")}${t.capped ? "+" : ""} ${t.count === 1 && !t.capped ? "event" : "events"}`;
+
+/** One page, newest first, and the capped count of all matching events: `nextCursor` is the id to pass as `cursor` for the next (older) page. */
+export async function listActivity(db: Db | Tx, place: Place, q: ActivityListQuery): Promise<{ rows: ActivityRow[]; nextCursor: string | null; total: { count: number; capped: boolean } }> {
   const where = await activityWhere(db, place, q);
-  const page = await db.auditEvent.findMany({
-    where: q.cursor ? { AND: [where, { id: { lt: BigInt(q.cursor) } }] } : where,
-    orderBy: { id: "desc" },
-    take: q.limit + 1,
-  });
+  const [page, total] = await Promise.all([
+    db.auditEvent.findMany({
+      where: q.cursor ? { AND: [where, { id: { lt: BigInt(q.cursor) } }] } : where,
+      orderBy: { id: "desc" },
+      take: q.limit + 1,
+    }),
+    countActivity(db, where, q),
+  ]);
   const more = page.length > q.limit;
   const rows = await present(db, page.slice(0, q.limit));
-  return { rows, nextCursor: more ? rows[rows.length - 1].id : null };
+  return { rows, nextCursor: more ? rows[rows.length - 1].id : null, total };
 }
 
 /** The people and action types seen in the tenant, for the filter menus. */

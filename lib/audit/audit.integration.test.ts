@@ -63,11 +63,30 @@ describe.each(TEST_DATABASES)("the audit log ($name)", (kind) => {
     expect(await verifyChain(db.prisma, b)).toEqual({ ok: true, count: 40 });
   });
 
+  test("the hash computed in SQL on append is the one the chain check computes, for any text (accents, emoji, quotes, control characters)", async () => {
+    const t = "00000000-0000-4000-8000-0000000000d1";
+    const odd = ["Zoë Ångström", "🦷 \u2028 \u00a0", 'quote " back\\slash', "tab\tnew\nline\u0001", "日本語"];
+    for (const [i, text] of odd.entries()) {
+      await withRequestContext({ actorId: null, sessionId: text, ip: "10.0.0.9", userAgent: text, via: "session" }, () =>
+        recordAuditNow(db.prisma, { tenantId: t, actorId: null, action: "member.renamed", targetType: "user", targetId: text, details: { [text]: text, n: i, nested: { z: [text, 1.5, null, true], a: -0 } } }),
+      );
+    }
+    expect(await verifyChain(db.prisma, t)).toEqual({ ok: true, count: odd.length });
+    const rows = await db.prisma.auditEvent.findMany({ where: { tenantId: t }, orderBy: { id: "asc" } });
+    let prev = GENESIS;
+    for (const r of rows) {
+      expect(r.prevHash).toBe(prev);
+      expect(r.hash).toBe(hashEvent(prev, r));
+      prev = r.hash;
+    }
+    expect(rows.map((r) => r.userAgent)).toEqual(odd);
+  });
+
   test("the database refuses to change or delete an event", async () => {
     await expect(db.sql.exec(`UPDATE audit_events SET action = 'nothing.happened'`)).rejects.toThrow(/append-only/);
     await expect(db.sql.exec(`DELETE FROM audit_events`)).rejects.toThrow(/append-only/);
     await expect(db.sql.exec(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
-    expect(await db.prisma.auditEvent.count()).toBe(140);
+    expect(await db.prisma.auditEvent.count()).toBe(145);
   });
 
   test("an edit made around the trigger (by a superuser) is found by the chain check", async () => {

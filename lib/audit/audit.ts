@@ -1,4 +1,5 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
+import { Prisma } from "../db/generated/client";
 import type { Db, Tx } from "../db/client";
 import { requestContext } from "../api/request-context";
 import { AUDIT_SUBSCRIBERS } from "./subscribers";
@@ -59,29 +60,42 @@ export interface RecordedAuditEvent {
 }
 
 export const GENESIS = "0".repeat(64);
-const VERIFY_BATCH = 5000;
+const VERIFY_BATCH = 20_000;
 
 /** Canonical JSON (sorted keys) so a row hashes the same on every machine. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   return `{${Object.keys(value as object).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(",")}}`;
 }
 
-const PROVENANCE_KEYS = ["nodeId", "userAgent", "sessionId", "via", "credentialId", "onBehalfOf"] as const;
-
 type HashedEvent = { tenantId: string | null; actorId: string | null; action: string; targetType: string | null; targetId: string | null; details: unknown; ip: string | null; createdAt: Date } & Partial<AuditProvenance>;
 
 /**
- * The row's hash. The original fields are always in the canonical body; the issue-9 provenance
- * fields only when non-null, so a row written before they existed hashes exactly as it did then.
+ * The row's hash: sha256 of prevHash, "\n" and the canonical JSON of the row's fields. The original
+ * fields are always in the body; the issue-9 provenance fields only when non-null, so a row written
+ * before they existed hashes exactly as it did then. The body is written out in sorted key order
+ * (action, actorId, createdAt, credentialId, details, ip, nodeId, onBehalfOf, sessionId, targetId,
+ * targetType, tenantId, userAgent, via) instead of building and sorting an object per row: the same
+ * bytes as canonical() of that object (hash.test.ts checks it against the generic form), much
+ * cheaper when verifying millions of rows.
  */
 export function hashEvent(prevHash: string, e: HashedEvent): string {
-  const { tenantId, actorId, action, targetType, targetId, details, ip, createdAt } = e;
-  const fields: Record<string, unknown> = { tenantId, actorId, action, targetType, targetId, details, ip, createdAt: createdAt.toISOString() };
-  for (const k of PROVENANCE_KEYS) if (e[k] != null) fields[k] = e[k];
-  const body = canonical(fields);
-  return createHash("sha256").update(prevHash).update("\n").update(body).digest("hex");
+  return hash("sha256", `${prevHash}\n${canonicalBody(e)}`, "hex");
+}
+
+/** The canonical JSON the hash covers, after prevHash and "\n" (recordAudit() hands it to SQL, which hashes it with the previous hash it reads under the chain lock). */
+export function canonicalBody(e: HashedEvent): string {
+  let body = `{"action":${canonical(e.action)},"actorId":${canonical(e.actorId)},"createdAt":${JSON.stringify(e.createdAt.toISOString())}`;
+  if (e.credentialId != null) body += `,"credentialId":${canonical(e.credentialId)}`;
+  body += `,"details":${canonical(e.details)},"ip":${canonical(e.ip)}`;
+  if (e.nodeId != null) body += `,"nodeId":${canonical(e.nodeId)}`;
+  if (e.onBehalfOf != null) body += `,"onBehalfOf":${canonical(e.onBehalfOf)}`;
+  if (e.sessionId != null) body += `,"sessionId":${canonical(e.sessionId)}`;
+  body += `,"targetId":${canonical(e.targetId)},"targetType":${canonical(e.targetType)},"tenantId":${canonical(e.tenantId)}`;
+  if (e.userAgent != null) body += `,"userAgent":${canonical(e.userAgent)}`;
+  if (e.via != null) body += `,"via":${canonical(e.via)}`;
+  return `${body}}`;
 }
 
 /**
@@ -108,12 +122,6 @@ export async function recordAudit(tx: AuditTx, input: AuditInput): Promise<void>
   if (!inTransaction(tx)) return recordAuditNow(tx as unknown as Db, input);
   const chain = input.tenantId ?? "global";
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${chain}))`;
-  const last = await tx.auditEvent.findFirst({
-    where: { tenantId: input.tenantId },
-    orderBy: { id: "desc" },
-    select: { hash: true },
-  });
-  const prevHash = last?.hash ?? GENESIS;
   const context = requestContext();
   const row = {
     tenantId: input.tenantId,
@@ -131,8 +139,18 @@ export async function recordAudit(tx: AuditTx, input: AuditInput): Promise<void>
     credentialId: input.credentialId ?? context?.credentialId ?? null,
     onBehalfOf: input.onBehalfOf ?? context?.onBehalfOf ?? null,
   };
-  const created = await tx.auditEvent.create({ data: { ...row, prevHash, hash: hashEvent(prevHash, row) }, select: { id: true } });
-  for (const subscriber of AUDIT_SUBSCRIBERS) await subscriber(tx, { ...row, id: created.id, details: row.details as Record<string, unknown> });
+  // One statement after the lock: read the chain's last hash and insert the row linked to it, the
+  // hash computed in SQL (sha256 of prevHash, "\n" and the canonical body, as hashEvent() does).
+  // A new statement, so its snapshot sees every row committed while this transaction waited for the lock.
+  const chainOf = input.tenantId === null ? Prisma.sql`tenant_id IS NULL` : Prisma.sql`tenant_id = ${input.tenantId}::uuid`;
+  const [created] = await tx.$queryRaw<{ id: bigint }[]>`
+    INSERT INTO audit_events (tenant_id, actor_id, action, target_type, target_id, details, ip, created_at, node_id, user_agent, session_id, via, credential_id, on_behalf_of, prev_hash, hash)
+    SELECT ${row.tenantId}::uuid, ${row.actorId}::uuid, ${row.action}, ${row.targetType}, ${row.targetId}, ${JSON.stringify(row.details)}::jsonb, ${row.ip}, ${row.createdAt.toISOString()}::timestamptz,
+           ${row.nodeId}::uuid, ${row.userAgent}, ${row.sessionId}, ${row.via}, ${row.credentialId}, ${row.onBehalfOf}::uuid,
+           p.h, encode(sha256(convert_to(p.h || E'\n' || ${canonicalBody(row)}, 'UTF8')), 'hex')
+    FROM (SELECT coalesce((SELECT hash FROM audit_events WHERE ${chainOf} ORDER BY id DESC LIMIT 1), ${GENESIS}) AS h) p
+    RETURNING id`;
+  for (const subscriber of AUDIT_SUBSCRIBERS) await subscriber(tx, { ...row, id: BigInt(created.id), details: row.details as Record<string, unknown> });
 }
 
 /**
@@ -144,26 +162,42 @@ export async function recordAuditNow(db: Db, input: AuditInput): Promise<void> {
   await db.$transaction((tx: Tx) => recordAudit(tx, input));
 }
 
+/**
+ * A row as verifyChain() reads it: the links, and the hashed columns as one JSON array (one value
+ * for the driver to decode per row, one JSON.parse here): tenant, actor, action, target type and
+ * id, details, ip, created_at in epoch milliseconds (the column keeps milliseconds), node, user
+ * agent, session, via, credential, on behalf of.
+ */
+interface ChainRow { id: bigint; prev_hash: string; hash: string; j: string }
+type ChainFields = [string | null, string | null, string, string | null, string | null, unknown, string | null, number, string | null, string | null, string | null, string | null, string | null, string | null];
+
 /** Walks a tenant's chain (from the last archive's checkpoint, if any); returns the id of the first row that doesn't verify, or null if all do. */
 export async function verifyChain(db: Db | Tx, tenantId: string | null): Promise<{ ok: true; count: number } | { ok: false; brokenAt: bigint }> {
   // After an archive (lib/audit/archive.ts) the remaining rows start from its checkpoint.
   const checkpoint = tenantId ? await db.auditArchive.findFirst({ where: { tenantId }, orderBy: { lastId: "desc" }, select: { checkpointHash: true } }) : null;
   let prevHash = checkpoint?.checkpointHash ?? GENESIS;
   let count = 0;
-  // Keyset pages of VERIFY_BATCH rows; the next page is fetched while this one is hashed
-  // (Promise.resolve starts Prisma's lazy query now).
-  const page = (after?: bigint) =>
-    Promise.resolve(db.auditEvent.findMany({ where: { tenantId, ...(after !== undefined ? { id: { gt: after } } : {}) }, orderBy: { id: "asc" }, take: VERIFY_BATCH }));
-  let next = page();
+  // Keyset pages of VERIFY_BATCH rows in raw SQL (only the links and the hashed columns); the
+  // next page is fetched while this one is hashed.
+  const tenant = tenantId === null ? Prisma.sql`tenant_id IS NULL` : Prisma.sql`tenant_id = ${tenantId}::uuid`;
+  const page = (after: bigint) =>
+    db.$queryRaw<ChainRow[]>`SELECT id, prev_hash, hash, json_build_array(tenant_id, actor_id, action, target_type, target_id, details, ip, (extract(epoch FROM created_at) * 1000)::bigint,
+        node_id, user_agent, session_id, via, credential_id, on_behalf_of)::text AS j
+      FROM audit_events WHERE ${tenant} AND id > ${after} ORDER BY id LIMIT ${VERIFY_BATCH}`;
+  let next: Promise<ChainRow[]> = page(0n);
   for (;;) {
     const rows = await next;
     if (rows.length === 0) return { ok: true, count };
-    next = rows.length === VERIFY_BATCH ? page(rows[rows.length - 1].id) : Promise.resolve([]);
+    next = rows.length === VERIFY_BATCH ? page(BigInt(rows[rows.length - 1].id)) : Promise.resolve([]);
     for (const r of rows) {
-      const expected = hashEvent(prevHash, r);
-      if (r.prevHash !== prevHash || r.hash !== expected) {
+      let expected: string | null = null;
+      if (r.prev_hash === prevHash) {
+        const [tenantId, actorId, action, targetType, targetId, details, ip, ms, nodeId, userAgent, sessionId, via, credentialId, onBehalfOf] = JSON.parse(r.j) as ChainFields;
+        expected = hashEvent(prevHash, { tenantId, actorId, action, targetType, targetId, details, ip, createdAt: new Date(ms), nodeId, userAgent, sessionId, via, credentialId, onBehalfOf });
+      }
+      if (r.hash !== expected) {
         next.catch(() => undefined);
-        return { ok: false, brokenAt: r.id };
+        return { ok: false, brokenAt: BigInt(r.id) };
       }
       prevHash = r.hash;
       count++;

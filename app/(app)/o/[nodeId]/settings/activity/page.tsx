@@ -4,7 +4,7 @@ import { ActivityTable } from "@/components/activity/activity-table";
 import { VerifyChainButton } from "@/components/activity/verify-chain-button";
 import { buttonClass, inputClass } from "@/components/ui/classes";
 import { AppError } from "@/lib/api/errors";
-import { activityFacets, activityListQuery, listActivity, OUTCOMES } from "@/lib/audit/activity";
+import { activityFacets, activityListQuery, listActivity, OUTCOMES, totalLabel } from "@/lib/audit/activity";
 import { can } from "@/lib/context/enterable";
 import { placesUnder } from "@/lib/context/places";
 import { requirePage } from "@/lib/context/server";
@@ -22,7 +22,7 @@ export default async function ActivityPage({ params, searchParams }: { params: P
   const place = { id: node.id, tenantId: node.tenantId };
   const parsed = activityListQuery.safeParse({ ...raw, nodeId: node.id });
   let errors: Record<string, string[]> = {};
-  let result: Awaited<ReturnType<typeof listActivity>> = { rows: [], nextCursor: null };
+  let result: Awaited<ReturnType<typeof listActivity>> = { rows: [], nextCursor: null, total: { count: 0, capped: false } };
   if (!parsed.success) {
     for (const issue of parsed.error.issues) (errors[String(issue.path[0] ?? "_")] ??= []).push(issue.message);
   } else {
@@ -90,6 +90,8 @@ export default async function ActivityPage({ params, searchParams }: { params: P
           ))}
         </div>
       )}
+
+      {errorText.length === 0 && <p className="text-sm text-slate-600" data-testid="activity-total">{totalLabel(result.total)} match these filters.</p>}
 
       <ActivityTable rows={result.rows} empty={errorText.length ? "Fix the filters to see events." : "No events match these filters."} />
 
