@@ -14,7 +14,7 @@ test.describe("Settings > Roles", () => {
     await expect(page).toHaveURL(new RegExp(`/o/${enterprise}/settings/roles$`));
     const builtin = page.getByTestId("builtin-roles").getByTestId("role-card");
     await expect(builtin).toHaveCount(8);
-    await expect(builtin.filter({ hasText: "Provider" }).getByTestId("role-holders")).toHaveText("2 people");
+    await expect(builtin.filter({ hasText: "Provider" }).getByTestId("role-holders")).toHaveText("3 people");
     await expect(page.getByTestId("custom-roles-empty")).toBeVisible();
     await expectAccessible(page);
     await expectNoOverflow(page);
