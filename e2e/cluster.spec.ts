@@ -16,6 +16,8 @@ import { signInOverHttp } from "../lib/testing/http-sign-in";
 import { DEMO_PASSWORD } from "./helpers";
 
 const serverUrl = process.env.TEST_DATABASE_URL;
+// Skipped only without a PostgreSQL server: two instances must share one real database (PGlite is
+// in-process, one instance only). .ci/run always sets TEST_DATABASE_URL, so CI runs it.
 test.skip(!serverUrl, "TEST_DATABASE_URL is unset: the two-instance test needs a PostgreSQL server (CI sets it).");
 test.describe.configure({ mode: "serial" });
 
