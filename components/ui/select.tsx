@@ -60,3 +60,34 @@ export function PlaceSelect({ places, empty, className = inputClass, ...props }:
     </select>
   );
 }
+
+/** The one person picker: "Name (email)" for each person. */
+export function PersonSelect({ people, empty, className = inputClass, ...props }: SelectProps & { people: { id: string; name: string; email: string }[] }) {
+  return (
+    <select className={className} {...props}>
+      <EmptyOption empty={empty} />
+      {people.map((p) => (
+        <option key={p.id} value={p.id}>
+          {p.name} ({p.email})
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** A compact filter of a GET form: its label around it, "all" first (its value `all.value`), then the options by name. */
+export function FilterSelect({ label, name, options, all, defaultValue }: { label: string; name: string; options: { id: string; name: string }[]; all: { value: string; label: string }; defaultValue: string }) {
+  return (
+    <label className="text-sm text-slate-700">
+      {label}
+      <select name={name} defaultValue={defaultValue} className="mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
+        <option value={all.value}>{all.label}</option>
+        {options.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { CareHeader, EmptyState, cardClass, linkButton } from "@/components/care/ui";
 import { AppointmentActions } from "@/components/schedule/appointment-actions";
 import { BookingForm } from "@/components/schedule/booking-form";
+import { FilterSelect } from "@/components/ui/select";
 import { addDays, dayLabel, timeLabel, weekdayOf } from "@/lib/care/time";
 import { pageAccess } from "@/lib/context/pages";
 import { requirePage } from "@/lib/context/server";
@@ -87,32 +88,8 @@ export default async function SchedulePage({ params, searchParams }: { params: P
           <form action={base} className="flex flex-wrap items-end gap-2" aria-label="Filter the calendar">
             <input type="hidden" name="view" value={cal.view} />
             <input type="hidden" name="date" value={cal.date} />
-            {cal.locations.length > 1 && (
-              <label className="text-sm text-slate-700">
-                Location
-                <select name="location" defaultValue={cal.location?.id ?? ""} className="mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
-                  <option value="">All locations</option>
-                  {cal.locations.map((l) => (
-                    <option key={l.id} value={l.id}>
-                      {l.name}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            )}
-            {cal.providers.length > 1 && (
-              <label className="text-sm text-slate-700">
-                Provider
-                <select name="provider" defaultValue={cal.provider?.id ?? "all"} className="mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
-                  <option value="all">All providers</option>
-                  {cal.providers.map((p) => (
-                    <option key={p.id} value={p.id}>
-                      {p.name}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            )}
+            {cal.locations.length > 1 && <FilterSelect label="Location" name="location" options={cal.locations} all={{ value: "", label: "All locations" }} defaultValue={cal.location?.id ?? ""} />}
+            {cal.providers.length > 1 && <FilterSelect label="Provider" name="provider" options={cal.providers} all={{ value: "all", label: "All providers" }} defaultValue={cal.provider?.id ?? "all"} />}
             {(cal.locations.length > 1 || cal.providers.length > 1) && (
               <button type="submit" className={linkButton.secondary}>
                 Show
