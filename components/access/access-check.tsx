@@ -4,7 +4,7 @@ import { useState } from "react";
 import { explainAccess } from "@/lib/members/access-check-actions";
 import { useServerAction } from "@/components/client/use-server-action";
 import { Field, FormError, buttonClass, fieldErrors, inputClass } from "@/components/ui/form";
-import { PlaceSelect, type PlaceOption } from "@/components/ui/select";
+import { PersonSelect, PlaceSelect, type PlaceOption } from "@/components/ui/select";
 
 type Result = Extract<Awaited<ReturnType<typeof explainAccess>>, { ok: true }>["data"];
 
@@ -54,16 +54,7 @@ export function AccessCheck({
         >
           <FormError message={error} />
           <Field id="check-person" label="Person" error={fieldErrors(fields, "userId")}>
-            <select id="check-person" name="userId" defaultValue="" className={inputClass}>
-              <option value="" disabled>
-                Choose a person
-              </option>
-              {people.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name} ({p.email})
-                </option>
-              ))}
-            </select>
+            <PersonSelect id="check-person" name="userId" defaultValue="" people={people} empty={{ label: "Choose a person", disabled: true }} />
           </Field>
           <fieldset>
             <legend className="text-sm font-medium text-slate-700">What were they trying to reach?</legend>
