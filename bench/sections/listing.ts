@@ -92,7 +92,8 @@ async function uncappedPage(db: Database, w: Prisma.PatientWhereInput) {
 }
 /**
  * The policy filter as the Patients page at the enterprise (or the subject's tenant) builds it:
- * lib/patients visiblePatientsWhere (where() AND the place's nodes AND its tenant).
+ * lib/patients visiblePatientsWhere (where() narrowed to the place: where() alone or its node list
+ * when its reach is small, else with the place's nodes / tenant).
  */
 function policyWhere(subject: Subject, ctx: DecisionContext, forCount = false): Prisma.PatientWhereInput {
   const rootId = subject.bindings[0].rootId;
@@ -193,7 +194,8 @@ export async function sectionListing(
   report.print(`  LIMIT ${fmtInt(COUNT_CAP + 1)}: "${fmtInt(COUNT_CAP)}+") run together (Promise.all), as the patients list runs them;`);
   report.print(`  where() itself included. Hand-written: the same Prisma page and count with a hand-written where`);
   report.print(`  (tenantId = …, or nodeId IN the nodes the subject's bindings reach); raw SQL: that query through pg, no ORM;`);
-  report.print(`  Policy: lib/patients visiblePatientsWhere at the subject's tenant (where() AND its nodes AND tenant_id).`);
+  report.print(`  Policy: lib/patients visiblePatientsWhere at the subject's tenant (where() alone when its reach is small`);
+  report.print(`  and inside the place, else AND the place's tenant_id).`);
   report.print(`  uncapped: the page with where() alone and the exact count(where), as before issue 15. ms:\n`);
   const results: ListingResult[] = [];
   const rows = prepared.map((p) => {
