@@ -163,8 +163,9 @@ export function visiblePatientsWhere(
   const tree = rootId ? subject.trees.find((t) => t.rootId === rootId) : undefined;
   const atRoot = Boolean(rootId && nodeIds.includes(rootId));
   let place: Prisma.PatientWhereInput[];
-  const inPlace = new Set(nodeIds);
-  const reachHere = tree && !reach.tenants.has(tree.rootId) ? [...reach.nodes].filter((id) => inPlace.has(id)) : undefined;
+  // At the root every node of the tree is in the place (no set of its, say, 3,000 ids to build).
+  const inPlace = atRoot ? tree?.nodes : new Set(nodeIds);
+  const reachHere = tree && inPlace && !reach.tenants.has(tree.rootId) ? [...reach.nodes].filter((id) => inPlace.has(id)) : undefined;
   if (reachHere && reachHere.length <= (opts.smallReachShare ?? SMALL_REACH_SHARE) * tree!.nodes.size) {
     // A small reach (a front desk, a provider, a few practices): the place's nodes that where() names.
     // When those are every node it names, the place adds nothing and where() alone is the query
