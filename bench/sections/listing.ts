@@ -3,7 +3,6 @@ import pg from "pg";
 import type { DecisionContext } from "../../lib/authz/decide";
 import type { SubjectLoader } from "../../lib/authz/load";
 import type { Subject } from "../../lib/authz/subject";
-import { subtreeIds } from "../../lib/authz/tree";
 import { where } from "../../lib/authz/where";
 import type { Database } from "../../lib/db/client";
 import { PrismaClient, type Prisma } from "../../lib/db/generated/client";
@@ -96,19 +95,10 @@ async function uncappedPage(db: Database, w: Prisma.PatientWhereInput) {
  * lib/patients visiblePatientsWhere (where() narrowed to the place: where() alone or its node list
  * when its reach is small, else with the place's nodes / tenant).
  */
-function policyWhere(subject: Subject, ctx: DecisionContext, forCount = false, nodeIds = placeNodes(subject)): Prisma.PatientWhereInput {
-  return visiblePatientsWhere(subject, nodeIds, undefined, { forCount, ctx });
+function policyWhere(subject: Subject, ctx: DecisionContext, forCount = false): Prisma.PatientWhereInput {
+  return visiblePatientsWhere(subject, subject.bindings[0].rootId, undefined, { forCount, ctx });
 }
-/** The place's node ids (the whole tenant), as listPatients' placeIds computes them once per request. */
-function placeNodes(subject: Subject): string[] {
-  const rootId = subject.bindings[0].rootId;
-  const tree = subject.trees.find((t) => t.rootId === rootId)!;
-  return subtreeIds(tree, rootId);
-}
-const policyPage = (db: Database, subject: Subject, ctx: DecisionContext) => {
-  const nodeIds = placeNodes(subject);
-  return page(db, policyWhere(subject, ctx, false, nodeIds), policyWhere(subject, ctx, true, nodeIds));
-};
+const policyPage = (db: Database, subject: Subject, ctx: DecisionContext) => page(db, policyWhere(subject, ctx), policyWhere(subject, ctx, true));
 const handPage = (db: Database, p: Prepared) => page(db, p.hand);
 
 /** The hand-written query as raw SQL through the same pool (no ORM): reported for reference only. */

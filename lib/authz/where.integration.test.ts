@@ -211,7 +211,7 @@ describe.each(TEST_DATABASES)("policy on $name", (kind) => {
             // smallReachShare 1: every reach below the tenant is "small" (node list, maybe no place at all); 0: never.
             for (const smallReachShare of [0, 1]) {
               for (const forCount of [false, true]) {
-                const got = (await rowsOf(db.prisma, "patient", visiblePatientsWhere(subject, place, undefined, { ctx: { now }, smallReachShare, forCount }))).map((r) => r.id as string).sort();
+                const got = (await rowsOf(db.prisma, "patient", visiblePatientsWhere(subject, nodeId, undefined, { ctx: { now }, smallReachShare, forCount }))).map((r) => r.id as string).sort();
                 expect({ nodeId, smallReachShare, forCount, rows: got }).toEqual({ nodeId, smallReachShare, forCount, rows: expected });
                 selected += got.length;
               }
