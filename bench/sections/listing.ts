@@ -241,7 +241,8 @@ export async function sectionListing(
 
 /** Captures the SQL Prisma sends (query log) and the hand-written SQL, and runs EXPLAIN ANALYZE on both. */
 async function explainQueries(report: Report, url: string, prepared: Prepared[], ctx: DecisionContext, results: ListingResult[], iterations: number): Promise<void> {
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  // jit = off like the app's connections (lib/db/client.ts), so the plans are the ones measured above.
+  const pool = new pg.Pool({ connectionString: url, max: 2, options: "-c jit=off" });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: [{ emit: "event", level: "query" }] });
   const captured: { query: string; params: string }[] = [];
   prisma.$on("query", (e) => captured.push({ query: e.query, params: e.params }));
