@@ -105,7 +105,7 @@ async function measure(report: Report, db: Database, pool: pg.Pool, opts: { iter
         // The same page without its audit row: what the where() filter itself costs.
         "patients, read only",
         async () => {
-          const base = visiblePatientsWhere(subject, nodeIds);
+          const base = visiblePatientsWhere(subject, binding.nodeId);
           const [total, rows] = await Promise.all([db.prisma.patient.count({ where: base }), db.prisma.patient.findMany({ where: base, orderBy: [{ lastName: "asc" }, { id: "asc" }], take: 26 })]);
           return { rows: Math.min(25, rows.length), total };
         },

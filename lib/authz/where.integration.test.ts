@@ -4,6 +4,9 @@
  * - where() selects in SQL exactly the rows decide() allows, for random trees, bindings (built-in
  *   and custom roles, node/own/assigned/subtree scopes, amount and time conditions, expiry),
  *   patients with primary providers and PatientAssignment rows, clinical notes and appointments;
+ *   its reach (whereWithReach) holds every row it selects, and the patients list's filter at each
+ *   place (visiblePatientsWhere, both its plan shapes: node list alone, or with the tenant) selects
+ *   exactly where()'s rows at that place;
  * - SubjectLoader never serves a stale allow after a revoke committed with bumpAuthzVersion(), and
  *   serves its cache when nothing changed.
  */
@@ -19,7 +22,9 @@ import { decide } from "./decide";
 import { SCOPES } from "./grants";
 import { SubjectLoader, bumpAuthzVersion } from "./load";
 import { builtinRoleId } from "./roles";
-import { MODEL_FILTERS, RESOURCE_INCLUDE, resourceOfRow, where } from "./where";
+import { subtreeIds } from "./tree";
+import { MODEL_FILTERS, RESOURCE_INCLUDE, resourceOfRow, where, whereWithReach } from "./where";
+import { visiblePatientsWhere } from "../patients/patients";
 
 type ValueOf<A> = A extends fc.Arbitrary<infer T> ? T : never;
 // The clinical models; the care-team ones have their own proof in lib/care/care.integration.test.ts.
@@ -173,6 +178,10 @@ describe.each(TEST_DATABASES)("policy on $name", (kind) => {
             const got = (await rowsOf(db.prisma, model, where(subject, permission, model, { now }))).map((r) => r.id as string).sort();
             const expected = all.filter((row) => decide(subject, permission, resourceOfRow(model, row as never), { now })).map((r) => r.id as string).sort();
             expect({ model, permission, rows: got }).toEqual({ model, permission, rows: expected });
+            // The reach holds every selected row: a tenant it selects whole, or a node it names.
+            const { reach } = whereWithReach(subject, permission, model, { now });
+            const outside = all.filter((r) => got.includes(r.id as string) && !reach.nodes.has(r.nodeId as string) && !reach.tenants.has(r.tenantId as string));
+            expect({ model, permission, outside }).toEqual({ model, permission, outside: [] });
             selected += got.length;
             total += all.length;
           }
@@ -184,6 +193,35 @@ describe.each(TEST_DATABASES)("policy on $name", (kind) => {
     // Not vacuous: some rows were selected and many were not.
     expect(selected).toBeGreaterThan(0);
     expect(total - selected).toBeGreaterThan(selected);
+  }, 90_000);
+
+  it("visiblePatientsWhere at every place selects where()'s rows at that place, with the node list alone or with the tenant", async () => {
+    let selected = 0;
+    await fc.assert(
+      fc.asyncProperty(worldArb, async (w) => {
+        const me = await materialize(db.prisma, w);
+        const subject = await new SubjectLoader(db.prisma).load(me);
+        const now = Date.now();
+        const all = await rowsOf(db.prisma, "patient");
+        const allowed = new Set(all.filter((row) => decide(subject, "patients.read_contact", resourceOfRow("patient", row as never), { now })).map((r) => r.id as string));
+        for (const tree of subject.trees) {
+          for (const nodeId of tree.nodes.keys()) {
+            const place = subtreeIds(tree, nodeId);
+            const expected = all.filter((r) => allowed.has(r.id as string) && place.includes(r.nodeId as string)).map((r) => r.id as string).sort();
+            // smallReachShare 1: every reach below the tenant is "small" (node list, maybe no place at all); 0: never.
+            for (const smallReachShare of [0, 1]) {
+              for (const forCount of [false, true]) {
+                const got = (await rowsOf(db.prisma, "patient", visiblePatientsWhere(subject, nodeId, undefined, { ctx: { now }, smallReachShare, forCount }))).map((r) => r.id as string).sort();
+                expect({ nodeId, smallReachShare, forCount, rows: got }).toEqual({ nodeId, smallReachShare, forCount, rows: expected });
+                selected += got.length;
+              }
+            }
+          }
+        }
+      }),
+      { numRuns: 15, ...(process.env.AUTHZ_PROPERTY_SEED ? { seed: Number(process.env.AUTHZ_PROPERTY_SEED) } : {}), interruptAfterTimeLimit: 45_000, markInterruptAsFailure: true },
+    );
+    expect(selected).toBeGreaterThan(0);
   }, 90_000);
 
   it("SubjectLoader: after a binding is deleted and bumpAuthzVersion() runs in the same transaction, the next load() denies", async () => {

@@ -209,6 +209,21 @@ export const RESOURCE_INCLUDE = {
  * so lists are filtered, counted and paginated in SQL. Deny by default: no grant → no rows.
  */
 export function where<M extends FilterableModel>(subject: Subject, permission: Permission, model: M, context?: DecisionContext): WhereOf<M> {
+  return whereWithReach(subject, permission, model, context).where;
+}
+
+/**
+ * Where where()'s rows can be: the tenant roots it selects by a tenant equality, and the nodes named
+ * by every other clause (a superset of the nodes of the rows it selects). A list narrows its place to
+ * these (lib/patients visiblePatientsWhere) without a second copy of the policy.
+ */
+export interface WhereReach {
+  tenants: ReadonlySet<string>;
+  nodes: ReadonlySet<string>;
+}
+
+/** where() and its reach, built in one pass over the same bindings (so they can't disagree). */
+export function whereWithReach<M extends FilterableModel>(subject: Subject, permission: Permission, model: M, context?: DecisionContext): { where: WhereOf<M>; reach: WhereReach } {
   const filter = MODEL_FILTERS[model] as ModelFilter<Record<string, unknown>, unknown>;
   if (resourceOf(permission) !== filter.resource) {
     throw new Error(`where(): ${permission} does not apply to ${model} (${filter.resource})`);
@@ -216,6 +231,12 @@ export function where<M extends FilterableModel>(subject: Subject, permission: P
   const now = context?.now ?? Date.now();
   const wholeSubtrees = new Set<string>();
   const clauses: Record<string, unknown>[] = [];
+  const tenants = new Set<string>();
+  const nodes = new Set<string>();
+  const reached = (ids: string[]) => {
+    for (const id of ids) nodes.add(id);
+    return ids;
+  };
 
   for (const binding of subject.bindings) {
     if (!isLive(binding, now)) continue;
@@ -223,7 +244,7 @@ export function where<M extends FilterableModel>(subject: Subject, permission: P
     if (binding.delegation) {
       // Delegated (issue 11): the rows the delegator may read now, inside the delegation's place.
       if (binding.delegation.permissions.has(permission)) {
-        clauses.push({ AND: [filter.node(subtreeIds(tree, binding.nodeId)), where(binding.delegation.subject, permission, model, { now })] });
+        clauses.push({ AND: [filter.node(reached(subtreeIds(tree, binding.nodeId))), where(binding.delegation.subject, permission, model, { now })] });
       }
       continue;
     }
@@ -245,7 +266,7 @@ export function where<M extends FilterableModel>(subject: Subject, permission: P
         continue;
       }
       const nodeIds = grant.scope === SCOPE_NODE ? [binding.nodeId] : subtreeIds(tree, binding.nodeId);
-      parts.unshift(filter.node(nodeIds));
+      parts.unshift(filter.node(reached(nodeIds)));
       if (grant.scope === SCOPE_OWN) parts.push(filter.own(subject.userId));
       if (grant.scope === SCOPE_ASSIGNED) parts.push(filter.assigned(subject.userId));
       clauses.push(parts.length === 1 ? parts[0] : { AND: parts });
@@ -258,16 +279,19 @@ export function where<M extends FilterableModel>(subject: Subject, permission: P
     const tree = subject.trees.find((t) => t.nodes.has(nodeId))!;
     const covered = tree.nodes.get(nodeId)!.ancestors.slice(1).some((a) => wholeSubtrees.has(a));
     if (covered) continue;
-    if (nodeId === tree.rootId && filter.tenant) clauses.unshift(filter.tenant(nodeId));
-    else inLists.push(...subtreeIds(tree, nodeId));
+    if (nodeId === tree.rootId && filter.tenant) {
+      clauses.unshift(filter.tenant(nodeId));
+      tenants.add(nodeId);
+    } else inLists.push(...reached(subtreeIds(tree, nodeId)));
   }
   if (inLists.length > 0) clauses.unshift(filter.node(inLists));
 
-  if (clauses.length === 0) return filter.node([]) as WhereOf<M>; // deny by default: no rows
+  const reach = { tenants, nodes };
+  if (clauses.length === 0) return { where: filter.node([]) as WhereOf<M>, reach }; // deny by default: no rows
   const readable = clauses.length === 1 ? clauses[0] : { OR: clauses };
   const sod = SEPARATION_OF_DUTIES[permission];
   const exclusion = sod && filter.excludeUser?.(sod.field, subject.userId);
-  return (exclusion ? { AND: [readable, exclusion] } : readable) as WhereOf<M>;
+  return { where: (exclusion ? { AND: [readable, exclusion] } : readable) as WhereOf<M>, reach };
 }
 
 /** The ResourceRef of a row of a filterable model (rows loaded with RESOURCE_INCLUDE). */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AppError, forbidden, notFound } from "../api/errors";
-import { RESOURCE_INCLUDE, decide, lookupNode, mask, resourceOfRow, subtreeIds, where, type ResourceRef, type Subject } from "../authz";
+import { RESOURCE_INCLUDE, decide, lookupNode, mask, resourceOfRow, subtreeIds, where, whereWithReach, type ResourceRef, type Subject } from "../authz";
 import type { DecisionContext } from "../authz/decide";
 import { sharedLoader } from "../authz/load";
 import { recordAudit } from "../audit/audit";
@@ -90,12 +90,11 @@ export function toView(subject: Subject, row: Row): PatientView {
   };
 }
 
-/** A place of the caller's tree (404 otherwise) and the node ids below it. */
-function placeIds(subject: Subject, nodeId: string): string[] {
+/** A place of the caller's tree (404 otherwise). */
+function checkPlace(subject: Subject, nodeId: string): void {
   const node = lookupNode(subject, nodeId);
   const tree = node && subject.trees.find((t) => t.rootId === node.rootId);
   if (!node || !tree || node.archived || node.kind === "CARE_PROFILE") throw notFound("That place");
-  return subtreeIds(tree, nodeId);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -142,29 +141,67 @@ function decodeCursor(after: string): [string, string] {
   throw new AppError("invalid", "Some fields need attention.", { after: ["That page link is broken: start from the first page."] });
 }
 
-/** The SQL filter of the patients the subject may see at a place (contact is the least a role can see). */
-export function visiblePatientsWhere(subject: Subject, nodeIds: string[], q?: string, opts: { forCount?: boolean; ctx?: DecisionContext } = {}): Prisma.PatientWhereInput {
-  // The place's tenant too: redundant with the nodes (a patient's tenant is its node's root) but it
-  // lets PostgreSQL walk patients_tenant_id_last_name_id_node_id_idx in page order and stop after a
-  // page, instead of sorting every patient of a region (bench section 5).
-  // At the root the place is the whole tenant: tenant_id alone (a list of every node would make the
-  // planner underestimate the rows and sort them all).
-  const rootId = nodeIds.length > 0 ? lookupNode(subject, nodeIds[0])?.rootId : undefined;
-  // The count leaves the tenant out below the root: with it the planner underestimates the rows
-  // (node and tenant are correlated) and sorts them instead of the index-only scan that stops early.
-  const atRoot = Boolean(rootId && nodeIds.includes(rootId));
-  const place: Prisma.PatientWhereInput[] = atRoot ? [{ tenantId: rootId! }] : [{ nodeId: { in: nodeIds } }, ...(rootId && !opts.forCount ? [{ tenantId: rootId }] : [])];
-  const and: Prisma.PatientWhereInput[] = [where(subject, "patients.read_contact", "patient", opts.ctx), ...place];
+/**
+ * A reach of at most this share of its tenant's nodes is "small": the page filters by those nodes
+ * alone (one index range per node, then a sort of their few rows). A larger one adds the tenant, so
+ * PostgreSQL can walk the tenant's index in page order instead of sorting a region (bench section 5).
+ */
+export const SMALL_REACH_SHARE = 1 / 200;
+
+/**
+ * The SQL filter of the patients the subject may see at a place (`placeId` and the nodes below it;
+ * contact is the least a role can see). A place outside the subject's trees shows no one.
+ */
+export function visiblePatientsWhere(
+  subject: Subject,
+  placeId: string,
+  q?: string,
+  opts: { forCount?: boolean; ctx?: DecisionContext; smallReachShare?: number } = {},
+): Prisma.PatientWhereInput {
+  // where() is the policy; the place narrows it. Its reach (the tenants it selects whole, the nodes
+  // of its other clauses) comes from the same pass, so the place filter is chosen for the plan only.
+  const { where: readable, reach } = whereWithReach(subject, "patients.read_contact", "patient", opts.ctx);
+  const node = lookupNode(subject, placeId);
+  const tree = node && subject.trees.find((t) => t.rootId === node.rootId);
+  if (!tree) return { nodeId: { in: [] } };
+  const rootId = tree.rootId;
+  const atRoot = placeId === rootId;
+  // A node is in the place when the place is among its ancestors (no list of the place's, say,
+  // 3,000 nodes unless the filter names them).
+  const inPlace = (id: string) => Boolean(tree.nodes.get(id)?.ancestors.includes(placeId));
+  let place: Prisma.PatientWhereInput[];
+  const reachHere = reach.tenants.has(rootId) ? undefined : [...reach.nodes].filter(inPlace);
+  if (reachHere && reachHere.length <= (opts.smallReachShare ?? SMALL_REACH_SHARE) * tree.nodes.size) {
+    // A small reach (a front desk, a provider, a few practices): the place's nodes that where() names.
+    // When those are every node it names, the place adds nothing and where() alone is the query
+    // (the same SQL as a hand-written node_id IN (…)); no tenant, or PostgreSQL may walk the tenant's
+    // index in page order past every other patient of the enterprise.
+    const whole = reach.tenants.size === 0 && reachHere.length === reach.nodes.size;
+    place = whole ? [] : [{ nodeId: { in: reachHere } }];
+  } else if (atRoot && reach.tenants.has(rootId) && reach.tenants.size === 1 && reach.nodes.size === 0) {
+    // where() is this tenant alone (an owner at the root): the place adds nothing.
+    place = [];
+  } else {
+    // The place's tenant too: redundant with the nodes (a patient's tenant is its node's root) but it
+    // lets PostgreSQL walk patients_tenant_id_last_name_id_node_id_idx in page order and stop after a
+    // page, instead of sorting every patient of a region (bench section 5).
+    // At the root the place is the whole tenant: tenant_id alone (a list of every node would make the
+    // planner underestimate the rows and sort them all).
+    // The count leaves the tenant out below the root: with it the planner underestimates the rows
+    // (node and tenant are correlated) and sorts them instead of the index-only scan that stops early.
+    place = atRoot ? [{ tenantId: rootId }] : [{ nodeId: { in: subtreeIds(tree, placeId) } }, ...(opts.forCount ? [] : [{ tenantId: rootId }])];
+  }
+  const and: Prisma.PatientWhereInput[] = [readable, ...place];
   for (const term of (q ?? "").split(/\s+/).filter(Boolean).slice(0, 4)) {
     and.push({ OR: [{ firstName: { contains: term, mode: "insensitive" } }, { lastName: { contains: term, mode: "insensitive" } }] });
   }
-  return { AND: and };
+  return and.length === 1 ? and[0] : { AND: and };
 }
 
 export async function listPatients(tx: Tx, actor: Actor, input: ListInput): Promise<{ rows: PatientView[]; total: number; totalCapped: boolean; next: string | null }> {
-  const nodeIds = placeIds(actor.subject, input.nodeId);
-  const base = visiblePatientsWhere(actor.subject, nodeIds, input.q);
-  const countable = visiblePatientsWhere(actor.subject, nodeIds, input.q, { forCount: true });
+  checkPlace(actor.subject, input.nodeId);
+  const base = visiblePatientsWhere(actor.subject, input.nodeId, input.q);
+  const countable = visiblePatientsWhere(actor.subject, input.nodeId, input.q, { forCount: true });
   const take = input.take ?? PAGE_SIZE;
   let page: Prisma.PatientWhereInput = base;
   if (input.after) {
@@ -349,8 +386,8 @@ export const exportSchema = z.object({ nodeId: z.uuid({ error: "That place was n
 export const EXPORT_LIMIT = 10_000;
 
 export async function exportPatients(tx: Tx, actor: Actor, input: z.output<typeof exportSchema>): Promise<{ body: string; count: number }> {
-  const nodeIds = placeIds(actor.subject, input.nodeId);
-  const exportable: Prisma.PatientWhereInput = { AND: [visiblePatientsWhere(actor.subject, nodeIds, input.q), where(actor.subject, "patients.export", "patient")] };
+  checkPlace(actor.subject, input.nodeId);
+  const exportable: Prisma.PatientWhereInput = { AND: [visiblePatientsWhere(actor.subject, input.nodeId, input.q), where(actor.subject, "patients.export", "patient")] };
   const rows = await tx.patient.findMany({ where: exportable, orderBy: [{ lastName: "asc" }, { id: "asc" }], take: EXPORT_LIMIT, select: SELECT });
   const views = rows.map((r) => toView(actor.subject, r));
   // Columns: the fields visible on at least one exported row; a cell the caller may not see stays empty.
