@@ -2,6 +2,8 @@ import { z } from "zod";
 import type { Db, Tx } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { escapeLike } from "../db/like";
+import { COUNT_CAP, capCount } from "../db/capped-count";
+import { buildTree, isWithin, type TenantTree } from "../authz/tree";
 import { inSubtree } from "../orgs/nodes";
 import { emailDomain } from "./accounts";
 
@@ -112,13 +114,32 @@ const MEMBER_USER_SELECT =
     managedByTenantId: true,
   }) satisfies Prisma.UserSelect;
 
-/** `known.rootId`: the place's tenant when the caller has it (the subject's tree), one round trip fewer. */
-export async function listMembers(db: Db | Tx, nodeId: string, query: MemberListQuery, now = new Date(), known: { rootId?: string } = {}) {
-  const rootId = known.rootId ?? (await db.orgNode.findUniqueOrThrow({ where: { id: nodeId }, select: { rootId: true } })).rootId;
+/**
+ * What the caller already holds. `tree`: the place's tenant tree from the subject (the route's access
+ * check found the place there): its tenant, and the names, kinds and depths of the page's places
+ * without a query. `rootId` alone saves the tenant lookup. `countCap`: where the total stops (tests).
+ */
+export interface ListMembersKnown {
+  rootId?: string;
+  tree?: TenantTree;
+  countCap?: number;
+}
+
+/**
+ * One page of a place's people. One round of queries, all in parallel on the pool: the page (its
+ * people with their roles anywhere in the tenant and their suspension here, which Prisma reads in
+ * two more statements beside each other), the capped total, the verified domains and the role names.
+ * The tree (the subject's, or the tenant's nodes read beside the page when the caller has none)
+ * names the places and tells which roles lie under the place; "joined" is any accepted role in the
+ * tenant. Round trips, not plans, were the cost (README, "Over HTTP and across instances").
+ */
+export async function listMembers(db: Db | Tx, nodeId: string, query: MemberListQuery, now = new Date(), known: ListMembersKnown = {}): Promise<{ total: number; totalCapped: boolean; page: number; pageSize: number; rows: MemberRow[] }> {
+  const rootId = known.tree?.rootId ?? known.rootId ?? (await db.orgNode.findUniqueOrThrow({ where: { id: nodeId }, select: { rootId: true } })).rootId;
   const where = memberWhere(nodeId, query, now, rootId);
-  // Role names: the tenant's and the built-in roles, beside the page (not one more query after it).
-  const [total, users, domains, tenantRoles] = await Promise.all([
-    db.user.count({ where }),
+  const cap = known.countCap ?? COUNT_CAP;
+  const [count, users, domains, tenantRoles, tree] = await Promise.all([
+    // Capped: COUNT over a LIMIT cap + 1 subquery, so an enterprise stops early and says "10,000+".
+    db.user.count({ where, take: cap + 1 }),
     db.user.findMany({
       where,
       orderBy: [{ name: "asc" }, { id: "asc" }],
@@ -126,55 +147,53 @@ export async function listMembers(db: Db | Tx, nodeId: string, query: MemberList
       take: query.pageSize,
       select: {
         ...MEMBER_USER_SELECT,
+        // Every role in the tenant: the ones under the place are listed, any accepted one means "joined".
         bindings: {
-          where: { node: inSubtree(nodeId) },
+          where: { node: { rootId } },
           orderBy: { node: { depth: "asc" } },
-          select: { id: true, nodeId: true, expiresAt: true, startsAt: true, pending: true, roleId: true, node: { select: { name: true, kind: true } } },
+          select: { id: true, nodeId: true, expiresAt: true, startsAt: true, pending: true, roleId: true },
         },
+        suspensions: { where: { tenantId: rootId }, select: { tenantId: true } },
       },
     }),
     db.tenantDomain.findMany({ where: { tenantId: rootId, verifiedAt: { not: null } }, select: { domain: true } }),
+    // Role names: the tenant's and the built-in roles, beside the page (not one more query after it).
     db.role.findMany({ where: { OR: [{ tenantId: null }, { tenantId: rootId }] }, select: { id: true, name: true } }),
+    known.tree ?? db.orgNode.findMany({ where: { rootId }, select: { id: true, parentId: true, rootId: true, kind: true, name: true, timeZone: true } }).then((rows) => buildTree(rootId, rows)),
   ]);
   const roleNames = new Map(tenantRoles.map((r) => [r.id, r.name]));
   const unknownRoles = [...new Set(users.flatMap((u) => u.bindings.map((b) => b.roleId)).filter((id) => !roleNames.has(id)))];
   if (unknownRoles.length > 0) for (const r of await db.role.findMany({ where: { id: { in: unknownRoles } }, select: { id: true, name: true } })) roleNames.set(r.id, r.name);
   const verified = new Set(domains.map((d) => d.domain));
-  // Who on this page has joined the tenant (an accepted role anywhere in it): one indexed query for
-  // the page's people; a filtered relation _count here made Prisma aggregate every binding (10× slower).
-  const ids = users.map((u) => u.id);
-  const [accepted, suspended] = await Promise.all([
-    db.roleBinding.findMany({ where: { userId: { in: ids }, pending: false, node: { rootId } }, distinct: ["userId"], select: { userId: true } }),
-    db.tenantSuspension.findMany({ where: { tenantId: rootId, userId: { in: ids } }, select: { userId: true } }),
-  ]);
-  const joinedIds = new Set(accepted.map((b) => b.userId));
-  const suspendedIds = new Set(suspended.map((x) => x.userId));
-  const rows: MemberRow[] = users.map((plain) => {
-    const raw = { ...plain, suspensions: suspendedIds.has(plain.id) ? [{ tenantId: rootId }] : [] };
-    const joined = joinedIds.has(raw.id);
-    const u = inviteeView(raw, joined);
+  const rows: MemberRow[] = users.map((raw) => {
+    const joined = raw.bindings.some((b) => !b.pending);
+    const here = raw.bindings.filter((b) => isWithin(tree, b.nodeId, nodeId));
+    const u = inviteeView({ ...raw, bindings: here }, joined);
     return {
-    id: u.id,
-    name: u.name,
-    email: u.email,
-    phone: u.phone,
-    status: joined ? memberStatus(u) : u.suspensions.length > 0 ? "SUSPENDED" : "INVITED",
-    managed: joined && (u.managedByTenantId === rootId || verified.has(emailDomain(u.email))),
-    locked: Boolean(u.lockedUntil && u.lockedUntil > now),
-    roles: u.bindings.map((b) => ({
-      bindingId: b.id,
-      nodeId: b.nodeId,
-      nodeName: b.node.name,
-      nodeKind: b.node.kind,
-      roleId: b.roleId,
-      roleName: roleNames.get(b.roleId) ?? b.roleId,
-      expiresAt: b.expiresAt?.toISOString() ?? null,
-      startsAt: b.startsAt?.toISOString() ?? null,
-      pending: b.pending,
-    })),
+      id: u.id,
+      name: u.name,
+      email: u.email,
+      phone: u.phone,
+      status: joined ? memberStatus(u) : u.suspensions.length > 0 ? "SUSPENDED" : "INVITED",
+      managed: joined && (u.managedByTenantId === rootId || verified.has(emailDomain(u.email))),
+      locked: Boolean(u.lockedUntil && u.lockedUntil > now),
+      roles: here.map((b) => {
+        const node = tree.nodes.get(b.nodeId);
+        return {
+          bindingId: b.id,
+          nodeId: b.nodeId,
+          nodeName: node?.name ?? "",
+          nodeKind: node?.kind ?? "",
+          roleId: b.roleId,
+          roleName: roleNames.get(b.roleId) ?? b.roleId,
+          expiresAt: b.expiresAt?.toISOString() ?? null,
+          startsAt: b.startsAt?.toISOString() ?? null,
+          pending: b.pending,
+        };
+      }),
     };
   });
-  return { total, page: query.page, pageSize: query.pageSize, rows };
+  return { ...capCount(count, cap), page: query.page, pageSize: query.pageSize, rows };
 }
 
 export async function countMembers(db: Db | Tx, nodeId: string): Promise<number> {
