@@ -127,8 +127,8 @@ export interface ListMembersKnown {
 
 /**
  * One page of a place's people. One round of queries, all in parallel on the pool: the page (its
- * people with their roles anywhere in the tenant and their suspension here, which Prisma reads in
- * two more statements beside each other), the capped total, the verified domains and the role names.
+ * people with their suspension here; Prisma reads their roles anywhere in the tenant in a second
+ * statement right after), the capped total, the verified domains and the role names.
  * The tree (the subject's, or the tenant's nodes read beside the page when the caller has none)
  * names the places and tells which roles lie under the place; "joined" is any accepted role in the
  * tenant. Round trips, not plans, were the cost (README, "Over HTTP and across instances").
@@ -153,7 +153,8 @@ export async function listMembers(db: Db | Tx, nodeId: string, query: MemberList
           orderBy: { node: { depth: "asc" } },
           select: { id: true, nodeId: true, expiresAt: true, startsAt: true, pending: true, roleId: true },
         },
-        suspensions: { where: { tenantId: rootId }, select: { tenantId: true } },
+        // Suspended here: a count inside the page's statement (a relation would be one more statement after it).
+        _count: { select: { suspensions: { where: { tenantId: rootId } } } },
       },
     }),
     db.tenantDomain.findMany({ where: { tenantId: rootId, verifiedAt: { not: null } }, select: { domain: true } }),
@@ -168,7 +169,7 @@ export async function listMembers(db: Db | Tx, nodeId: string, query: MemberList
   const rows: MemberRow[] = users.map((raw) => {
     const joined = raw.bindings.some((b) => !b.pending);
     const here = raw.bindings.filter((b) => isWithin(tree, b.nodeId, nodeId));
-    const u = inviteeView({ ...raw, bindings: here }, joined);
+    const u = inviteeView({ ...raw, bindings: here, suspensions: raw._count.suspensions > 0 ? [{ tenantId: rootId }] : [] }, joined);
     return {
       id: u.id,
       name: u.name,
