@@ -3,6 +3,9 @@
  * `contains` does not escape them), on PGlite and PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { lookupTree } from "../authz";
+import { SubjectLoader } from "../authz/load";
+import { COUNT_CAP, countLabel } from "../db/capped-count";
 import { escapeLike } from "../db/like";
 import { TEST_DATABASES, createTestDatabase, type TestDatabase } from "../db/testing";
 import { seedDemoData } from "../../prisma/seed";
@@ -37,6 +40,29 @@ describe.each(TEST_DATABASES)("member search is literal ($name)", (kind) => {
     expect(roles.length).toBeGreaterThan(3);
     for (const b of roles) expect(`${b.roleName} @ ${b.nodeName}`).toBe(expected.get(b.bindingId));
     expect(new Set(roles.map((b) => b.roleName)).size).toBeGreaterThan(1);
+  });
+
+  test("with the subject's tree (as the route passes it) the page is the same, names of places included", async () => {
+    const query = memberListQuery.parse({ pageSize: 100 });
+    const owner = await db.prisma.user.findFirstOrThrow({ where: { email: "owner@northwind.test" } });
+    const tree = lookupTree(await new SubjectLoader(db.prisma).load(owner.id), seattle);
+    expect(tree).toBeDefined();
+    const page = await listMembers(db.prisma, seattle, query);
+    expect(await listMembers(db.prisma, seattle, query, undefined, { tree })).toEqual(page);
+    expect(page.rows.flatMap((r) => r.roles).every((b) => b.nodeName && b.nodeKind)).toBe(true);
+  });
+
+  test("the total is capped: past the cap it says so (totalCapped, \"10,000+ people\"), the page itself is unchanged", async () => {
+    const query = memberListQuery.parse({ pageSize: 100 });
+    const exact = await listMembers(db.prisma, seattle, query);
+    expect(exact).toMatchObject({ total: exact.rows.length, totalCapped: false });
+    expect(exact.total).toBeGreaterThan(2);
+    const capped = await listMembers(db.prisma, seattle, query, undefined, { countCap: 2 });
+    expect(capped).toMatchObject({ total: 2, totalCapped: true, rows: exact.rows });
+    expect(await listMembers(db.prisma, seattle, query, undefined, { countCap: exact.total })).toMatchObject({ total: exact.total, totalCapped: false });
+    expect(countLabel({ total: COUNT_CAP, totalCapped: true }, "person", "people")).toBe("10,000+ people");
+    expect(countLabel({ total: 1, totalCapped: false }, "person", "people")).toBe("1 person");
+    expect(countLabel({ total: 1234, totalCapped: false }, "person", "people")).toBe("1,234 people");
   });
 
   test.each([
