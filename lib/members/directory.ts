@@ -150,7 +150,6 @@ export async function listMembers(db: Db | Tx, nodeId: string, query: MemberList
         // Every role in the tenant: the ones under the place are listed, any accepted one means "joined".
         bindings: {
           where: { node: { rootId } },
-          orderBy: { node: { depth: "asc" } },
           select: { id: true, nodeId: true, expiresAt: true, startsAt: true, pending: true, roleId: true },
         },
         // Suspended here: a count inside the page's statement (a relation would be one more statement after it).
@@ -168,7 +167,12 @@ export async function listMembers(db: Db | Tx, nodeId: string, query: MemberList
   const verified = new Set(domains.map((d) => d.domain));
   const rows: MemberRow[] = users.map((raw) => {
     const joined = raw.bindings.some((b) => !b.pending);
-    const here = raw.bindings.filter((b) => isWithin(tree, b.nodeId, nodeId));
+    // Under the place, highest first (then by place name): the tree knows each place's depth.
+    const depth = (id: string) => tree.nodes.get(id)?.ancestors.length ?? 0;
+    const name = (id: string) => tree.nodes.get(id)?.name ?? "";
+    const here = raw.bindings
+      .filter((b) => isWithin(tree, b.nodeId, nodeId))
+      .sort((a, b) => depth(a.nodeId) - depth(b.nodeId) || name(a.nodeId).localeCompare(name(b.nodeId)) || a.id.localeCompare(b.id));
     const u = inviteeView({ ...raw, bindings: here, suspensions: raw._count.suspensions > 0 ? [{ tenantId: rootId }] : [] }, joined);
     return {
       id: u.id,
