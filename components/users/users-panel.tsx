@@ -9,6 +9,7 @@ import { queryKeys, type MemberFilters } from "@/components/client/query-keys";
 import { getJson } from "@/components/client/result";
 import { useServerAction } from "@/components/client/use-server-action";
 import type { MemberRow } from "@/lib/members/directory";
+import { countLabel } from "@/lib/db/capped-count";
 import { buttonClass, inputClass } from "@/components/ui/form";
 import { PlaceSelect, RoleSelect, type PlaceOption, type RoleOption } from "@/components/ui/select";
 import { AddPersonDialog } from "./add-person-dialog";
@@ -18,7 +19,8 @@ export interface UsersCapabilities {
   disable: boolean;
 }
 
-type Page = { total: number; page: number; pageSize: number; rows: MemberRow[] };
+/** `totalCapped`: more than `total` match (a big place counts to 10,000 and says "10,000+"). */
+type Page = { total: number; totalCapped?: boolean; page: number; pageSize: number; rows: MemberRow[] };
 type Filters = MemberFilters;
 const FILTER_KEYS = ["q", "role", "location", "status"] as const;
 
@@ -104,7 +106,11 @@ export function UsersPanel({ nodeId, places, roles, can, label }: { nodeId: stri
   };
   const data = query.data;
   const from = data && data.total ? (data.page - 1) * data.pageSize + 1 : 0;
-  const to = data ? Math.min(data.page * data.pageSize, data.total) : 0;
+  const capped = { total: data?.total ?? 0, totalCapped: Boolean(data?.totalCapped) };
+  // Past a capped total the page's own rows say where it ends, and whether there is a next one.
+  const to = data ? (capped.totalCapped ? from + data.rows.length - 1 : Math.min(data.page * data.pageSize, data.total)) : 0;
+  const hasNext = data ? (capped.totalCapped ? data.rows.length === data.pageSize : to < data.total) : false;
+  const totalText = `${capped.total.toLocaleString("en-US")}${capped.totalCapped ? "+" : ""}`;
   const filtering = Boolean(filters.q || filters.role || filters.location || filters.status);
 
   return (
@@ -115,7 +121,7 @@ export function UsersPanel({ nodeId, places, roles, can, label }: { nodeId: stri
             {label}
           </h2>
           <p className="text-sm text-slate-600" aria-live="polite">
-            {data ? `${data.total.toLocaleString("en-US")} ${data.total === 1 ? "person" : "people"}${filtering ? " match" : ""}` : "Loading…"}
+            {data ? `${countLabel(capped, "person", "people")}${filtering ? " match" : ""}` : "Loading…"}
           </p>
         </div>
         {can.create && (
@@ -256,13 +262,13 @@ export function UsersPanel({ nodeId, places, roles, can, label }: { nodeId: stri
         {data && data.total > data.pageSize && (
           <nav aria-label="Pages" className="flex items-center justify-between border-t border-slate-100 px-4 py-3 text-sm">
             <p className="text-slate-600">
-              Showing {from.toLocaleString("en-US")}–{to.toLocaleString("en-US")} of {data.total.toLocaleString("en-US")}
+              Showing {from.toLocaleString("en-US")}–{to.toLocaleString("en-US")} of {totalText}
             </p>
             <div className="flex gap-2">
               <button type="button" className={buttonClass.secondary} disabled={data.page <= 1} onClick={() => set({ page: data.page - 1 })}>
                 Previous
               </button>
-              <button type="button" className={buttonClass.secondary} disabled={to >= data.total} onClick={() => set({ page: data.page + 1 })}>
+              <button type="button" className={buttonClass.secondary} disabled={!hasNext} onClick={() => set({ page: data.page + 1 })}>
                 Next
               </button>
             </div>

@@ -327,6 +327,11 @@ export function lookupNode(subject: Subject, nodeId: string): TreeNode | undefin
   return undefined;
 }
 
+/** The tenant tree (of the subject's) that holds `nodeId`: its nodes' names, kinds and depths without a query. */
+export function lookupTree(subject: Subject, nodeId: string): TenantTree | undefined {
+  return subject.trees.find((t) => t.nodes.has(nodeId));
+}
+
 /** A subject with no bindings: every decision is a deny. */
 export const ANONYMOUS: Subject = { userId: "", isPlatformStaff: false, bindings: [], byNode: new Map(), trees: [], warnings: [] };
 

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import type { Db, Tx } from "../db/client";
-import type { Prisma } from "../db/generated/client";
+import { Prisma } from "../db/generated/client";
 import { escapeLike } from "../db/like";
+import { COUNT_CAP, capCount } from "../db/capped-count";
+import type { TenantTree } from "../authz/tree";
 import { inSubtree } from "../orgs/nodes";
 import { emailDomain } from "./accounts";
 
@@ -112,69 +114,125 @@ const MEMBER_USER_SELECT =
     managedByTenantId: true,
   }) satisfies Prisma.UserSelect;
 
-/** `known.rootId`: the place's tenant when the caller has it (the subject's tree), one round trip fewer. */
-export async function listMembers(db: Db | Tx, nodeId: string, query: MemberListQuery, now = new Date(), known: { rootId?: string } = {}) {
-  const rootId = known.rootId ?? (await db.orgNode.findUniqueOrThrow({ where: { id: nodeId }, select: { rootId: true } })).rootId;
-  const where = memberWhere(nodeId, query, now, rootId);
-  // Role names: the tenant's and the built-in roles, beside the page (not one more query after it).
-  const [total, users, domains, tenantRoles] = await Promise.all([
-    db.user.count({ where }),
-    db.user.findMany({
-      where,
-      orderBy: [{ name: "asc" }, { id: "asc" }],
-      skip: (query.page - 1) * query.pageSize,
-      take: query.pageSize,
-      select: {
-        ...MEMBER_USER_SELECT,
-        bindings: {
-          where: { node: inSubtree(nodeId) },
-          orderBy: { node: { depth: "asc" } },
-          select: { id: true, nodeId: true, expiresAt: true, startsAt: true, pending: true, roleId: true, node: { select: { name: true, kind: true } } },
-        },
-      },
-    }),
-    db.tenantDomain.findMany({ where: { tenantId: rootId, verifiedAt: { not: null } }, select: { domain: true } }),
-    db.role.findMany({ where: { OR: [{ tenantId: null }, { tenantId: rootId }] }, select: { id: true, name: true } }),
+/**
+ * memberWhere() as SQL over `users u`, for the list's one statement (listMembers). The same filter:
+ * search.integration.test.ts checks that both select the same people for every filter.
+ */
+export function memberSql(nodeId: string, query: Partial<MemberListQuery>, now: Date, rootId: string): Prisma.Sql {
+  const node = Prisma.sql`${nodeId}::uuid`;
+  const root = Prisma.sql`${rootId}::uuid`;
+  const inLocation = query.location ? Prisma.sql`JOIN org_node_closure l ON l.descendant_id = b.node_id AND l.ancestor_id = ${query.location}::uuid` : Prisma.empty;
+  const withRole = query.role ? Prisma.sql`AND b.role_id = ${query.role}` : Prisma.empty;
+  const under = Prisma.sql`EXISTS (SELECT 1 FROM role_bindings b JOIN org_node_closure c ON c.descendant_id = b.node_id AND c.ancestor_id = ${node} ${inLocation} WHERE b.user_id = u.id ${withRole})`;
+  const joined = Prisma.sql`EXISTS (SELECT 1 FROM role_bindings j JOIN org_nodes jn ON jn.id = j.node_id WHERE j.user_id = u.id AND NOT j.pending AND jn.root_id = ${root})`;
+  const inTenant = Prisma.sql`EXISTS (SELECT 1 FROM role_bindings t JOIN org_nodes tn ON tn.id = t.node_id WHERE t.user_id = u.id AND tn.root_id = ${root})`;
+  const suspended = Prisma.sql`EXISTS (SELECT 1 FROM tenant_suspensions s WHERE s.user_id = u.id AND s.tenant_id = ${root})`;
+  // Invited: no account yet, or a role in the tenant but none accepted (statusWhere's `every`).
+  const invited = Prisma.sql`(u.status = 'INVITED' OR (${inTenant} AND NOT ${joined}))`;
+  const byStatus: Record<NonNullable<MemberListQuery["status"]>, Prisma.Sql> = {
+    LOCKED: Prisma.sql`AND u.locked_until > ${now}::timestamptz AND ${joined}`,
+    DISABLED: Prisma.sql`AND u.status = 'DISABLED' AND ${joined}`,
+    SUSPENDED: Prisma.sql`AND u.status <> 'DISABLED' AND ${suspended}`,
+    INVITED: Prisma.sql`AND (u.status <> 'DISABLED' OR NOT ${joined}) AND NOT ${suspended} AND ${invited}`,
+    ACTIVE: Prisma.sql`AND u.status = 'ACTIVE' AND NOT ${suspended} AND NOT ${invited}`,
+  };
+  const status = query.status ? byStatus[query.status] : Prisma.empty;
+  const q = query.q?.trim();
+  // A name is searchable only once the person has joined: an invitee is known here by the email typed.
+  const search = q
+    ? Prisma.sql`AND ((u.name ILIKE '%' || ${escapeLike(q)}::text || '%' AND ${joined}) OR u.email LIKE '%' || ${escapeLike(q.toLowerCase())}::text || '%')`
+    : Prisma.empty;
+  return Prisma.sql`u.deleted_at IS NULL AND ${under} ${status} ${search}`;
+}
+
+/** What the caller already holds. `rootId` (or the subject's `tree` of the place): the place's tenant, one round trip fewer. `countCap`: where the total stops (tests). */
+export interface ListMembersKnown {
+  rootId?: string;
+  tree?: TenantTree;
+  countCap?: number;
+}
+
+interface PageRow {
+  rows: {
+    id: string;
+    name: string;
+    email: string;
+    phone: string | null;
+    status: "ACTIVE" | "INVITED" | "DISABLED";
+    lockedUntil: string | null;
+    managedByTenantId: string | null;
+    suspended: boolean;
+    bindings: { id: string; nodeId: string; nodeName: string; nodeKind: string; depth: number; here: boolean; roleId: string; roleName: string | null; expiresAt: string | null; startsAt: string | null; pending: boolean }[];
+  }[];
+  domains: string[];
+}
+
+const iso = (t: string | null) => (t === null ? null : new Date(t).toISOString());
+
+/**
+ * One page of a place's people in one round trip: two statements side by side on the pool, the
+ * capped total and the page. The page's statement carries each person's roles in the tenant (with
+ * their place's name, kind and depth and their role's name), their suspension here and the tenant's
+ * verified domains as JSON. Round trips, not plans, were the cost (README, "Over HTTP and across instances").
+ */
+export async function listMembers(db: Db | Tx, nodeId: string, query: MemberListQuery, now = new Date(), known: ListMembersKnown = {}): Promise<{ total: number; totalCapped: boolean; page: number; pageSize: number; rows: MemberRow[] }> {
+  const rootId = known.tree?.rootId ?? known.rootId ?? (await db.orgNode.findUniqueOrThrow({ where: { id: nodeId }, select: { rootId: true } })).rootId;
+  const filter = memberSql(nodeId, query, now, rootId);
+  const cap = known.countCap ?? COUNT_CAP;
+  const root = Prisma.sql`${rootId}::uuid`;
+  const [[count], [page]] = await Promise.all([
+    // Capped: COUNT over a LIMIT cap + 1 subquery, so an enterprise stops early and says "10,000+".
+    db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (SELECT 1 FROM users u WHERE ${filter} LIMIT ${cap + 1}::int) x`,
+    db.$queryRaw<PageRow[]>`
+      WITH page AS (
+        SELECT u.id, u.name, u.email, u.phone, u.status::text AS status, u.locked_until, u.managed_by_tenant_id
+        FROM users u WHERE ${filter}
+        ORDER BY u.name, u.id LIMIT ${query.pageSize}::int OFFSET ${(query.page - 1) * query.pageSize}::int
+      )
+      SELECT
+        (SELECT coalesce(json_agg(json_build_object(
+          'id', p.id, 'name', p.name, 'email', p.email, 'phone', p.phone, 'status', p.status,
+          'lockedUntil', p.locked_until, 'managedByTenantId', p.managed_by_tenant_id,
+          'suspended', EXISTS (SELECT 1 FROM tenant_suspensions s WHERE s.user_id = p.id AND s.tenant_id = ${root}),
+          'bindings', (SELECT coalesce(json_agg(json_build_object(
+              'id', b.id, 'nodeId', b.node_id, 'nodeName', n.name, 'nodeKind', n.kind, 'depth', n.depth,
+              'here', EXISTS (SELECT 1 FROM org_node_closure c WHERE c.ancestor_id = ${nodeId}::uuid AND c.descendant_id = b.node_id),
+              'roleId', b.role_id, 'roleName', r.name, 'expiresAt', b.expires_at, 'startsAt', b.starts_at, 'pending', b.pending)
+              ORDER BY n.depth, n.name, b.id), '[]'::json)
+            FROM role_bindings b JOIN org_nodes n ON n.id = b.node_id LEFT JOIN roles r ON r.id = b.role_id
+            WHERE b.user_id = p.id AND n.root_id = ${root})
+        ) ORDER BY p.name, p.id), '[]'::json) FROM page p) AS rows,
+        (SELECT coalesce(json_agg(d.domain), '[]'::json) FROM tenant_domains d WHERE d.tenant_id = ${root} AND d.verified_at IS NOT NULL) AS domains`,
   ]);
-  const roleNames = new Map(tenantRoles.map((r) => [r.id, r.name]));
-  const unknownRoles = [...new Set(users.flatMap((u) => u.bindings.map((b) => b.roleId)).filter((id) => !roleNames.has(id)))];
-  if (unknownRoles.length > 0) for (const r of await db.role.findMany({ where: { id: { in: unknownRoles } }, select: { id: true, name: true } })) roleNames.set(r.id, r.name);
-  const verified = new Set(domains.map((d) => d.domain));
-  // Who on this page has joined the tenant (an accepted role anywhere in it): one indexed query for
-  // the page's people; a filtered relation _count here made Prisma aggregate every binding (10× slower).
-  const ids = users.map((u) => u.id);
-  const [accepted, suspended] = await Promise.all([
-    db.roleBinding.findMany({ where: { userId: { in: ids }, pending: false, node: { rootId } }, distinct: ["userId"], select: { userId: true } }),
-    db.tenantSuspension.findMany({ where: { tenantId: rootId, userId: { in: ids } }, select: { userId: true } }),
-  ]);
-  const joinedIds = new Set(accepted.map((b) => b.userId));
-  const suspendedIds = new Set(suspended.map((x) => x.userId));
-  const rows: MemberRow[] = users.map((plain) => {
-    const raw = { ...plain, suspensions: suspendedIds.has(plain.id) ? [{ tenantId: rootId }] : [] };
-    const joined = joinedIds.has(raw.id);
-    const u = inviteeView(raw, joined);
+  const verified = new Set(page.domains);
+  const rows: MemberRow[] = page.rows.map((raw) => {
+    // Joined: an accepted role anywhere in the tenant; listed: the roles under the place.
+    const joined = raw.bindings.some((b) => !b.pending);
+    const here = raw.bindings.filter((b) => b.here);
+    const lockedUntil = raw.lockedUntil === null ? null : new Date(raw.lockedUntil);
+    const u = inviteeView({ ...raw, lockedUntil, bindings: here, suspensions: raw.suspended ? [{ tenantId: rootId }] : [] }, joined);
     return {
-    id: u.id,
-    name: u.name,
-    email: u.email,
-    phone: u.phone,
-    status: joined ? memberStatus(u) : u.suspensions.length > 0 ? "SUSPENDED" : "INVITED",
-    managed: joined && (u.managedByTenantId === rootId || verified.has(emailDomain(u.email))),
-    locked: Boolean(u.lockedUntil && u.lockedUntil > now),
-    roles: u.bindings.map((b) => ({
-      bindingId: b.id,
-      nodeId: b.nodeId,
-      nodeName: b.node.name,
-      nodeKind: b.node.kind,
-      roleId: b.roleId,
-      roleName: roleNames.get(b.roleId) ?? b.roleId,
-      expiresAt: b.expiresAt?.toISOString() ?? null,
-      startsAt: b.startsAt?.toISOString() ?? null,
-      pending: b.pending,
-    })),
+      id: u.id,
+      name: u.name,
+      email: u.email,
+      phone: u.phone,
+      status: joined ? memberStatus(u) : u.suspensions.length > 0 ? "SUSPENDED" : "INVITED",
+      managed: joined && (u.managedByTenantId === rootId || verified.has(emailDomain(u.email))),
+      locked: Boolean(u.lockedUntil && u.lockedUntil > now),
+      roles: here.map((b) => ({
+        bindingId: b.id,
+        nodeId: b.nodeId,
+        nodeName: b.nodeName,
+        nodeKind: b.nodeKind,
+        roleId: b.roleId,
+        roleName: b.roleName ?? b.roleId,
+        expiresAt: iso(b.expiresAt),
+        startsAt: iso(b.startsAt),
+        pending: b.pending,
+      })),
     };
   });
-  return { total, page: query.page, pageSize: query.pageSize, rows };
+  return { ...capCount(count.n, cap), page: query.page, pageSize: query.pageSize, rows };
 }
 
 export async function countMembers(db: Db | Tx, nodeId: string): Promise<number> {

@@ -8,6 +8,7 @@ import { emergencyVia } from "../access/emergency";
 import { csv } from "../care/common";
 import type { Db, Tx } from "../db/client";
 import type { Prisma } from "../db/generated/client";
+import { COUNT_CAP, capCount, countLabel, type CappedCount } from "../db/capped-count";
 import type { Actor } from "../members/admin";
 
 /**
@@ -102,19 +103,18 @@ function checkPlace(subject: Subject, nodeId: string): void {
 // ------------------------------------------------------------------------------------------------
 export const PAGE_SIZE = 25;
 /** The list counts at most this many rows and then says "10,000+" (a region or an enterprise holds up to a million). */
-export const COUNT_CAP = 10_000;
+export { COUNT_CAP };
 
 /** The capped count of a patient filter: COUNT over a LIMIT COUNT_CAP + 1 subquery, so a big place stops early. */
-export async function cappedPatientCount(tx: Pick<Tx, "patient">, filter: Prisma.PatientWhereInput): Promise<{ total: number; totalCapped: boolean }> {
+export async function cappedPatientCount(tx: Pick<Tx, "patient">, filter: Prisma.PatientWhereInput): Promise<CappedCount> {
   // Ordered by node: the index on (node_id, last_name, id, tenant_id) yields that order for node_id IN (…)
   // without a sort, so the count is an index-only scan that stops at COUNT_CAP + 1 rows.
-  const n = await tx.patient.count({ where: filter, orderBy: { nodeId: "asc" }, take: COUNT_CAP + 1 });
-  return n > COUNT_CAP ? { total: COUNT_CAP, totalCapped: true } : { total: n, totalCapped: false };
+  return capCount(await tx.patient.count({ where: filter, orderBy: { nodeId: "asc" }, take: COUNT_CAP + 1 }));
 }
 
 /** "1 patient", "340 patients", "10,000+ patients". */
-export function patientCountLabel(c: { total: number; totalCapped: boolean }): string {
-  return c.totalCapped ? `${c.total.toLocaleString("en-US")}+ patients` : `${c.total.toLocaleString("en-US")} ${c.total === 1 ? "patient" : "patients"}`;
+export function patientCountLabel(c: CappedCount): string {
+  return countLabel(c, "patient", "patients");
 }
 
 export const listSchema = z.object({

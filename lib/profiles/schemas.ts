@@ -93,7 +93,13 @@ export const MemberSchema = z
   .openapi("Member");
 
 export const MemberListSchema = z
-  .object({ total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), rows: z.array(MemberSchema) })
+  .object({
+    total: z.number().int(),
+    totalCapped: z.boolean().openapi({ description: 'More people match than `total` (the count stops at 10,000; shown as "10,000+").' }),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+    rows: z.array(MemberSchema),
+  })
   .openapi("MemberList");
 
 export const MemberListQuery = memberListQuery;

@@ -1,6 +1,6 @@
 import { route } from "@/lib/api/handler";
 import { AppError } from "@/lib/api/errors";
-import { lookupNode, mask } from "@/lib/authz";
+import { lookupTree, mask } from "@/lib/authz";
 import { listMembers } from "@/lib/members/directory";
 import { inviteToPlace } from "@/lib/members/invite";
 import { InviteBody, MemberListQuery, ProfileIdParams } from "@/lib/profiles/schemas";
@@ -13,8 +13,8 @@ export const GET = route({
   input: MemberListQuery.extend(ProfileIdParams.shape),
   readOnly: true,
   handler: async ({ input, tx, subject }) => {
-    // The access check found the place in the subject's tree: its tenant comes from there.
-    const page = await listMembers(tx, input.id, input, undefined, { rootId: lookupNode(subject, input.id)?.rootId });
+    // The access check found the place in the subject's tree: its tenant and its places' names come from there.
+    const page = await listMembers(tx, input.id, input, undefined, { tree: lookupTree(subject, input.id) });
     // Contact fields only for callers whose grants here show them (members.read_contact).
     return { ...page, rows: page.rows.map((row) => mask(subject, "members", { nodeId: input.id }, { ...row }).record) };
   },

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { LocationsManager } from "@/components/locations/locations-manager";
 import { prisma } from "@/lib/db";
+import { lookupTree } from "@/lib/authz";
 import { can } from "@/lib/context/enterable";
 import { requirePage } from "@/lib/context/server";
 import { assignableRoles } from "@/lib/members/admin";
@@ -17,7 +18,7 @@ export default async function LocationsPage({ params }: { params: Promise<{ node
   const canAssign = can(subject, "members.manage_roles", node.id);
   const [tree, members, roles] = await Promise.all([
     locationTree(db, node.id, { withMembers: showMembers }),
-    canAssign ? listMembers(db, node.id, memberListQuery.parse({ pageSize: 100 })) : null,
+    canAssign ? listMembers(db, node.id, memberListQuery.parse({ pageSize: 100 }), undefined, { tree: lookupTree(subject, node.id) }) : null,
     canAssign ? assignableRoles(db, node.tenantId) : null,
   ]);
   const perms = Object.fromEntries(
