@@ -119,6 +119,12 @@ export interface CompileInput {
   /** Contractors (issue 11): every binding in the tenant ends by this instant, whatever its own end. */
   contractorEnds?: ReadonlyMap<string, Date>;
   delegations?: readonly DelegationInput[];
+  /**
+   * Shared grant tables (issue 15): one built against `roles` (or a set covering the same roles) for
+   * every tenant, or one per tenant root built against that tenant's roles. The caller must drop it
+   * when the roles change. Without it (or for a tenant it lacks), tables are shared within this compile.
+   */
+  grantTables?: GrantTables | ReadonlyMap<string, GrantTables>;
 }
 
 const MAX_ROLE_DEPTH = 8;
@@ -139,12 +145,18 @@ export function resolveRoleGrants(
     warn(role ? `role ${roleId}: inheritance deeper than ${MAX_ROLE_DEPTH}` : `role ${roleId} not found`);
     return [];
   }
-  const inherited = role.parentId ? resolveRoleGrants(role.parentId, roles, warn, depth + 1) : [];
   const parent = role.parentId ? roles.get(role.parentId) : undefined;
   if (parent && parent.tenantId !== null && parent.tenantId !== role.tenantId) {
     warn(`role ${roleId} inherits from another tenant's role`);
     return [];
   }
+  // A parent that is neither built in nor among the given roles (another tenant's, not loaded):
+  // fail closed, so the answer never depends on which other tenants' roles were loaded beside it.
+  if (role.parentId && !parent && !TEMPLATES_BY_ID.has(role.parentId)) {
+    warn(`role ${roleId}: parent role ${role.parentId} not found`);
+    return [];
+  }
+  const inherited = role.parentId ? resolveRoleGrants(role.parentId, roles, warn, depth + 1) : [];
   let removalsValid = true;
   const removed = new Set(
     parseRemovals(role.removals, (m) => {
@@ -175,10 +187,93 @@ export function compileGrant(grant: Grant): CompiledGrant {
   };
 }
 
+/**
+ * One binding's grant table, as (role, adjustments) make it: shared by every binding with the same
+ * role and adjustments (so by thousands of subjects), never changed once built.
+ */
+export interface GrantTable {
+  readonly grants: ReadonlyMap<Permission, readonly CompiledGrant[]>;
+  /** Problems met resolving the role (reported once per role per compiled subject). */
+  readonly roleWarnings: readonly string[];
+  /** Problems met reading the adjustments (reported for each binding that has them, with its id). */
+  readonly adjustmentWarnings: readonly string[];
+}
+
+/** Past this many tables (distinct role + adjustments), new ones are built for their binding only. */
+const MAX_SHARED_TABLES = 20_000;
+
+/**
+ * Grant tables built once per (role, owner or not, adjustments) against one role set and shared
+ * (issue 15: 50,000 subjects held ~1 GiB when every binding had its own). The caller keeps one as
+ * long as the role set is unchanged: the loader one per tenant and role version (load.ts), the
+ * benchmark one for all its subjects. Without one, compileSubject shares tables within one compile.
+ */
+export class GrantTables {
+  private readonly tables = new Map<string, GrantTable>();
+  private readonly resolved = new Map<string, { grants: Grant[]; warnings: string[] }>();
+
+  constructor(readonly roles: ReadonlyMap<string, RoleRow>) {}
+
+  get size(): number {
+    return this.tables.size;
+  }
+
+  /** The table of a binding of `roleId` with these stored adjustments. */
+  table(roleId: string, adjustments: unknown): GrantTable {
+    const key = `${roleId}\u0000${adjustmentsKey(adjustments)}`;
+    const cached = this.tables.get(key);
+    if (cached) return cached;
+    const table = this.build(roleId, adjustments);
+    if (this.tables.size < MAX_SHARED_TABLES) this.tables.set(key, table);
+    return table;
+  }
+
+  private build(roleId: string, stored: unknown): GrantTable {
+    let role = this.resolved.get(roleId);
+    if (!role) {
+      const warnings: string[] = [];
+      role = { grants: resolveRoleGrants(roleId, this.roles, (m) => warnings.push(m)), warnings };
+      this.resolved.set(roleId, role);
+    }
+    const isOwner = OWNER_ROLE_IDS.has(roleId);
+    const adjustmentWarnings: string[] = [];
+    const adjustments = parseAdjustments(stored, (m) => adjustmentWarnings.push(m));
+    const adjustmentsValid = adjustmentWarnings.length === 0;
+    // The owner's rights can't be reduced: removals on an owner binding are ignored.
+    const removed = new Set(isOwner ? [] : (adjustments.remove ?? []));
+    // Fail closed: unreadable adjustments may have removed anything, so the binding grants nothing
+    // (an owner binding keeps its role's grants, as its removals would be ignored anyway).
+    const effective =
+      adjustmentsValid || isOwner ? [...role.grants.filter((gr) => !removed.has(gr.permission)), ...(adjustments.add ?? [])] : [];
+    const table = new Map<Permission, CompiledGrant[]>();
+    for (const grant of effective) {
+      if (!isPermission(grant.permission)) continue;
+      const list = table.get(grant.permission);
+      const compiled = compileGrant(grant);
+      if (list) list.push(compiled);
+      else table.set(grant.permission, [compiled]);
+    }
+    // Cheapest grants first: an unconditioned subtree grant answers without looking further.
+    for (const list of table.values()) Object.freeze(list.sort((a, b) => Number(a.hasConditions) - Number(b.hasConditions) || a.scope - b.scope));
+    return Object.freeze({ grants: table, roleWarnings: Object.freeze(role.warnings), adjustmentWarnings: Object.freeze(adjustmentWarnings) });
+  }
+}
+
+/** Adjustments that change nothing (none stored, `{}`) share one key; others their JSON. */
+function adjustmentsKey(adjustments: unknown): string {
+  if (adjustments === null || adjustments === undefined) return "";
+  if (typeof adjustments === "object" && !Array.isArray(adjustments) && Object.keys(adjustments).length === 0) return "";
+  return JSON.stringify(adjustments);
+}
+
 export function compileSubject(input: CompileInput): Subject {
   const warnings: string[] = [];
   const warn = (m: string) => warnings.push(m);
-  const roleGrantCache = new Map<string, Grant[]>();
+  const shared = input.grantTables;
+  let local: GrantTables | undefined;
+  const tablesFor = (rootId: string): GrantTables =>
+    (shared instanceof GrantTables ? shared : shared?.get(rootId)) ?? (local ??= new GrantTables(input.roles));
+  const reportedRoles = new Set<string>();
   const bindings: CompiledBinding[] = [];
   const byNode = new Map<string, CompiledBinding[]>();
   const usedTrees = new Map<string, TenantTree>();
@@ -203,34 +298,12 @@ export function compileSubject(input: CompileInput): Subject {
       warn(`binding ${row.id}: role ${row.roleId} does not belong to tenant ${tree.rootId}`);
       continue;
     }
-    let grants = roleGrantCache.get(row.roleId);
-    if (!grants) {
-      grants = resolveRoleGrants(row.roleId, input.roles, warn);
-      roleGrantCache.set(row.roleId, grants);
+    const table = tablesFor(tree.rootId).table(row.roleId, row.adjustments);
+    if (!reportedRoles.has(row.roleId)) {
+      reportedRoles.add(row.roleId);
+      warnings.push(...table.roleWarnings);
     }
-    const isOwner = OWNER_ROLE_IDS.has(row.roleId);
-    let adjustmentsValid = true;
-    const adjustments = parseAdjustments(row.adjustments, (m) => {
-      adjustmentsValid = false;
-      warn(`binding ${row.id} adjustments: ${m}`);
-    });
-    // The owner's rights can't be reduced: removals on an owner binding are ignored.
-    const removed = new Set(isOwner ? [] : (adjustments.remove ?? []));
-    // Fail closed: unreadable adjustments may have removed anything, so the binding grants nothing
-    // (an owner binding keeps its role's grants, as its removals would be ignored anyway).
-    const effective =
-      adjustmentsValid || isOwner ? [...grants.filter((gr) => !removed.has(gr.permission)), ...(adjustments.add ?? [])] : [];
-
-    const table = new Map<Permission, CompiledGrant[]>();
-    for (const grant of effective) {
-      if (!isPermission(grant.permission)) continue;
-      const list = table.get(grant.permission);
-      const compiled = compileGrant(grant);
-      if (list) list.push(compiled);
-      else table.set(grant.permission, [compiled]);
-    }
-    // Cheapest grants first: an unconditioned subtree grant answers without looking further.
-    for (const list of table.values()) list.sort((a, b) => Number(a.hasConditions) - Number(b.hasConditions) || a.scope - b.scope);
+    for (const m of table.adjustmentWarnings) warn(`binding ${row.id} adjustments: ${m}`);
 
     const compiled: CompiledBinding = {
       id: row.id,
@@ -241,10 +314,10 @@ export function compileSubject(input: CompileInput): Subject {
       nodeName: node.name,
       nodeKind: node.kind,
       timeZone: node.timeZone,
-      isOwner,
+      isOwner: OWNER_ROLE_IDS.has(row.roleId),
       expiresAt: Math.min(row.expiresAt ? row.expiresAt.getTime() : Infinity, input.contractorEnds?.get(tree.rootId)?.getTime() ?? Infinity),
       startsAt: row.startsAt ? row.startsAt.getTime() : -Infinity,
-      grants: table,
+      grants: table.grants,
     };
     bindings.push(compiled);
     const atNode = byNode.get(row.nodeId);
