@@ -113,7 +113,7 @@ export async function sectionFreshness(
     qRoles.push(performance.now() - t);
     t = performance.now();
     await db.prisma.$queryRaw`
-      SELECT n.id, n.authz_version, n.tree_version FROM org_nodes n
+      SELECT n.id, n.authz_version, n.tree_version, n.roles_version FROM org_nodes n
       WHERE n.id IN (SELECT o.root_id FROM role_bindings b JOIN org_nodes o ON o.id = b.node_id WHERE b.user_id = ${id}::uuid)
       ORDER BY n.id`;
     qVersions.push(performance.now() - t);

@@ -102,7 +102,8 @@ export interface Subject {
   readonly userId: string;
   readonly isPlatformStaff: boolean;
   readonly bindings: readonly CompiledBinding[];
-  readonly byNode: ReadonlyMap<string, readonly CompiledBinding[]>;
+  /** The bindings at each node (indexByNode): what decide() reads at every ancestor of a record. */
+  readonly byNode: BindingsByNode;
   readonly trees: readonly TenantTree[];
   /** Problems met while compiling (malformed stored grants, cross-tenant roles): all denied. */
   readonly warnings: readonly string[];
@@ -275,7 +276,6 @@ export function compileSubject(input: CompileInput): Subject {
     (shared instanceof GrantTables ? shared : shared?.get(rootId)) ?? (local ??= new GrantTables(input.roles));
   const reportedRoles = new Set<string>();
   const bindings: CompiledBinding[] = [];
-  const byNode = new Map<string, CompiledBinding[]>();
   const usedTrees = new Map<string, TenantTree>();
 
   for (const row of input.bindings) {
@@ -307,7 +307,8 @@ export function compileSubject(input: CompileInput): Subject {
 
     const compiled: CompiledBinding = {
       id: row.id,
-      nodeId: row.nodeId,
+      // The tree's own string: the node index compares it with the tree's ancestor ids by identity first.
+      nodeId: node.id,
       rootId: tree.rootId,
       roleId: row.roleId,
       roleName: template?.name ?? role?.name ?? row.roleId,
@@ -320,9 +321,6 @@ export function compileSubject(input: CompileInput): Subject {
       grants: table.grants,
     };
     bindings.push(compiled);
-    const atNode = byNode.get(row.nodeId);
-    if (atNode) atNode.push(compiled);
-    else byNode.set(row.nodeId, [compiled]);
     usedTrees.set(tree.rootId, tree);
   }
   for (const row of input.emergency ?? []) {
@@ -332,9 +330,6 @@ export function compileSubject(input: CompileInput): Subject {
     const ends = input.contractorEnds?.get(tree.rootId);
     const binding = ends && ends.getTime() < compiled.expiresAt ? { ...compiled, expiresAt: ends.getTime() } : compiled;
     bindings.push(binding);
-    const atNode = byNode.get(row.nodeId);
-    if (atNode) atNode.push(binding);
-    else byNode.set(row.nodeId, [binding]);
   }
   for (const d of input.delegations ?? []) {
     const tree = findTree(input.trees, d.nodeId);
@@ -350,7 +345,7 @@ export function compileSubject(input: CompileInput): Subject {
     const node = tree.nodes.get(d.nodeId)!;
     const compiled: CompiledBinding = {
       id: d.id,
-      nodeId: d.nodeId,
+      nodeId: node.id,
       rootId: tree.rootId,
       roleId: DELEGATION_ROLE_ID,
       roleName: `Delegated by ${d.delegatorName}`,
@@ -370,16 +365,13 @@ export function compileSubject(input: CompileInput): Subject {
       },
     };
     bindings.push(compiled);
-    const atNode = byNode.get(d.nodeId);
-    if (atNode) atNode.push(compiled);
-    else byNode.set(d.nodeId, [compiled]);
     usedTrees.set(tree.rootId, tree);
   }
   return {
     userId: input.userId,
     isPlatformStaff: Boolean(input.isPlatformStaff),
     bindings,
-    byNode,
+    byNode: indexByNode(bindings),
     trees: [...usedTrees.values()],
     warnings,
   };
@@ -400,8 +392,51 @@ export function lookupNode(subject: Subject, nodeId: string): TreeNode | undefin
   return undefined;
 }
 
+/** A subject's bindings by the node they are at. */
+export interface BindingsByNode {
+  get(nodeId: string): readonly CompiledBinding[] | undefined;
+}
+
+/** Past this many distinct nodes a subject's index is a Map; below, a scan of a short array is faster. */
+const SCAN_MAX_NODES = 32;
+
+/**
+ * Bound node ids in a small array beside their bindings (issue 15): most people are bound at a few
+ * places, and scanning 1–16 ids (compared by hash first) beats a Map lookup at every ancestor and
+ * costs less memory per subject. One class either way, so decide() stays monomorphic.
+ */
+class NodeIndex implements BindingsByNode {
+  constructor(
+    private readonly ids: readonly string[],
+    private readonly lists: readonly (readonly CompiledBinding[])[],
+    private readonly map: ReadonlyMap<string, readonly CompiledBinding[]> | undefined,
+  ) {}
+
+  get(nodeId: string): readonly CompiledBinding[] | undefined {
+    if (this.map !== undefined) return this.map.get(nodeId);
+    const ids = this.ids;
+    for (let i = 0; i < ids.length; i++) if (ids[i] === nodeId) return this.lists[i];
+    return undefined;
+  }
+}
+
+/** The one way to index bindings by node (compileSubject, withoutDelegations, API-key subjects). */
+export function indexByNode(bindings: readonly CompiledBinding[]): BindingsByNode {
+  const ids: string[] = [];
+  const lists: CompiledBinding[][] = [];
+  for (const b of bindings) {
+    const i = ids.indexOf(b.nodeId);
+    if (i >= 0) lists[i].push(b);
+    else {
+      ids.push(b.nodeId);
+      lists.push([b]);
+    }
+  }
+  return ids.length > SCAN_MAX_NODES ? new NodeIndex([], [], new Map(ids.map((id, i) => [id, lists[i]]))) : new NodeIndex(ids, lists, undefined);
+}
+
 /** A subject with no bindings: every decision is a deny. */
-export const ANONYMOUS: Subject = { userId: "", isPlatformStaff: false, bindings: [], byNode: new Map(), trees: [], warnings: [] };
+export const ANONYMOUS: Subject = { userId: "", isPlatformStaff: false, bindings: [], byNode: indexByNode([]), trees: [], warnings: [] };
 
 /** A binding grants something at `now` only inside [startsAt, expiresAt): refused from its end on (issue 11). */
 export function isLive(binding: Pick<CompiledBinding, "startsAt" | "expiresAt">, now: number): boolean {
@@ -412,12 +447,7 @@ export function isLive(binding: Pick<CompiledBinding, "startsAt" | "expiresAt">,
 export function withoutDelegations(subject: Subject): Subject {
   if (!subject.bindings.some((b) => b.delegation)) return subject;
   const bindings = subject.bindings.filter((b) => !b.delegation);
-  const byNode = new Map<string, CompiledBinding[]>();
-  for (const b of bindings) {
-    const list = byNode.get(b.nodeId);
-    if (list) list.push(b);
-    else byNode.set(b.nodeId, [b]);
-  }
   const roots = new Set(bindings.map((b) => b.rootId));
-  return { ...subject, bindings, byNode, trees: subject.trees.filter((t) => roots.has(t.rootId)) };
+  return { ...subject, bindings, byNode: indexByNode(bindings), trees: subject.trees.filter((t) => roots.has(t.rootId)) };
 }
+

@@ -50,3 +50,13 @@ export function delegationsSql(user: string | Prisma.Sql, now: Date): Prisma.Sql
     FROM delegations d JOIN users du ON du.id = d.delegator_id
     WHERE d.delegate_id = ${u} AND d.ended_at IS NULL AND d.ends_at > ${now}`;
 }
+
+/**
+ * The same two lists as JSON column expressions, for one round trip: `versions` (ordered by id) and
+ * `delegations` (ordered by id). Used by checkSession beside the session row, and by the loader alone.
+ */
+export function versionsJsonSql(user: string | Prisma.Sql, now: Date): Prisma.Sql {
+  return Prisma.sql`(SELECT coalesce(json_agg(json_build_object('id', v.id, 'authz_version', v.authz_version, 'tree_version', v.tree_version, 'roles_version', v.roles_version) ORDER BY v.id), '[]'::json)
+              FROM (${rootVersionsSql(user, now)}) v) AS versions,
+           (SELECT coalesce(json_agg(row_to_json(d) ORDER BY d.id), '[]'::json) FROM (${delegationsSql(user, now)}) d) AS delegations`;
+}
