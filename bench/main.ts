@@ -137,7 +137,7 @@ try {
 
   // 4. Compile time and freshness (server).
   collect();
-  if (run(4)) await sectionFreshness(report, server.db, u, ctx, { pairs: cfg.freshnessPairs, full, solo: spec.solo });
+  if (run(4)) await sectionFreshness(report, server.db, u, ctx, { pairs: cfg.freshnessPairs, full, solo: spec.solo, heapMiB: () => (collect(), heapMiB()) });
 
   // 5. Patient lists: server, then the PGlite copy.
   collect();

@@ -372,9 +372,18 @@ export function compileSubject(input: CompileInput): Subject {
     isPlatformStaff: Boolean(input.isPlatformStaff),
     bindings,
     byNode: indexByNode(bindings),
-    trees: [...usedTrees.values()],
+    trees: treeList([...usedTrees.values()]),
     warnings,
   };
+}
+
+/** One frozen one-tree list per tree, shared by every subject of a single tenant (one allocation less each). */
+const singleTreeLists = new WeakMap<TenantTree, readonly TenantTree[]>();
+function treeList(trees: TenantTree[]): readonly TenantTree[] {
+  if (trees.length !== 1) return trees;
+  let list = singleTreeLists.get(trees[0]);
+  if (!list) singleTreeLists.set(trees[0], (list = Object.freeze([trees[0]])));
+  return list;
 }
 
 function findTree(trees: ReadonlyMap<string, TenantTree>, nodeId: string): TenantTree | undefined {
