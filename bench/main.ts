@@ -71,6 +71,7 @@ try {
   let t = performance.now();
   const u: Universe = await loadUniverse(server.db.sql);
   const loadMs = performance.now() - t;
+  collect();
   const heapBefore = heapMiB();
   t = performance.now();
   const pool = u.userIds;
@@ -102,7 +103,7 @@ try {
 
   // 1. decide()
   collect();
-  if (run(1)) sectionDecide(report, u, subjects, workloads, ctx, full);
+  if (run(1)) sectionDecide(report, u, subjects, workloads, ctx, full, heapAfter - heapBefore);
 
   // 2. decide() vs CASL vs casbin, on a sample of users.
   const byUser = new Map(pool.map((id, i) => [id, subjects[i]]));
@@ -125,15 +126,18 @@ try {
     smallPool.push(id);
     smallBindings += u.bindingsByUser.get(id)!.length;
   }
+  collect();
+  const heapBeforeSmall = heapMiB();
   const smallSubjects = smallPool.map((id) => compileFromRows(u, id));
   collect();
-  if (run(3)) sectionScaling(report, u, { pool, subjects, ...workloads }, { pool: smallPool, subjects: smallSubjects, bindings: smallBindings }, ctx, full);
+  const heapSmall = heapMiB() - heapBeforeSmall;
+  if (run(3)) sectionScaling(report, u, { pool, subjects, ...workloads, heapMiB: heapAfter - heapBefore }, { pool: smallPool, subjects: smallSubjects, bindings: smallBindings, heapMiB: heapSmall }, ctx, full);
   subjects = [];
   byUser.clear();
 
   // 4. Compile time and freshness (server).
   collect();
-  if (run(4)) await sectionFreshness(report, server.db, u, ctx, { pairs: cfg.freshnessPairs, full, solo: spec.solo });
+  if (run(4)) await sectionFreshness(report, server.db, u, ctx, { pairs: cfg.freshnessPairs, full, solo: spec.solo, heapMiB: () => (collect(), heapMiB()) });
 
   // 5. Patient lists: server, then the PGlite copy.
   collect();

@@ -1,5 +1,5 @@
 import type { SqlRunner } from "../../lib/db/client";
-import { compileSubject, type BindingRow, type RoleRow, type Subject } from "../../lib/authz/subject";
+import { compileSubject, GrantTables, type BindingRow, type RoleRow, type Subject } from "../../lib/authz/subject";
 import { buildTree, type NodeKind, type NodeRow, type TenantTree } from "../../lib/authz/tree";
 
 /**
@@ -18,6 +18,8 @@ export interface UserBinding extends BindingRow {
 export interface Universe {
   trees: Map<string, TenantTree>;
   customRoles: Map<string, RoleRow>;
+  /** One set of shared grant tables for every subject compiled here (as the loader keeps one per tenant). */
+  grantTables: GrantTables;
   bindingsByUser: Map<string, UserBinding[]>;
   /** Users with at least one binding, in a stable order. */
   userIds: string[];
@@ -95,6 +97,7 @@ export async function loadUniverse(sql: SqlRunner): Promise<Universe> {
   return {
     trees,
     customRoles,
+    grantTables: new GrantTables(customRoles),
     bindingsByUser,
     userIds: [...bindingsByUser.keys()],
     allUserIds,
@@ -114,5 +117,5 @@ export function compileFromRows(u: Universe, userId: string, rows: readonly User
   const trees = new Map(rootIds.map((id) => [id, u.trees.get(id)!]));
   const roles = new Map<string, RoleRow>();
   for (const r of u.customRoles.values()) if (r.tenantId && rootIds.includes(r.tenantId)) roles.set(r.id, r);
-  return compileSubject({ userId, bindings: rows, roles, trees });
+  return compileSubject({ userId, bindings: rows, roles, trees, grantTables: u.grantTables });
 }

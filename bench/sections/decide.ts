@@ -47,7 +47,7 @@ export function decideWorkloads(u: Universe, pool: string[], subjects: Subject[]
   return { random: makeWorkload(u, pool, held, size, 1), request: makeWorkload(u, pool, held, size, 1, REQUEST_RUN) };
 }
 
-export function sectionDecide(report: Report, u: Universe, subjects: Subject[], workloads: { random: Workload; request: Workload }, ctx: DecisionContext, full: boolean): void {
+export function sectionDecide(report: Report, u: Universe, subjects: Subject[], workloads: { random: Workload; request: Workload }, ctx: DecisionContext, full: boolean, heapMiB: number): void {
   report.section("1. decide(): ns per call and decisions/s on one core");
   const { random, request } = workloads;
   const size = random.size;
@@ -72,15 +72,17 @@ export function sectionDecide(report: Report, u: Universe, subjects: Subject[], 
   const p50 = percentile(a.samples, 50);
   report.goal("1", "decide() p50 <= 1 us per call", `${fmt(p50, 0)} ns`, p50 <= 1_000);
   report.goal("1", "decide() >= 1,000,000 decisions/s", fmtInt(perSecond(a)), perSecond(a) >= 1_000_000);
-  report.set("decide", { workload: size, subjects: subjects.length, bindings: u.bindingCount, ...seriesJson(a), requestShaped: { runLength: REQUEST_RUN, ...seriesJson(b) } });
+  const heapGoal = `heap for all ${fmtInt(subjects.length)} compiled subjects (${fmtInt(u.bindingCount)} bindings) <= 100 MiB`;
+  report.goal("1", heapGoal, `${fmtInt(heapMiB)} MiB (${fmt((heapMiB * 1024) / u.bindingCount, 2)} KiB per binding; ${fmtInt(u.grantTables.size)} shared grant tables)`, heapMiB <= 100);
+  report.set("decide", { workload: size, heapMiB, grantTables: u.grantTables.size, subjects: subjects.length, bindings: u.bindingCount, ...seriesJson(a), requestShaped: { runLength: REQUEST_RUN, ...seriesJson(b) } });
 }
 
 /** Section 3: the same workload shape over a subject set built from ~2,000 bindings vs all of them. */
 export function sectionScaling(
   report: Report,
   u: Universe,
-  big: { pool: string[]; subjects: Subject[]; random: Workload; request: Workload },
-  small: { pool: string[]; subjects: Subject[]; bindings: number },
+  big: { pool: string[]; subjects: Subject[]; random: Workload; request: Workload; heapMiB: number },
+  small: { pool: string[]; subjects: Subject[]; bindings: number; heapMiB: number },
   ctx: DecisionContext,
   full: boolean,
 ): void {
@@ -112,11 +114,13 @@ export function sectionScaling(
   const p50 = (k: number) => percentile(runs[k][0].samples, 50);
   const ratio = p50(0) / p50(1);
   const requestRatio = p50(2) / p50(3);
-  report.print(`\n  ratio all/2,000 (p50): random subject ${fmt(ratio, 2)}x; ${REQUEST_RUN} calls per subject ${fmt(requestRatio, 2)}x`);
+  report.print(`\n  heap of the compiled subjects: ${fmtInt(big.heapMiB)} MiB (all ${fmtInt(big.subjects.length)}), ${fmt(small.heapMiB, 1)} MiB (the ${fmtInt(small.subjects.length)} from ${fmtInt(small.bindings)} bindings; their grant tables were already shared)`);
+  report.print(`  ratio all/2,000 (p50): random subject ${fmt(ratio, 2)}x; ${REQUEST_RUN} calls per subject ${fmt(requestRatio, 2)}x`);
   report.goal("3", "decide() time, all bindings / 2,000 bindings <= 1.5 (p50)", `${fmt(ratio, 2)}x`, ratio <= 1.5);
   report.set("scaling", {
     big: { bindings: u.bindingCount, subjects: big.subjects.length, random: seriesJson(runs[0][0]), requestShaped: seriesJson(runs[2][0]) },
     small: { bindings: small.bindings, subjects: small.subjects.length, random: seriesJson(runs[1][0]), requestShaped: seriesJson(runs[3][0]) },
+    heapMiB: { big: big.heapMiB, small: small.heapMiB },
     ratioP50: ratio,
     requestShapedRatioP50: requestRatio,
   });

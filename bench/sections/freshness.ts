@@ -42,7 +42,7 @@ export async function sectionFreshness(
   db: Database,
   u: Universe,
   ctx: DecisionContext & { now: number },
-  cfg: { pairs: number; full: boolean; solo: string },
+  cfg: { pairs: number; full: boolean; solo: string; heapMiB: () => number },
 ): Promise<void> {
   report.section("4. Subject compile time, and a binding change reaching the next decision");
   const rng = new Rng(4);
@@ -58,6 +58,7 @@ export async function sectionFreshness(
     pure.push(performance.now() - t);
   }
   // (b) SubjectLoader.load() cold (tree already cached) and warm (cache hit: version check only).
+  const heapBeforeLoader = cfg.heapMiB();
   const loader = new SubjectLoader(db.prisma);
   const timing = instrument(loader);
   await loader.load(users[0]);
@@ -80,6 +81,7 @@ export async function sectionFreshness(
     await loader.load(id);
     warm.push(performance.now() - t);
   }
+  const loaderHeapMiB = cfg.heapMiB() - heapBeforeLoader;
   // (c) a tenant tree snapshot loaded from scratch (shared by all subjects of the tenant until the tree changes).
   const treeTimes: number[] = [];
   const ent = [...u.trees.values()].sort((a, b) => b.nodes.size - a.nodes.size)[0];
@@ -113,7 +115,7 @@ export async function sectionFreshness(
     qRoles.push(performance.now() - t);
     t = performance.now();
     await db.prisma.$queryRaw`
-      SELECT n.id, n.authz_version, n.tree_version FROM org_nodes n
+      SELECT n.id, n.authz_version, n.tree_version, n.roles_version FROM org_nodes n
       WHERE n.id IN (SELECT o.root_id FROM role_bindings b JOIN org_nodes o ON o.id = b.node_id WHERE b.user_id = ${id}::uuid)
       ORDER BY n.id`;
     qVersions.push(performance.now() - t);
@@ -123,6 +125,7 @@ export async function sectionFreshness(
   const avgBindings = distinct.reduce((n, id) => n + bindingsOf(id), 0) / distinct.length;
   report.print(`  ${fmtInt(distinct.length)} users drawn at random (${fmt(avgBindings, 1)} bindings each on average); times in ms.\n`);
   const row = (label: string, v: number[]) => [label, f3(percentile(v, 50)), f3(percentile(v, 95)), f3(percentile(v, 99))];
+  report.print(`  Heap held by the loader after these loads (${fmtInt(distinct.length + 1)} subjects cached, the tenants' trees, roles and grant tables): ${fmt(loaderHeapMiB, 1)} MiB.\n`);
   report.table(["subject compile", "p50 ms", "p95 ms", "p99 ms"], [
     row("compileSubject() from rows in memory", pure),
     row("SubjectLoader.load(), not cached: total", cold),
@@ -136,7 +139,7 @@ export async function sectionFreshness(
     row("floor: one round trip, SELECT 1 via Prisma", rtPrisma),
     row("floor: one round trip, SELECT 1 via pg", rtPg),
   ]);
-  const compileJson = { users: distinct.length, avgBindings, compileSubject: ms(pure), loadCold: ms(cold), loadColdVersionCheck: ms(coldCheck), loadColdRecompile: ms(coldCompile), loadWarm: ms(warm), treeLoad: ms(treeTimes), treeNodes: ent.nodes.size, roundTripPrisma: ms(rtPrisma), roundTripPg: ms(rtPg), queryVersions: ms(qVersions), queryBindings: ms(qBindings), queryRoles: ms(qRoles) };
+  const compileJson = { users: distinct.length, avgBindings, loaderHeapMiB, compileSubject: ms(pure), loadCold: ms(cold), loadColdVersionCheck: ms(coldCheck), loadColdRecompile: ms(coldCompile), loadWarm: ms(warm), treeLoad: ms(treeTimes), treeNodes: ent.nodes.size, roundTripPrisma: ms(rtPrisma), roundTripPg: ms(rtPg), queryVersions: ms(qVersions), queryBindings: ms(qBindings), queryRoles: ms(qRoles) };
 
   // Candidates: a live binding at a practice (or in the standalone practice) that alone grants a
   // permission on a record at its node, so after revoking it the right answer is "deny".

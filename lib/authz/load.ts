@@ -1,9 +1,9 @@
 import "server-only";
 import type { Db, Tx } from "../db/client";
-import { compileSubject, type RoleRow, type Subject } from "./subject";
+import { compileSubject, GrantTables, type RoleRow, type Subject } from "./subject";
 import { buildTree, type FlagRow, type NodeRow, type TenantTree } from "./tree";
 import { Prisma } from "../db/generated/client";
-import { delegationsSql, rootVersionsSql, type DelegationRow, type RootVersion } from "./versions";
+import { delegationsSql, rootVersionsSql, versionsJsonSql, type DelegationRow, type RootVersion } from "./versions";
 
 /**
  * Loads and caches compiled subjects. A subject is reused while the versions of every tenant it
@@ -13,10 +13,19 @@ import { delegationsSql, rootVersionsSql, type DelegationRow, type RootVersion }
 
 const MAX_CACHED_SUBJECTS = 5_000;
 
+/** A tenant's custom roles and the grant tables built from them, valid while its roles_version is. */
+interface TenantRoles {
+  version: number;
+  roles: Map<string, RoleRow>;
+  tables: GrantTables;
+}
+const ROLE_SELECT = { id: true, key: true, name: true, tenantId: true, parentId: true, grants: true, removals: true } as const;
+
 export class SubjectLoader {
   private trees = new Map<string, TenantTree>();
+  private tenantRoles = new Map<string, TenantRoles>();
   private subjects = new Map<string, { key: string; subject: Subject }>();
-  stats = { hits: 0, compiles: 0, treeLoads: 0 };
+  stats = { hits: 0, compiles: 0, treeLoads: 0, roleLoads: 0 };
 
   constructor(private readonly db: Db | Tx) {}
 
@@ -29,12 +38,12 @@ export class SubjectLoader {
    */
   async load(userId: string, opts: { isPlatformStaff?: boolean; versions?: readonly RootVersion[]; delegations?: readonly DelegationRow[] } = {}): Promise<Subject> {
     const now = new Date();
-    const [roots, delegations] = await Promise.all([
+    const [roots, delegations] = opts.versions || opts.delegations ? await Promise.all([
       opts.versions ?? this.db.$queryRaw<RootVersion[]>`SELECT * FROM (${rootVersionsSql(Prisma.sql`${userId}::uuid`, now)}) v ORDER BY v.id`,
       opts.delegations ?? this.db.$queryRaw<DelegationRow[]>`SELECT * FROM (${delegationsSql(Prisma.sql`${userId}::uuid`, now)}) d ORDER BY d.id`,
-    ]);
+    ]) : await this.versions(userId, now);
     const live = delegations.filter((d) => d.active && roots.some((r) => r.id === d.tenant_id));
-    const key = `${opts.isPlatformStaff ? 1 : 0}|${roots.map((r) => `${r.id}:${r.authz_version}:${r.tree_version}`).join(",")}|${live.map((d) => d.id).join(",")}`;
+    const key = `${opts.isPlatformStaff ? 1 : 0}|${roots.map((r) => `${r.id}:${r.authz_version}:${r.tree_version}:${r.roles_version}`).join(",")}|${live.map((d) => d.id).join(",")}`;
     const cached = this.subjects.get(userId);
     if (cached && cached.key === key) {
       this.stats.hits++;
@@ -46,9 +55,16 @@ export class SubjectLoader {
     return subject;
   }
 
+  /** The person's tenant versions and delegations received, in one round trip (as checkSession reads them). */
+  private async versions(userId: string, now: Date): Promise<[RootVersion[], DelegationRow[]]> {
+    const [row] = await this.db.$queryRaw<{ versions: RootVersion[]; delegations: DelegationRow[] }[]>`SELECT ${versionsJsonSql(Prisma.sql`${userId}::uuid`, now)}`;
+    return [row.versions, row.delegations];
+  }
+
   /** Drops what this process cached (tests; the version check makes it unnecessary otherwise). */
   clear(): void {
     this.trees.clear();
+    this.tenantRoles.clear();
     this.subjects.clear();
   }
 
@@ -59,16 +75,14 @@ export class SubjectLoader {
     // parallel with the bindings and roles (no extra round trip on a pool); the delegators' bindings too.
     const delegatorIds = [...new Set(delegations.map((d) => d.delegator_id))];
     const bindingSelect = { id: true, userId: true, nodeId: true, roleId: true, adjustments: true, expiresAt: true, startsAt: true, node: { select: { rootId: true } } } as const;
-    const [allBindings, roles, emergency, contractors] = await Promise.all([
+    const [allBindings, tenantRoles, emergency, contractors] = await Promise.all([
       // Invitations not yet accepted grant nothing, nor does a tenant that suspended the person.
       // The delegators' bindings in the delegations' tenants come in the same query.
       this.db.roleBinding.findMany({
         where: { userId: { in: [userId, ...delegatorIds] }, pending: false, node: { rootId: { in: rootIds } } },
         select: bindingSelect,
       }),
-      rootIds.length
-        ? this.db.role.findMany({ where: { tenantId: { in: rootIds } }, select: { id: true, key: true, name: true, tenantId: true, parentId: true, grants: true, removals: true } })
-        : Promise.resolve([] as RoleRow[]),
+      this.roles(roots),
       rootIds.length
         ? this.db.emergencyAccess.findMany({ where: { userId, tenantId: { in: rootIds }, endsAt: { gt: new Date() } }, select: { id: true, nodeId: true, patientId: true, startsAt: true, endsAt: true } })
         : Promise.resolve([]),
@@ -76,7 +90,9 @@ export class SubjectLoader {
     ]);
     const trees = new Map<string, TenantTree>();
     await Promise.all(roots.map(async (r) => trees.set(r.id, await this.tree(r.id, r.tree_version))));
-    const roleMap = new Map(roles.map((r) => [r.id, r]));
+    // One tenant (nearly everyone): its role map as it is; several: the union (role ids are unique).
+    const roleMap = tenantRoles.length === 1 ? tenantRoles[0].roles : new Map(tenantRoles.flatMap((t) => [...t.roles]));
+    const grantTables = new Map(roots.map((r, i) => [r.id, tenantRoles[i].tables]));
     const bindings = allBindings.filter((b) => b.userId === userId);
     const compiledDelegations = delegations.map((d) => ({
       id: d.id,
@@ -92,9 +108,32 @@ export class SubjectLoader {
         bindings: allBindings.filter((b) => b.userId === d.delegator_id && b.node.rootId === d.tenant_id),
         roles: roleMap,
         trees: new Map([[d.tenant_id, trees.get(d.tenant_id)!]]),
+        grantTables,
       }),
     }));
-    return compileSubject({ userId, isPlatformStaff, bindings, roles: roleMap, trees, delegations: compiledDelegations, emergency, contractorEnds: new Map(contractors.map((c) => [c.tenantId, c.endsAt])) });
+    return compileSubject({ userId, isPlatformStaff, bindings, roles: roleMap, trees, delegations: compiledDelegations, emergency, grantTables, contractorEnds: new Map(contractors.map((c) => [c.tenantId, c.endsAt])) });
+  }
+
+  /**
+   * The tenants' custom roles and grant tables, in the order of `roots`: kept per tenant while its
+   * roles_version is unchanged (a trigger moves it on every change to its roles), so a binding change
+   * recompiles from memory; the roles of tenants whose version moved are read in one query.
+   */
+  private async roles(roots: readonly RootVersion[]): Promise<TenantRoles[]> {
+    // A version that isn't known (a caller's own versions without it) is never trusted: read again.
+    const stale = roots.filter((r) => {
+      const cached = this.tenantRoles.get(r.id);
+      return !cached || typeof r.roles_version !== "number" || cached.version !== r.roles_version;
+    });
+    if (stale.length) {
+      this.stats.roleLoads++;
+      const rows: RoleRow[] = await this.db.role.findMany({ where: { tenantId: { in: stale.map((r) => r.id) } }, select: ROLE_SELECT });
+      for (const r of stale) {
+        const roles = new Map(rows.filter((row) => row.tenantId === r.id).map((row) => [row.id, row]));
+        this.tenantRoles.set(r.id, { version: r.roles_version, roles, tables: new GrantTables(roles) });
+      }
+    }
+    return roots.map((r) => this.tenantRoles.get(r.id)!);
   }
 
   /** A tenant's tree snapshot, shared by every subject of that tenant until the tree changes. */

@@ -8,7 +8,8 @@
  * (a) nothing is ever allowed on a record in a tenant where the subject has no binding;
  * (b) adding a binding never removes a permission (nor hides a field);
  * (c) explain().allowed === decide(), and an allowed explanation names a live binding the subject has;
- * (d) mask() never reveals a field whose read permission decide() denies.
+ * (d) mask() never reveals a field whose read permission decide() denies;
+ * (e) grant tables shared between subjects and compiles (issue 15) decide exactly as unshared ones.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -18,7 +19,7 @@ import { explain } from "./explain";
 import { SCOPES } from "./grants";
 import { mask } from "./mask";
 import { ROLE_TEMPLATES, builtinRoleId } from "./roles";
-import { compileSubject, type BindingRow, type RoleRow, type Subject } from "./subject";
+import { compileSubject, GrantTables, type BindingRow, type RoleRow, type Subject } from "./subject";
 import { buildTree, type NodeKind, type NodeRow, type TenantTree } from "./tree";
 import { MODEL_FILTERS, where, type FilterableModel } from "./where";
 
@@ -372,6 +373,42 @@ describe("policy properties over random org trees, bindings and records", () => 
         }
       }),
       { numRuns: RUNS },
+    );
+  });
+
+  it("(e) shared grant tables (one for all tenants, or one per tenant, reused across subjects) decide exactly as unshared ones", () => {
+    fc.assert(
+      fc.property(worldArb, fc.array(bindingArb, { maxLength: 4 }), (input, more) => {
+        const world = buildWorld(input);
+        const roles = new Map(world.roles.map((r) => [r.id, r]));
+        const all = [...input.bindings, ...more].map((b, i) => bindingRow(world, b, i));
+        // Several subjects of one world: everything, halves, each binding alone (so tables are reused).
+        const sets = [all, all.slice(0, Math.ceil(all.length / 2)), all.slice(Math.ceil(all.length / 2)), ...all.map((b) => [b])];
+        const one = new GrantTables(roles);
+        const perTenant = new Map(world.tenantNodes.map((ids, t) => [ids[0], new GrantTables(new Map(world.rolesByTenant[t].map((r) => [r.id, r])))]));
+        for (const tables of [one, perTenant]) {
+          for (const rows of [...sets, ...sets]) {
+            const unshared = compileSubject({ userId: ME, bindings: rows, roles, trees: world.trees });
+            const shared = compileSubject({ userId: ME, bindings: rows, roles, trees: world.trees, grantTables: tables });
+            expect(shared.warnings).toEqual(unshared.warnings);
+            expect(shared.bindings.map((b) => [b.id, b.roleName, b.isOwner, [...b.grants].map(([p, gs]) => [p, gs.map((g) => g.source)])])).toEqual(
+              unshared.bindings.map((b) => [b.id, b.roleName, b.isOwner, [...b.grants].map(([p, gs]) => [p, gs.map((g) => g.source)])]),
+            );
+            for (const r of input.records) {
+              const ref = recordRef(world, r);
+              for (const p of PERMISSIONS) {
+                const ctx = { now: world.now };
+                if (decide(shared, p, ref, ctx) !== decide(unshared, p, ref, ctx)) throw new Error(`${p} on ${JSON.stringify(ref)}: shared and unshared tables disagree`);
+                if (explain(shared, p, ref, ctx).reason !== explain(unshared, p, ref, ctx).reason) throw new Error(`${p}: explanations differ`);
+              }
+              for (const resource of MASKED_RESOURCES) {
+                expect(mask(shared, resource, ref, FULL_RECORDS[resource]!, { now: world.now })).toEqual(mask(unshared, resource, ref, FULL_RECORDS[resource]!, { now: world.now }));
+              }
+            }
+          }
+        }
+      }),
+      { numRuns: Math.max(50, Math.round(RUNS / 3)) },
     );
   });
 

@@ -102,7 +102,8 @@ export interface Subject {
   readonly userId: string;
   readonly isPlatformStaff: boolean;
   readonly bindings: readonly CompiledBinding[];
-  readonly byNode: ReadonlyMap<string, readonly CompiledBinding[]>;
+  /** The bindings at each node (indexByNode): what decide() reads at every ancestor of a record. */
+  readonly byNode: BindingsByNode;
   readonly trees: readonly TenantTree[];
   /** Problems met while compiling (malformed stored grants, cross-tenant roles): all denied. */
   readonly warnings: readonly string[];
@@ -119,6 +120,12 @@ export interface CompileInput {
   /** Contractors (issue 11): every binding in the tenant ends by this instant, whatever its own end. */
   contractorEnds?: ReadonlyMap<string, Date>;
   delegations?: readonly DelegationInput[];
+  /**
+   * Shared grant tables (issue 15): one built against `roles` (or a set covering the same roles) for
+   * every tenant, or one per tenant root built against that tenant's roles. The caller must drop it
+   * when the roles change. Without it (or for a tenant it lacks), tables are shared within this compile.
+   */
+  grantTables?: GrantTables | ReadonlyMap<string, GrantTables>;
 }
 
 const MAX_ROLE_DEPTH = 8;
@@ -139,12 +146,18 @@ export function resolveRoleGrants(
     warn(role ? `role ${roleId}: inheritance deeper than ${MAX_ROLE_DEPTH}` : `role ${roleId} not found`);
     return [];
   }
-  const inherited = role.parentId ? resolveRoleGrants(role.parentId, roles, warn, depth + 1) : [];
   const parent = role.parentId ? roles.get(role.parentId) : undefined;
   if (parent && parent.tenantId !== null && parent.tenantId !== role.tenantId) {
     warn(`role ${roleId} inherits from another tenant's role`);
     return [];
   }
+  // A parent that is neither built in nor among the given roles (another tenant's, not loaded):
+  // fail closed, so the answer never depends on which other tenants' roles were loaded beside it.
+  if (role.parentId && !parent && !TEMPLATES_BY_ID.has(role.parentId)) {
+    warn(`role ${roleId}: parent role ${role.parentId} not found`);
+    return [];
+  }
+  const inherited = role.parentId ? resolveRoleGrants(role.parentId, roles, warn, depth + 1) : [];
   let removalsValid = true;
   const removed = new Set(
     parseRemovals(role.removals, (m) => {
@@ -175,12 +188,94 @@ export function compileGrant(grant: Grant): CompiledGrant {
   };
 }
 
+/**
+ * One binding's grant table, as (role, adjustments) make it: shared by every binding with the same
+ * role and adjustments (so by thousands of subjects), never changed once built.
+ */
+export interface GrantTable {
+  readonly grants: ReadonlyMap<Permission, readonly CompiledGrant[]>;
+  /** Problems met resolving the role (reported once per role per compiled subject). */
+  readonly roleWarnings: readonly string[];
+  /** Problems met reading the adjustments (reported for each binding that has them, with its id). */
+  readonly adjustmentWarnings: readonly string[];
+}
+
+/** Past this many tables (distinct role + adjustments), new ones are built for their binding only. */
+const MAX_SHARED_TABLES = 20_000;
+
+/**
+ * Grant tables built once per (role, owner or not, adjustments) against one role set and shared
+ * (issue 15: 50,000 subjects held ~1 GiB when every binding had its own). The caller keeps one as
+ * long as the role set is unchanged: the loader one per tenant and role version (load.ts), the
+ * benchmark one for all its subjects. Without one, compileSubject shares tables within one compile.
+ */
+export class GrantTables {
+  private readonly tables = new Map<string, GrantTable>();
+  private readonly resolved = new Map<string, { grants: Grant[]; warnings: string[] }>();
+
+  constructor(readonly roles: ReadonlyMap<string, RoleRow>) {}
+
+  get size(): number {
+    return this.tables.size;
+  }
+
+  /** The table of a binding of `roleId` with these stored adjustments. */
+  table(roleId: string, adjustments: unknown): GrantTable {
+    const key = `${roleId}\u0000${adjustmentsKey(adjustments)}`;
+    const cached = this.tables.get(key);
+    if (cached) return cached;
+    const table = this.build(roleId, adjustments);
+    if (this.tables.size < MAX_SHARED_TABLES) this.tables.set(key, table);
+    return table;
+  }
+
+  private build(roleId: string, stored: unknown): GrantTable {
+    let role = this.resolved.get(roleId);
+    if (!role) {
+      const warnings: string[] = [];
+      role = { grants: resolveRoleGrants(roleId, this.roles, (m) => warnings.push(m)), warnings };
+      this.resolved.set(roleId, role);
+    }
+    const isOwner = OWNER_ROLE_IDS.has(roleId);
+    const adjustmentWarnings: string[] = [];
+    const adjustments = parseAdjustments(stored, (m) => adjustmentWarnings.push(m));
+    const adjustmentsValid = adjustmentWarnings.length === 0;
+    // The owner's rights can't be reduced: removals on an owner binding are ignored.
+    const removed = new Set(isOwner ? [] : (adjustments.remove ?? []));
+    // Fail closed: unreadable adjustments may have removed anything, so the binding grants nothing
+    // (an owner binding keeps its role's grants, as its removals would be ignored anyway).
+    const effective =
+      adjustmentsValid || isOwner ? [...role.grants.filter((gr) => !removed.has(gr.permission)), ...(adjustments.add ?? [])] : [];
+    const table = new Map<Permission, CompiledGrant[]>();
+    for (const grant of effective) {
+      if (!isPermission(grant.permission)) continue;
+      const list = table.get(grant.permission);
+      const compiled = compileGrant(grant);
+      if (list) list.push(compiled);
+      else table.set(grant.permission, [compiled]);
+    }
+    // Cheapest grants first: an unconditioned subtree grant answers without looking further.
+    for (const list of table.values()) Object.freeze(list.sort((a, b) => Number(a.hasConditions) - Number(b.hasConditions) || a.scope - b.scope));
+    return Object.freeze({ grants: table, roleWarnings: Object.freeze(role.warnings), adjustmentWarnings: Object.freeze(adjustmentWarnings) });
+  }
+}
+
+/** Adjustments that change nothing (none stored, `{}`) share one key; others their JSON. */
+function adjustmentsKey(adjustments: unknown): string {
+  if (adjustments === null || adjustments === undefined) return "";
+  if (typeof adjustments === "object" && !Array.isArray(adjustments) && Object.keys(adjustments).length === 0) return "";
+  return JSON.stringify(adjustments);
+}
+
 export function compileSubject(input: CompileInput): Subject {
   const warnings: string[] = [];
   const warn = (m: string) => warnings.push(m);
-  const roleGrantCache = new Map<string, Grant[]>();
+  const shared = input.grantTables;
+  let local: GrantTables | undefined;
+  const tablesFor = (rootId: string): GrantTables =>
+    (shared instanceof GrantTables ? shared : shared?.get(rootId)) ?? (local ??= new GrantTables(input.roles));
+  const reportedRoles = new Set<string>();
   const bindings: CompiledBinding[] = [];
-  const byNode = new Map<string, CompiledBinding[]>();
   const usedTrees = new Map<string, TenantTree>();
 
   for (const row of input.bindings) {
@@ -203,53 +298,29 @@ export function compileSubject(input: CompileInput): Subject {
       warn(`binding ${row.id}: role ${row.roleId} does not belong to tenant ${tree.rootId}`);
       continue;
     }
-    let grants = roleGrantCache.get(row.roleId);
-    if (!grants) {
-      grants = resolveRoleGrants(row.roleId, input.roles, warn);
-      roleGrantCache.set(row.roleId, grants);
+    const table = tablesFor(tree.rootId).table(row.roleId, row.adjustments);
+    if (!reportedRoles.has(row.roleId)) {
+      reportedRoles.add(row.roleId);
+      warnings.push(...table.roleWarnings);
     }
-    const isOwner = OWNER_ROLE_IDS.has(row.roleId);
-    let adjustmentsValid = true;
-    const adjustments = parseAdjustments(row.adjustments, (m) => {
-      adjustmentsValid = false;
-      warn(`binding ${row.id} adjustments: ${m}`);
-    });
-    // The owner's rights can't be reduced: removals on an owner binding are ignored.
-    const removed = new Set(isOwner ? [] : (adjustments.remove ?? []));
-    // Fail closed: unreadable adjustments may have removed anything, so the binding grants nothing
-    // (an owner binding keeps its role's grants, as its removals would be ignored anyway).
-    const effective =
-      adjustmentsValid || isOwner ? [...grants.filter((gr) => !removed.has(gr.permission)), ...(adjustments.add ?? [])] : [];
-
-    const table = new Map<Permission, CompiledGrant[]>();
-    for (const grant of effective) {
-      if (!isPermission(grant.permission)) continue;
-      const list = table.get(grant.permission);
-      const compiled = compileGrant(grant);
-      if (list) list.push(compiled);
-      else table.set(grant.permission, [compiled]);
-    }
-    // Cheapest grants first: an unconditioned subtree grant answers without looking further.
-    for (const list of table.values()) list.sort((a, b) => Number(a.hasConditions) - Number(b.hasConditions) || a.scope - b.scope);
+    for (const m of table.adjustmentWarnings) warn(`binding ${row.id} adjustments: ${m}`);
 
     const compiled: CompiledBinding = {
       id: row.id,
-      nodeId: row.nodeId,
+      // The tree's own string: the node index compares it with the tree's ancestor ids by identity first.
+      nodeId: node.id,
       rootId: tree.rootId,
       roleId: row.roleId,
       roleName: template?.name ?? role?.name ?? row.roleId,
       nodeName: node.name,
       nodeKind: node.kind,
       timeZone: node.timeZone,
-      isOwner,
+      isOwner: OWNER_ROLE_IDS.has(row.roleId),
       expiresAt: Math.min(row.expiresAt ? row.expiresAt.getTime() : Infinity, input.contractorEnds?.get(tree.rootId)?.getTime() ?? Infinity),
       startsAt: row.startsAt ? row.startsAt.getTime() : -Infinity,
-      grants: table,
+      grants: table.grants,
     };
     bindings.push(compiled);
-    const atNode = byNode.get(row.nodeId);
-    if (atNode) atNode.push(compiled);
-    else byNode.set(row.nodeId, [compiled]);
     usedTrees.set(tree.rootId, tree);
   }
   for (const row of input.emergency ?? []) {
@@ -259,9 +330,6 @@ export function compileSubject(input: CompileInput): Subject {
     const ends = input.contractorEnds?.get(tree.rootId);
     const binding = ends && ends.getTime() < compiled.expiresAt ? { ...compiled, expiresAt: ends.getTime() } : compiled;
     bindings.push(binding);
-    const atNode = byNode.get(row.nodeId);
-    if (atNode) atNode.push(binding);
-    else byNode.set(row.nodeId, [binding]);
   }
   for (const d of input.delegations ?? []) {
     const tree = findTree(input.trees, d.nodeId);
@@ -277,7 +345,7 @@ export function compileSubject(input: CompileInput): Subject {
     const node = tree.nodes.get(d.nodeId)!;
     const compiled: CompiledBinding = {
       id: d.id,
-      nodeId: d.nodeId,
+      nodeId: node.id,
       rootId: tree.rootId,
       roleId: DELEGATION_ROLE_ID,
       roleName: `Delegated by ${d.delegatorName}`,
@@ -297,19 +365,25 @@ export function compileSubject(input: CompileInput): Subject {
       },
     };
     bindings.push(compiled);
-    const atNode = byNode.get(d.nodeId);
-    if (atNode) atNode.push(compiled);
-    else byNode.set(d.nodeId, [compiled]);
     usedTrees.set(tree.rootId, tree);
   }
   return {
     userId: input.userId,
     isPlatformStaff: Boolean(input.isPlatformStaff),
     bindings,
-    byNode,
-    trees: [...usedTrees.values()],
+    byNode: indexByNode(bindings),
+    trees: treeList([...usedTrees.values()]),
     warnings,
   };
+}
+
+/** One frozen one-tree list per tree, shared by every subject of a single tenant (one allocation less each). */
+const singleTreeLists = new WeakMap<TenantTree, readonly TenantTree[]>();
+function treeList(trees: TenantTree[]): readonly TenantTree[] {
+  if (trees.length !== 1) return trees;
+  let list = singleTreeLists.get(trees[0]);
+  if (!list) singleTreeLists.set(trees[0], (list = Object.freeze([trees[0]])));
+  return list;
 }
 
 function findTree(trees: ReadonlyMap<string, TenantTree>, nodeId: string): TenantTree | undefined {
@@ -332,8 +406,51 @@ export function lookupTree(subject: Subject, nodeId: string): TenantTree | undef
   return subject.trees.find((t) => t.nodes.has(nodeId));
 }
 
+/** A subject's bindings by the node they are at. */
+export interface BindingsByNode {
+  get(nodeId: string): readonly CompiledBinding[] | undefined;
+}
+
+/** Past this many distinct nodes a subject's index is a Map; below, a scan of a short array is faster. */
+const SCAN_MAX_NODES = 32;
+
+/**
+ * Bound node ids in a small array beside their bindings (issue 15): most people are bound at a few
+ * places, and scanning 1–16 ids (compared by hash first) beats a Map lookup at every ancestor and
+ * costs less memory per subject. One class either way, so decide() stays monomorphic.
+ */
+class NodeIndex implements BindingsByNode {
+  constructor(
+    private readonly ids: readonly string[],
+    private readonly lists: readonly (readonly CompiledBinding[])[],
+    private readonly map: ReadonlyMap<string, readonly CompiledBinding[]> | undefined,
+  ) {}
+
+  get(nodeId: string): readonly CompiledBinding[] | undefined {
+    if (this.map !== undefined) return this.map.get(nodeId);
+    const ids = this.ids;
+    for (let i = 0; i < ids.length; i++) if (ids[i] === nodeId) return this.lists[i];
+    return undefined;
+  }
+}
+
+/** The one way to index bindings by node (compileSubject, withoutDelegations, API-key subjects). */
+export function indexByNode(bindings: readonly CompiledBinding[]): BindingsByNode {
+  const ids: string[] = [];
+  const lists: CompiledBinding[][] = [];
+  for (const b of bindings) {
+    const i = ids.indexOf(b.nodeId);
+    if (i >= 0) lists[i].push(b);
+    else {
+      ids.push(b.nodeId);
+      lists.push([b]);
+    }
+  }
+  return ids.length > SCAN_MAX_NODES ? new NodeIndex([], [], new Map(ids.map((id, i) => [id, lists[i]]))) : new NodeIndex(ids, lists, undefined);
+}
+
 /** A subject with no bindings: every decision is a deny. */
-export const ANONYMOUS: Subject = { userId: "", isPlatformStaff: false, bindings: [], byNode: new Map(), trees: [], warnings: [] };
+export const ANONYMOUS: Subject = { userId: "", isPlatformStaff: false, bindings: [], byNode: indexByNode([]), trees: [], warnings: [] };
 
 /** A binding grants something at `now` only inside [startsAt, expiresAt): refused from its end on (issue 11). */
 export function isLive(binding: Pick<CompiledBinding, "startsAt" | "expiresAt">, now: number): boolean {
@@ -344,12 +461,7 @@ export function isLive(binding: Pick<CompiledBinding, "startsAt" | "expiresAt">,
 export function withoutDelegations(subject: Subject): Subject {
   if (!subject.bindings.some((b) => b.delegation)) return subject;
   const bindings = subject.bindings.filter((b) => !b.delegation);
-  const byNode = new Map<string, CompiledBinding[]>();
-  for (const b of bindings) {
-    const list = byNode.get(b.nodeId);
-    if (list) list.push(b);
-    else byNode.set(b.nodeId, [b]);
-  }
   const roots = new Set(bindings.map((b) => b.rootId));
-  return { ...subject, bindings, byNode, trees: subject.trees.filter((t) => roots.has(t.rootId)) };
+  return { ...subject, bindings, byNode: indexByNode(bindings), trees: subject.trees.filter((t) => roots.has(t.rootId)) };
 }
+

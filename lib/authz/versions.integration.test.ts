@@ -27,7 +27,7 @@ describe.each(TEST_DATABASES)("session check and subject versions on $name", (ki
     const first = await checkSession(db.prisma, sid, policy);
     if (!first.ok) throw new Error(first.reason);
     const northwind = await db.prisma.orgNode.findFirstOrThrow({ where: { name: "Northwind Dental Group" }, select: { id: true, authzVersion: true } });
-    expect(first.versions).toEqual([{ id: northwind.id, authz_version: northwind.authzVersion, tree_version: expect.any(Number) }]);
+    expect(first.versions).toEqual([{ id: northwind.id, authz_version: northwind.authzVersion, tree_version: expect.any(Number), roles_version: expect.any(Number) }]);
 
     // A client that counts raw queries: the loader's own version query is the only raw one.
     let rawQueries = 0;

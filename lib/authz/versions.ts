@@ -1,7 +1,11 @@
 import { Prisma } from "../db/generated/client";
 
-/** A tenant root and the versions its compiled subjects are keyed by (lib/authz/load.ts). */
-export type RootVersion = { id: string; authz_version: number; tree_version: number };
+/**
+ * A tenant root and the versions its compiled subjects are keyed by (lib/authz/load.ts);
+ * `roles_version` (moved by a trigger on every change to the tenant's custom roles) also keys the
+ * loader's copy of the tenant's roles and grant tables.
+ */
+export type RootVersion = { id: string; authz_version: number; tree_version: number; roles_version: number };
 
 /**
  * The roots of every tenant the person (a SQL uuid expression) holds a binding or a delegation in and isn't
@@ -12,7 +16,7 @@ export function rootVersionsSql(user: string | Prisma.Sql, now: Date): Prisma.Sq
   const u = typeof user === "string" ? Prisma.raw(user) : user;
   // Tenants where the person received a delegation not yet ended (issue 11) count too.
   return Prisma.sql`
-    SELECT n.id::text AS id, n.authz_version, n.tree_version FROM org_nodes n
+    SELECT n.id::text AS id, n.authz_version, n.tree_version, n.roles_version FROM org_nodes n
     WHERE (n.id IN (SELECT o.root_id FROM role_bindings b JOIN org_nodes o ON o.id = b.node_id WHERE b.user_id = ${u} AND NOT b.pending)
         OR n.id IN (SELECT d.tenant_id FROM delegations d WHERE d.delegate_id = ${u} AND d.ended_at IS NULL AND d.ends_at > ${now}))
       AND n.id NOT IN (SELECT s.tenant_id FROM tenant_suspensions s WHERE s.user_id = ${u})`;
@@ -45,4 +49,14 @@ export function delegationsSql(user: string | Prisma.Sql, now: Date): Prisma.Sql
         AND NOT EXISTS (SELECT 1 FROM tenant_suspensions ts WHERE ts.user_id = d.delegator_id AND ts.tenant_id = d.tenant_id)) AS active
     FROM delegations d JOIN users du ON du.id = d.delegator_id
     WHERE d.delegate_id = ${u} AND d.ended_at IS NULL AND d.ends_at > ${now}`;
+}
+
+/**
+ * The same two lists as JSON column expressions, for one round trip: `versions` (ordered by id) and
+ * `delegations` (ordered by id). Used by checkSession beside the session row, and by the loader alone.
+ */
+export function versionsJsonSql(user: string | Prisma.Sql, now: Date): Prisma.Sql {
+  return Prisma.sql`(SELECT coalesce(json_agg(json_build_object('id', v.id, 'authz_version', v.authz_version, 'tree_version', v.tree_version, 'roles_version', v.roles_version) ORDER BY v.id), '[]'::json)
+              FROM (${rootVersionsSql(user, now)}) v) AS versions,
+           (SELECT coalesce(json_agg(row_to_json(d) ORDER BY d.id), '[]'::json) FROM (${delegationsSql(user, now)}) d) AS delegations`;
 }

@@ -274,31 +274,31 @@ describe.each(TEST_DATABASES)("policy on $name", (kind) => {
     const loader = new SubjectLoader(prisma);
 
     const first = await loader.load(me);
-    expect(loader.stats).toEqual({ hits: 0, compiles: 1, treeLoads: 1 });
+    expect(loader.stats).toEqual({ hits: 0, compiles: 1, treeLoads: 1, roleLoads: 1 });
     const second = await loader.load(me);
     expect(second).toBe(first);
-    expect(loader.stats).toEqual({ hits: 1, compiles: 1, treeLoads: 1 });
+    expect(loader.stats).toEqual({ hits: 1, compiles: 1, treeLoads: 1, roleLoads: 1 });
 
     // A change in a tenant the person has no role in leaves the cache valid.
     await bumpAuthzVersion(prisma, elsewhere.rootId);
     expect(await loader.load(me)).toBe(first);
     expect(loader.stats.hits).toBe(2);
 
-    // A role change in their tenant recompiles, but the tree snapshot is reused.
+    // A role change in their tenant recompiles, but the tree snapshot and the tenant's roles are reused.
     await prisma.$transaction(async (tx) => {
       await tx.roleBinding.updateMany({ where: { userId: me, nodeId: practice.id }, data: { roleId: builtinRoleId("front_desk") } });
       await bumpAuthzVersion(tx, practice.rootId);
     });
     const third = await loader.load(me);
     expect(third).not.toBe(first);
-    expect(loader.stats).toEqual({ hits: 2, compiles: 2, treeLoads: 1 });
+    expect(loader.stats).toEqual({ hits: 2, compiles: 2, treeLoads: 1, roleLoads: 1 });
     expect(decide(third, "patients.read", { nodeId: practice.id })).toBe(false);
     expect(decide(third, "patients.read_contact", { nodeId: practice.id })).toBe(true);
 
     // A new location (createNode bumps the tree version) reloads the tree, and the role reaches it.
     const location = await createNode(prisma, { kind: "LOCATION", name: "New location", parentId: practice.id });
     const fourth = await loader.load(me);
-    expect(loader.stats).toEqual({ hits: 2, compiles: 3, treeLoads: 2 });
+    expect(loader.stats).toEqual({ hits: 2, compiles: 3, treeLoads: 2, roleLoads: 1 });
     expect(decide(fourth, "appointments.check_in", { nodeId: location.id })).toBe(true);
   });
 });

@@ -103,7 +103,7 @@ describe("session cache", () => {
     ok: true as const,
     session: { id: sid, userId: user, createdAt: new Date(), reauthAt: null },
     user: { id: user, email: "a@b.c", name: "A", isPlatformStaff: false, mustChangePassword: false },
-    versions: [{ id: tenant, authz_version: 1, tree_version: 1 }],
+    versions: [{ id: tenant, authz_version: 1, tree_version: 1, roles_version: 1 }],
   });
 
   test("drops what a signal names, nothing else; serves only while the signal is live and for ttl", () => {

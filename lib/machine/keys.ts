@@ -3,7 +3,7 @@ import { z } from "zod";
 import { AppError } from "../api/errors";
 import { recordAudit } from "../audit/audit";
 import { isPermission, PERMISSIONS, type Permission } from "../authz/catalogue";
-import { isLive, lookupNode, type CompiledBinding, type Subject } from "../authz/subject";
+import { indexByNode, isLive, lookupNode, type CompiledBinding, type Subject } from "../authz/subject";
 import type { Db, Tx } from "../db/client";
 import { randomToken, sha256 } from "../security/crypto";
 import { DEFAULT_PER_MINUTE } from "./rate-limit";
@@ -81,16 +81,14 @@ export function holdsInTenant(subject: Subject, permission: Permission, tenantId
 export function restrictSubject(principal: Subject, creator: Subject, tenantId: string, permissions: readonly string[], now = Date.now()): Subject {
   const scope = new Set(permissions);
   const bindings: CompiledBinding[] = [];
-  const byNode = new Map<string, CompiledBinding[]>();
   for (const b of principal.bindings) {
     if (b.rootId !== tenantId) continue;
     const grants = new Map([...b.grants].filter(([p]) => scope.has(p) && holdsAt(creator, p, b.nodeId, now)));
     // A key is never an owner: the owner rules protect people, not scripts.
     const restricted: CompiledBinding = { ...b, isOwner: false, grants };
     bindings.push(restricted);
-    byNode.set(b.nodeId, [...(byNode.get(b.nodeId) ?? []), restricted]);
   }
-  return { userId: principal.userId, isPlatformStaff: false, bindings, byNode, trees: principal.trees.filter((t) => t.rootId === tenantId), warnings: principal.warnings };
+  return { userId: principal.userId, isPlatformStaff: false, bindings, byNode: indexByNode(bindings), trees: principal.trees.filter((t) => t.rootId === tenantId), warnings: principal.warnings };
 }
 
 /** True when the address is inside one of the ranges (no ranges: anywhere). */

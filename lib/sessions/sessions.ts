@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { delegationsSql, rootVersionsSql, type DelegationRow, type RootVersion } from "../authz/versions";
+import { versionsJsonSql, type DelegationRow, type RootVersion } from "../authz/versions";
 import type { Db, Tx } from "../db/client";
 
 /**
@@ -73,9 +73,7 @@ export async function checkSession(db: Db | Tx, id: string | undefined, policy: 
     SELECT s.id, s.user_id::text AS "userId", s.created_at AS "createdAt", s.last_seen_at AS "lastSeenAt", s.expires_at AS "expiresAt",
            s.revoked_at AS "revokedAt", s.idle_minutes AS "idleMinutes", s.reauth_at AS "reauthAt",
            json_build_object('id', u.id, 'email', u.email, 'name', u.name, 'isPlatformStaff', u.is_platform_staff, 'status', u.status, 'mustChangePassword', u.must_change_password) AS "user",
-           (SELECT coalesce(json_agg(json_build_object('id', v.id, 'authz_version', v.authz_version, 'tree_version', v.tree_version) ORDER BY v.id), '[]'::json)
-              FROM (${rootVersionsSql("s.user_id", now)}) v) AS versions,
-           (SELECT coalesce(json_agg(row_to_json(d) ORDER BY d.id), '[]'::json) FROM (${delegationsSql("s.user_id", now)}) d) AS delegations
+           ${versionsJsonSql("s.user_id", now)}
       FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.id = ${id}`;
   if (!row) return { ok: false, reason: "missing" };
