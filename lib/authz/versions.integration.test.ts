@@ -54,4 +54,23 @@ describe.each(TEST_DATABASES)("session check and subject versions on $name", (ki
     expect(loader.stats.compiles).toBe(2);
     expect(decide(fresh, "members.read", { nodeId: seattle.id })).toBe(false);
   });
+
+  test("another member's suspension leaves the tenant in this person's check; their own removes it", async () => {
+    const caller = await callerFor(db, "billing@northwind.test");
+    const sid = caller.session!.session.id;
+    const northwind = await db.prisma.orgNode.findFirstOrThrow({ where: { name: "Northwind Dental Group" }, select: { id: true } });
+    const billing = await db.prisma.user.findUniqueOrThrow({ where: { email: "billing@northwind.test" }, select: { id: true } });
+    const other = await db.prisma.user.findUniqueOrThrow({ where: { email: "inventory@northwind.test" }, select: { id: true } });
+    const tenants = async () => {
+      const check = await checkSession(db.prisma, sid, policy);
+      if (!check.ok) throw new Error(check.reason);
+      return (check.versions ?? []).map((v) => v.id);
+    };
+    expect(await tenants()).toContain(northwind.id);
+    await db.prisma.tenantSuspension.create({ data: { tenantId: northwind.id, userId: other.id } });
+    expect(await tenants()).toContain(northwind.id);
+    await db.prisma.tenantSuspension.create({ data: { tenantId: northwind.id, userId: billing.id } });
+    expect(await tenants()).not.toContain(northwind.id);
+    await db.prisma.tenantSuspension.deleteMany({ where: { tenantId: northwind.id, userId: { in: [other.id, billing.id] } } });
+  });
 });
