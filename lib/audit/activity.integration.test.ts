@@ -115,6 +115,23 @@ describe.each(TEST_DATABASES)("the activity log ($name)", (kind) => {
     expect(await countActivity(db.prisma, await activityWhere(db.prisma, place, { action: "patient.", to: "2000-01-01" }))).toEqual({ count: 0, capped: false });
   });
 
+  test("outcome is 'failure' exactly for actions ending in _failed, _refused, _denied or _locked, on append and for every action seen", async () => {
+    // The rule as the page documents it; the generated column (migration 20261206130000_audit_outcome) is the only implementation.
+    const documented = (action: string) => (/_(failed|refused|denied|locked)$/.test(action) ? "failure" : "success");
+    const t = "00000000-0000-4000-8000-00000000c0c1";
+    const edge = ["auth.sign_in_failed", "x.refused", "patient.access_denied", "auth.account_locked", "auth.failed_attempt", "x.failed.y", "x_failedx", "x.FAILED", "x.denied", "x.unlocked", "auth.sign_in"];
+    for (const action of edge) await recordAuditNow(db.prisma, { tenantId: t, actorId: null, action });
+    const appended = await db.prisma.auditEvent.findMany({ where: { tenantId: t }, orderBy: { id: "asc" }, select: { action: true, outcome: true } });
+    expect(appended.map((r) => [r.action, r.outcome])).toEqual(edge.map((a) => [a, documented(a)]));
+    // Every action the seed and the tests above wrote, as the page shows it.
+    const all = await db.prisma.auditEvent.groupBy({ by: ["action", "outcome"] });
+    expect(all.length).toBeGreaterThan(edge.length);
+    for (const r of all) expect([r.action, r.outcome]).toEqual([r.action, documented(r.action)]);
+    const page = await list("owner@northwind.test", { nodeId: id("Northwind Dental Group"), action: "zz." });
+    expect(page.ok && page.data.rows.map((r) => [r.action, r.outcome])).toEqual(page.ok ? page.data.rows.map((r) => [r.action, documented(r.action)]) : []);
+    expect(page.ok && page.data.rows.some((r) => r.outcome === "failure")).toBe(true);
+  });
+
   test("keyset pages walk every event once", async () => {
     const seen: string[] = [];
     let cursor: string | undefined;

@@ -40,9 +40,6 @@ export const activityQuery = z.object({
 export const activityListQuery = z.intersection(activityQuery, activityFilters);
 export type ActivityListQuery = z.output<typeof activityListQuery>;
 
-/** Actions that record something refused or failed; everything else is a success. */
-const FAILURE_SUFFIXES = ["_failed", "_refused", "_denied", "_locked"];
-
 export interface ActivityRow {
   id: string;
   at: string;
@@ -60,8 +57,6 @@ export interface ActivityRow {
   onBehalfOf: string | null;
   details: Record<string, unknown>;
 }
-
-export const outcomeOf = (action: string): ActivityRow["outcome"] => (FAILURE_SUFFIXES.some((s) => action.endsWith(s)) ? "failure" : "success");
 
 type Place = { id: string; tenantId: string };
 
@@ -88,8 +83,9 @@ export async function activityWhere(db: Db | Tx, place: Place, f: ActivityFilter
   if (f.action) and.push(f.action.endsWith(".") ? { action: { startsWith: f.action } } : { action: f.action });
   if (f.targetType) and.push({ targetType: f.targetType });
   if (f.targetId) and.push({ targetId: f.targetId });
-  if (f.outcome === "failure") and.push({ OR: FAILURE_SUFFIXES.map((s) => ({ action: { endsWith: s } })) });
-  if (f.outcome === "success") and.push({ NOT: FAILURE_SUFFIXES.map((s) => ({ action: { endsWith: s } })) });
+  // `outcome` is a generated column (migration 20261206130000_audit_outcome: 'failure' when the
+  // action ends in _failed, _refused, _denied or _locked), indexed with (tenant_id, outcome, id).
+  if (f.outcome) and.push({ outcome: f.outcome });
   if (f.from) and.push({ createdAt: { gte: new Date(`${f.from}T00:00:00Z`) } });
   if (f.to) and.push({ createdAt: { lt: new Date(Date.parse(`${f.to}T00:00:00Z`) + 86_400_000) } });
   return { AND: and };
@@ -110,7 +106,7 @@ export async function present(db: Db | Tx, rows: EventRow[]): Promise<ActivityRo
     id: r.id.toString(),
     at: r.createdAt.toISOString(),
     action: r.action,
-    outcome: outcomeOf(r.action),
+    outcome: r.outcome as ActivityRow["outcome"],
     actor: r.actorId ? (actorById.get(r.actorId) ?? { id: r.actorId, name: "Unknown person", email: "" }) : null,
     targetType: r.targetType,
     targetId: r.targetId,
