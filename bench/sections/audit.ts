@@ -41,7 +41,10 @@ async function openAuditBench(url: string): Promise<Database> {
   }
   const db = await openDatabase(url);
   await migrate(db.sql, MIGRATIONS);
-  await db.sql.exec(`CREATE TABLE IF NOT EXISTS bench_audit_plain (LIKE audit_events INCLUDING DEFAULTS INCLUDING INDEXES)`);
+  // The plain-insert twin, rebuilt when it predates a column of audit_events (the generated `outcome`).
+  const [{ stale }] = (await db.sql.query<{ stale: boolean }>(`SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_name = 'bench_audit_plain') AND NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'bench_audit_plain' AND column_name = 'outcome' AND is_generated = 'ALWAYS') AS stale`));
+  if (stale) await db.sql.exec(`DROP TABLE bench_audit_plain`);
+  await db.sql.exec(`CREATE TABLE IF NOT EXISTS bench_audit_plain (LIKE audit_events INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING INDEXES)`);
   return db;
 }
 
