@@ -74,7 +74,7 @@ export class SubjectLoader {
     // Issue 11: break-glass grants not yet over, and contractor end dates, of the same tenants, read in
     // parallel with the bindings and roles (no extra round trip on a pool); the delegators' bindings too.
     const delegatorIds = [...new Set(delegations.map((d) => d.delegator_id))];
-    const bindingSelect = { id: true, userId: true, nodeId: true, roleId: true, adjustments: true, expiresAt: true, startsAt: true, node: { select: { rootId: true } } } as const;
+    const bindingSelect = { id: true, userId: true, nodeId: true, roleId: true, adjustments: true, expiresAt: true, startsAt: true } as const;
     const [allBindings, tenantRoles, emergency, contractors] = await Promise.all([
       // Invitations not yet accepted grant nothing, nor does a tenant that suspended the person.
       // The delegators' bindings in the delegations' tenants come in the same query.
@@ -105,7 +105,7 @@ export class SubjectLoader {
       // The delegator's own rights in that tenant only: their bindings there, never their delegations.
       delegator: compileSubject({
         userId: d.delegator_id,
-        bindings: allBindings.filter((b) => b.userId === d.delegator_id && b.node.rootId === d.tenant_id),
+        bindings: allBindings.filter((b) => b.userId === d.delegator_id && trees.get(d.tenant_id)!.nodes.has(b.nodeId)),
         roles: roleMap,
         trees: new Map([[d.tenant_id, trees.get(d.tenant_id)!]]),
         grantTables,
