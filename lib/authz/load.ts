@@ -3,7 +3,7 @@ import type { Db, Tx } from "../db/client";
 import { compileSubject, GrantTables, type RoleRow, type Subject } from "./subject";
 import { buildTree, type FlagRow, type NodeRow, type TenantTree } from "./tree";
 import { Prisma } from "../db/generated/client";
-import { delegationsSql, rootVersionsSql, versionsJsonSql, type DelegationRow, type RootVersion } from "./versions";
+import { delegationsSql, rootVersionsSql, type DelegationRow, type RootVersion } from "./versions";
 
 /**
  * Loads and caches compiled subjects. A subject is reused while the versions of every tenant it
@@ -38,10 +38,12 @@ export class SubjectLoader {
    */
   async load(userId: string, opts: { isPlatformStaff?: boolean; versions?: readonly RootVersion[]; delegations?: readonly DelegationRow[] } = {}): Promise<Subject> {
     const now = new Date();
-    const [roots, delegations] = opts.versions || opts.delegations ? await Promise.all([
+    // Two small queries side by side on the pool: measured faster than one statement aggregating both
+    // as JSON (0.4 vs 0.85 ms at the enterprise), which only pays where it saves a round trip (checkSession).
+    const [roots, delegations] = await Promise.all([
       opts.versions ?? this.db.$queryRaw<RootVersion[]>`SELECT * FROM (${rootVersionsSql(Prisma.sql`${userId}::uuid`, now)}) v ORDER BY v.id`,
       opts.delegations ?? this.db.$queryRaw<DelegationRow[]>`SELECT * FROM (${delegationsSql(Prisma.sql`${userId}::uuid`, now)}) d ORDER BY d.id`,
-    ]) : await this.versions(userId, now);
+    ]);
     const live = delegations.filter((d) => d.active && roots.some((r) => r.id === d.tenant_id));
     const key = `${opts.isPlatformStaff ? 1 : 0}|${roots.map((r) => `${r.id}:${r.authz_version}:${r.tree_version}:${r.roles_version}`).join(",")}|${live.map((d) => d.id).join(",")}`;
     const cached = this.subjects.get(userId);
@@ -53,12 +55,6 @@ export class SubjectLoader {
     if (this.subjects.size >= MAX_CACHED_SUBJECTS) this.subjects.delete(this.subjects.keys().next().value!);
     this.subjects.set(userId, { key, subject });
     return subject;
-  }
-
-  /** The person's tenant versions and delegations received, in one round trip (as checkSession reads them). */
-  private async versions(userId: string, now: Date): Promise<[RootVersion[], DelegationRow[]]> {
-    const [row] = await this.db.$queryRaw<{ versions: RootVersion[]; delegations: DelegationRow[] }[]>`SELECT ${versionsJsonSql(Prisma.sql`${userId}::uuid`, now)}`;
-    return [row.versions, row.delegations];
   }
 
   /** Drops what this process cached (tests; the version check makes it unnecessary otherwise). */
