@@ -27,7 +27,7 @@ export const currentSession = cache(async (): Promise<SignedIn | null> => {
   const db = await database();
   const sessions = processSessionCache(processSignal(db));
   return span("session", async () => {
-    const hit = sessions.get(sid);
+    const hit = await sessions.getFresh(sid);
     if (hit) return hit;
     const generation = sessions.begin();
     const check = await checkSession(db.prisma, sid, { idleMinutes: cfg.sessionIdleMinutes, absoluteHours: cfg.sessionAbsoluteHours });

@@ -96,6 +96,24 @@ describe.each(TEST_DATABASES)("invalidation signal on $name", (kind) => {
     await db.prisma.roleBinding.create({ data: { userId, nodeId: rootId, roleId: role.id } });
     expect(await until(() => heard[0].some((h) => h.kind === "user" && h.id === userId))).toBe(true);
   });
+  test("the read barrier: a change committed elsewhere just before is seen by the very next cache read, 200 times", async () => {
+    // The second "instance" (PostgreSQL: another pool) revokes; this one's cache must not answer from
+    // its entry once the revoking commit has returned, with no waiting in between.
+    const writer = second ?? db;
+    const signal = signals[0];
+    const cache = new SessionCache(signal, 60_000);
+    signal.subscribe((m) => cache.invalidate(m));
+    let stale = 0;
+    for (let i = 0; i < 200; i++) {
+      const sid = await createSession(db.prisma, { userId }, { idleMinutes: 30, absoluteHours: 12 });
+      const entry = { ok: true as const, session: { id: sid, userId, createdAt: new Date(), reauthAt: null }, user: { id: userId, email: "a@b.c", name: "A", isPlatformStaff: false, mustChangePassword: false }, versions: [], delegations: [] };
+      cache.set(sid, entry as never, cache.begin());
+      expect(await cache.getFresh(sid)).toBeDefined();
+      await writer.prisma.session.update({ where: { id: sid }, data: { revokedAt: new Date() } });
+      if (await cache.getFresh(sid)) stale++;
+    }
+    expect(stale).toBe(0);
+  });
 });
 
 describe("session cache", () => {
@@ -107,7 +125,7 @@ describe("session cache", () => {
   });
 
   test("drops what a signal names, nothing else; serves only while the signal is live and for ttl", () => {
-    const signal = { live: true };
+    const signal = { live: true, sync: async () => signal.live };
     const cache = new SessionCache(signal, 1000);
     for (const [sid, user, tenant] of [["s1", "u1", "t1"], ["s2", "u1", "t2"], ["s3", "u2", "t2"], ["s4", "u3", "t3"]]) cache.set(sid, check(sid, user, tenant), cache.begin(), 0);
     cache.invalidate({ kind: "session", id: "s4" });
@@ -126,7 +144,7 @@ describe("session cache", () => {
   });
 
   test("a read that raced with an invalidation is not stored", () => {
-    const cache = new SessionCache({ live: true }, 1000);
+    const cache = new SessionCache({ live: true, sync: async () => true }, 1000);
     const generation = cache.begin();
     cache.invalidate({ kind: "user", id: "u1" }); // arrives while the row is being read
     cache.set("s1", check("s1", "u1", "t1"), generation, 0);

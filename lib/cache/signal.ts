@@ -1,4 +1,4 @@
-import type { Database } from "../db/client";
+import type { Database, Listener } from "../db/client";
 
 /**
  * The shared invalidation signal (issue 15). Database triggers (migration
@@ -27,7 +27,7 @@ type Subscriber = (message: Invalidation) => void;
 
 export class InvalidationSignal {
   private subscribers = new Set<Subscriber>();
-  private stop: (() => Promise<void>) | null = null;
+  private listener: Listener | null = null;
   private closed = false;
   /** True while notifications arrive: caches may serve only then. */
   live = false;
@@ -35,6 +35,15 @@ export class InvalidationSignal {
   received = 0;
 
   constructor(private readonly db: Pick<Database, "listen">) {}
+
+  /**
+   * Resolves true once every notification committed before the call has reached the subscribers;
+   * false when not listening (then nothing may be served from a cache).
+   */
+  async sync(): Promise<boolean> {
+    if (!this.live || !this.listener) return false;
+    return this.listener.sync().then(() => this.live, () => false);
+  }
 
   subscribe(fn: Subscriber): () => void {
     this.subscribers.add(fn);
@@ -44,7 +53,7 @@ export class InvalidationSignal {
   /** Starts listening; resolves once the LISTEN is in place (or failed: then `live` stays false and it retries). */
   async start(): Promise<void> {
     try {
-      this.stop = await this.db.listen(
+      this.listener = await this.db.listen(
         INVALIDATION_CHANNEL,
         (payload) => {
           this.received++;
@@ -81,7 +90,7 @@ export class InvalidationSignal {
   async close(): Promise<void> {
     this.closed = true;
     this.live = false;
-    await this.stop?.().catch(() => {});
+    await this.listener?.stop().catch(() => {});
   }
 }
 

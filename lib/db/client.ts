@@ -19,6 +19,12 @@ export interface SqlRunner {
   close(): Promise<void>;
 }
 
+/** A LISTEN in place: `sync()` resolves once every notification committed before the call was handled. */
+export interface Listener {
+  stop(): Promise<void>;
+  sync(): Promise<void>;
+}
+
 export interface Database {
   target: DatabaseTarget;
   prisma: PrismaClient;
@@ -30,7 +36,7 @@ export interface Database {
    * the listening connection drops (PostgreSQL: its own connection, checked every 5 s). Resolves
    * once listening; the returned function stops.
    */
-  listen(channel: string, onMessage: (payload: string) => void, onLost: () => void): Promise<() => Promise<void>>;
+  listen(channel: string, onMessage: (payload: string) => void, onLost: () => void): Promise<Listener>;
   close(): Promise<void>;
 }
 
@@ -56,9 +62,10 @@ export async function openDatabase(url: string | undefined = process.env.DATABAS
       close: async () => lite.close(),
     };
     // One process owns a PGlite database: its notifications are delivered in that process.
-    const listen = async (channel: string, onMessage: (payload: string) => void) => {
+    const listen = async (channel: string, onMessage: (payload: string) => void): Promise<Listener> => {
       const stop = await lite.listen(channel, onMessage);
-      return async () => stop();
+      // A commit's notifications reach the callback before the committing query resolves: nothing to wait for.
+      return { stop: async () => stop(), sync: async () => {} };
     };
     return { target, prisma, sql, listen, close: async () => { await prisma.$disconnect(); await lite.close(); } };
   }
@@ -104,7 +111,7 @@ export async function openDatabase(url: string | undefined = process.env.DATABAS
 }
 
 /** LISTEN on a connection of its own; a failed heartbeat (5 s) or a dropped connection is reported once. */
-async function listenOn(url: string, channel: string, onMessage: (payload: string) => void, onLost: () => void): Promise<() => Promise<void>> {
+async function listenOn(url: string, channel: string, onMessage: (payload: string) => void, onLost: () => void): Promise<Listener> {
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`Not a channel name: ${channel}`);
   const client = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 5_000 });
   let done = false;
@@ -121,16 +128,31 @@ async function listenOn(url: string, channel: string, onMessage: (payload: strin
   client.on("end", lost);
   await client.connect();
   await client.query(`LISTEN ${channel}`);
+  // The read barrier: PostgreSQL hands a listening connection every notification signalled before
+  // its query ended ahead of that query's answer, so once a round trip that started after a change's
+  // commit is back, the change's notification has been handled. Concurrent callers share one round
+  // trip, but only one that started after they asked.
+  let running: Promise<void> | null = null;
+  let queued: Promise<void> | null = null;
+  const sync = (): Promise<void> => {
+    if (done) return Promise.reject(new Error("not listening"));
+    if (!running) {
+      running = client.query("SELECT 1").then(() => undefined).finally(() => (running = null));
+      return running;
+    }
+    return (queued ??= running.catch(() => {}).then(() => ((queued = null), sync())));
+  };
   heartbeat = setInterval(() => {
     const timeout = setTimeout(lost, 5_000);
-    client.query("SELECT 1").then(() => clearTimeout(timeout), lost);
+    sync().then(() => clearTimeout(timeout), lost);
   }, 5_000);
   heartbeat.unref();
-  return async () => {
+  const stop = async () => {
     done = true;
     clearInterval(heartbeat);
     await client.end().catch(() => {});
   };
+  return { stop, sync };
 }
 
 function describePgError(err: unknown): string {

@@ -18,7 +18,7 @@ export class SessionCache {
   stats = { hits: 0, misses: 0, invalidations: 0 };
 
   constructor(
-    private readonly signal: { live: boolean },
+    private readonly signal: { live: boolean; sync(): Promise<boolean> },
     private readonly ttlMs: number,
     private readonly maxEntries = 20_000,
   ) {}
@@ -29,6 +29,20 @@ export class SessionCache {
       this.stats.hits++;
       return entry.check;
     }
+    this.stats.misses++;
+    return undefined;
+  }
+
+  /**
+   * An entry that is still good after the signal caught up with every change committed before this
+   * call (one shared round trip on the listening connection): a revocation committed on another
+   * instance just before this request is seen, not answered from the cache (issue 15, 0 stale allows).
+   */
+  async getFresh(id: string, now = Date.now()): Promise<Good | undefined> {
+    const hit = this.get(id, now);
+    if (!hit) return undefined;
+    if ((await this.signal.sync()) && this.entries.get(id)?.check === hit) return hit;
+    this.stats.hits--;
     this.stats.misses++;
     return undefined;
   }
