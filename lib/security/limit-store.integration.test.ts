@@ -10,6 +10,8 @@ import { KeyRateLimiter } from "../machine/rate-limit";
 
 const url = process.env.TEST_DATABASE_URL;
 
+// Needs a PostgreSQL server: PGlite is one process, so its limits stay in memory and there is nothing
+// to share. .ci/run always sets TEST_DATABASE_URL, so CI runs these.
 describe.skipIf(!url)("rate limits shared in PostgreSQL", () => {
   let db: TestDatabase;
   let other: Database;
