@@ -6,6 +6,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import { PrismaClient } from "./generated/client";
 import { parseDatabaseUrl, type DatabaseTarget } from "./target";
+import { registerHotReader } from "./hot-read";
 
 export type Db = PrismaClient;
 /** The client inside `db.$transaction(async (tx) => …)`. */
@@ -72,7 +73,10 @@ export async function openDatabase(url: string | undefined = process.env.DATABAS
 
   // jit=off: the app's queries are short; JIT compilation of where()'s OR-of-EXISTS filters cost
   // ~11 ms per query in the benchmark (bench/README.md) and saves nothing at this size.
-  const pool = new pg.Pool({ connectionString: target.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), connectionTimeoutMillis: 5_000, options: "-c jit=off" });
+  // force_custom_plan: the prepared statements of lib/db/hot-read.ts are planned for their values
+  // each time (a generic plan made for a practice took 580 ms at the 50,000-person enterprise);
+  // Prisma's unnamed statements are planned that way anyway.
+  const pool = new pg.Pool({ connectionString: target.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), connectionTimeoutMillis: 5_000, options: "-c jit=off -c plan_cache_mode=force_custom_plan" });
   // An idle connection closed by the server (restart, failover, pg_terminate_backend) is dropped
   // from the pool and replaced on the next query; unhandled, the event would crash the process.
   pool.on("error", (err) => console.error(`PostgreSQL connection lost (${target.label}): ${err.message}`));
@@ -84,6 +88,7 @@ export async function openDatabase(url: string | undefined = process.env.DATABAS
     throw new Error(`Could not connect to ${target.label}: ${describePgError(err)}`);
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  registerHotReader(prisma, pool);
   const sql: SqlRunner = {
     exec: async (text) => void (await pool.query(text)),
     query: async (text, params) => (await pool.query(text, params as unknown[])).rows,

@@ -3,6 +3,7 @@ import type { Db, Tx } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { escapeLike } from "../db/like";
 import { COUNT_CAP, capCount } from "../db/capped-count";
+import { hotRead } from "../db/hot-read";
 import type { TenantTree } from "../authz/tree";
 import { inSubtree } from "../orgs/nodes";
 import { emailDomain } from "./accounts";
@@ -170,20 +171,16 @@ interface PageRow {
 const iso = (t: string | null) => (t === null ? null : new Date(t).toISOString());
 
 /**
- * One page of a place's people in one round trip: two statements side by side on the pool, the
- * capped total and the page. The page's statement carries each person's roles in the tenant (with
- * their place's name, kind and depth and their role's name), their suspension here and the tenant's
- * verified domains as JSON. Round trips, not plans, were the cost (README, "Over HTTP and across instances").
+ * One page of a place's people in one statement (a prepared one: lib/db/hot-read.ts): the page with
+ * each person's roles in the tenant (their place's name, kind and depth, their role's name), their
+ * suspension here, the tenant's verified domains as JSON, and the capped total.
  */
 export async function listMembers(db: Db | Tx, nodeId: string, query: MemberListQuery, now = new Date(), known: ListMembersKnown = {}): Promise<{ total: number; totalCapped: boolean; page: number; pageSize: number; rows: MemberRow[] }> {
   const rootId = known.tree?.rootId ?? known.rootId ?? (await db.orgNode.findUniqueOrThrow({ where: { id: nodeId }, select: { rootId: true } })).rootId;
   const filter = memberSql(nodeId, query, now, rootId);
   const cap = known.countCap ?? COUNT_CAP;
   const root = Prisma.sql`${rootId}::uuid`;
-  const [[count], [page]] = await Promise.all([
-    // Capped: COUNT over a LIMIT cap + 1 subquery, so an enterprise stops early and says "10,000+".
-    db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (SELECT 1 FROM users u WHERE ${filter} LIMIT ${cap + 1}::int) x`,
-    db.$queryRaw<PageRow[]>`
+  const [page] = await hotRead<PageRow & { total: number }>(db, Prisma.sql`
       WITH page AS (
         SELECT u.id, u.name, u.email, u.phone, u.status::text AS status, u.locked_until, u.managed_by_tenant_id
         FROM users u WHERE ${filter}
@@ -202,8 +199,9 @@ export async function listMembers(db: Db | Tx, nodeId: string, query: MemberList
             FROM role_bindings b JOIN org_nodes n ON n.id = b.node_id LEFT JOIN roles r ON r.id = b.role_id
             WHERE b.user_id = p.id AND n.root_id = ${root})
         ) ORDER BY p.name, p.id), '[]'::json) FROM page p) AS rows,
-        (SELECT coalesce(json_agg(d.domain), '[]'::json) FROM tenant_domains d WHERE d.tenant_id = ${root} AND d.verified_at IS NOT NULL) AS domains`,
-  ]);
+        (SELECT coalesce(json_agg(d.domain), '[]'::json) FROM tenant_domains d WHERE d.tenant_id = ${root} AND d.verified_at IS NOT NULL) AS domains,
+        -- Capped: COUNT over a LIMIT cap + 1 subquery, so an enterprise stops early and says "10,000+".
+        (SELECT count(*)::int FROM (SELECT 1 FROM users u WHERE ${filter} LIMIT ${cap + 1}::int) x) AS total`);
   const verified = new Set(page.domains);
   const rows: MemberRow[] = page.rows.map((raw) => {
     // Joined: an accepted role anywhere in the tenant; listed: the roles under the place.
@@ -232,7 +230,7 @@ export async function listMembers(db: Db | Tx, nodeId: string, query: MemberList
       })),
     };
   });
-  return { ...capCount(count.n, cap), page: query.page, pageSize: query.pageSize, rows };
+  return { ...capCount(page.total, cap), page: query.page, pageSize: query.pageSize, rows };
 }
 
 export async function countMembers(db: Db | Tx, nodeId: string): Promise<number> {

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { versionsJsonSql, type DelegationRow, type RootVersion } from "../authz/versions";
 import type { Db, Tx } from "../db/client";
+import { Prisma } from "../db/generated/client";
+import { hotRead } from "../db/hot-read";
 
 /**
  * Server-side sessions. The signed cookie carries only the session id; every request checks the
@@ -69,13 +71,13 @@ interface SessionRow {
  */
 export async function checkSession(db: Db | Tx, id: string | undefined, policy: SessionPolicy, now = new Date()): Promise<SessionCheck> {
   if (!id) return { ok: false, reason: "missing" };
-  const [row] = await db.$queryRaw<SessionRow[]>`
+  const [row] = await hotRead<SessionRow>(db, Prisma.sql`
     SELECT s.id, s.user_id::text AS "userId", s.created_at AS "createdAt", s.last_seen_at AS "lastSeenAt", s.expires_at AS "expiresAt",
            s.revoked_at AS "revokedAt", s.idle_minutes AS "idleMinutes", s.reauth_at AS "reauthAt",
            json_build_object('id', u.id, 'email', u.email, 'name', u.name, 'isPlatformStaff', u.is_platform_staff, 'status', u.status, 'mustChangePassword', u.must_change_password) AS "user",
            ${versionsJsonSql("s.user_id", now)}
       FROM sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.id = ${id}`;
+     WHERE s.id = ${id}`);
   if (!row) return { ok: false, reason: "missing" };
   if (row.revokedAt) return { ok: false, reason: "revoked" };
   if (row.expiresAt <= now) return { ok: false, reason: "expired" };
