@@ -1,7 +1,8 @@
 import "server-only";
 import type { Db, Tx } from "../db/client";
 import { hotRead } from "../db/hot-read";
-import { compileSubject, GrantTables, type RoleRow, type Subject } from "./subject";
+import { compileSubject, GrantTables, type BindingRow, type RoleRow, type Subject } from "./subject";
+import type { EmergencyRow } from "./emergency";
 import { buildTree, type FlagRow, type NodeRow, type TenantTree } from "./tree";
 import { Prisma } from "../db/generated/client";
 import { delegationsSql, rootVersionsSql, type DelegationRow, type RootVersion } from "./versions";
@@ -20,6 +21,20 @@ interface TenantRoles {
   roles: Map<string, RoleRow>;
   tables: GrantTables;
 }
+/** One row of a recompile's read: a binding (b), a break-glass grant (e) or a contractor end date (c). */
+type GrantRow = {
+  kind: "b" | "e" | "c";
+  id: string | null;
+  user_id: string | null;
+  node_id: string | null;
+  role_id: string | null;
+  adjustments: unknown;
+  expires_at: Date | null;
+  starts_at: Date | null;
+  patient_id: string | null;
+  tenant_id: string | null;
+  ends_at: Date | null;
+};
 const ROLE_SELECT = { id: true, key: true, name: true, tenantId: true, parentId: true, grants: true, removals: true } as const;
 
 export class SubjectLoader {
@@ -68,23 +83,16 @@ export class SubjectLoader {
   private async compile(userId: string, roots: readonly RootVersion[], isPlatformStaff: boolean, delegations: readonly DelegationRow[] = []): Promise<Subject> {
     this.stats.compiles++;
     const rootIds = roots.map((r) => r.id);
-    // Issue 11: break-glass grants not yet over, and contractor end dates, of the same tenants, read in
-    // parallel with the bindings and roles (no extra round trip on a pool); the delegators' bindings too.
     const delegatorIds = [...new Set(delegations.map((d) => d.delegator_id))];
-    const bindingSelect = { id: true, userId: true, nodeId: true, roleId: true, adjustments: true, expiresAt: true, startsAt: true } as const;
-    const [allBindings, tenantRoles, emergency, contractors] = await Promise.all([
-      // Invitations not yet accepted grant nothing, nor does a tenant that suspended the person.
-      // The delegators' bindings in the delegations' tenants come in the same query.
-      this.db.roleBinding.findMany({
-        where: { userId: { in: [userId, ...delegatorIds] }, pending: false, node: { rootId: { in: rootIds } } },
-        select: bindingSelect,
-      }),
-      this.roles(roots),
-      rootIds.length
-        ? this.db.emergencyAccess.findMany({ where: { userId, tenantId: { in: rootIds }, endsAt: { gt: new Date() } }, select: { id: true, nodeId: true, patientId: true, startsAt: true, endsAt: true } })
-        : Promise.resolve([]),
-      rootIds.length ? this.db.contractor.findMany({ where: { userId, tenantId: { in: rootIds } }, select: { tenantId: true, endsAt: true } }) : Promise.resolve([]),
-    ]);
+    const [rows, tenantRoles] = await Promise.all([this.grantRows(userId, delegatorIds, rootIds, new Date()), this.roles(roots)]);
+    const allBindings: (BindingRow & { userId: string })[] = [];
+    const emergency: EmergencyRow[] = [];
+    const contractors: { tenantId: string; endsAt: Date }[] = [];
+    for (const r of rows) {
+      if (r.kind === "b") allBindings.push({ id: r.id!, userId: r.user_id!, nodeId: r.node_id!, roleId: r.role_id!, adjustments: r.adjustments, expiresAt: r.expires_at, startsAt: r.starts_at });
+      else if (r.kind === "e") emergency.push({ id: r.id!, nodeId: r.node_id!, patientId: r.patient_id, startsAt: r.starts_at!, endsAt: r.ends_at! });
+      else contractors.push({ tenantId: r.tenant_id!, endsAt: r.ends_at! });
+    }
     const trees = new Map<string, TenantTree>();
     await Promise.all(roots.map(async (r) => trees.set(r.id, await this.tree(r.id, r.tree_version))));
     // One tenant (nearly everyone): its role map as it is; several: the union (role ids are unique).
@@ -109,6 +117,28 @@ export class SubjectLoader {
       }),
     }));
     return compileSubject({ userId, isPlatformStaff, bindings, roles: roleMap, trees, delegations: compiledDelegations, emergency, grantTables, contractorEnds: new Map(contractors.map((c) => [c.tenantId, c.endsAt])) });
+  }
+
+  /**
+   * What a recompile reads, in one statement (a prepared one: lib/db/hot-read.ts): the bindings of the
+   * person and of their delegators in these tenants (invitations not yet accepted grant nothing; a
+   * tenant that suspended the person is not among `rootIds`), their break-glass grants not yet over
+   * and their contractor end dates there (issue 11).
+   */
+  private grantRows(userId: string, delegatorIds: readonly string[], rootIds: readonly string[], now: Date): Promise<GrantRow[]> {
+    if (!rootIds.length) return Promise.resolve([]);
+    const roots = Prisma.sql`${rootIds}::uuid[]`;
+    return hotRead<GrantRow>(this.db, Prisma.sql`
+      SELECT 'b' AS kind, b.id::text AS id, b.user_id::text AS user_id, b.node_id::text AS node_id, b.role_id, b.adjustments, b.expires_at, b.starts_at,
+             NULL::text AS patient_id, NULL::text AS tenant_id, NULL::timestamptz AS ends_at
+        FROM role_bindings b JOIN org_nodes o ON o.id = b.node_id
+       WHERE b.user_id = ANY(${[userId, ...delegatorIds]}::uuid[]) AND NOT b.pending AND o.root_id = ANY(${roots})
+      UNION ALL
+      SELECT 'e', e.id::text, NULL, e.node_id::text, NULL, NULL, NULL, e.starts_at, e.patient_id::text, NULL, e.ends_at
+        FROM emergency_accesses e WHERE e.user_id = ${userId}::uuid AND e.tenant_id = ANY(${roots}) AND e.ends_at > ${now}
+      UNION ALL
+      SELECT 'c', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, c.tenant_id::text, c.ends_at
+        FROM contractors c WHERE c.user_id = ${userId}::uuid AND c.tenant_id = ANY(${roots})`);
   }
 
   /**

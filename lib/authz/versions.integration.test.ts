@@ -29,12 +29,13 @@ describe.each(TEST_DATABASES)("session check and subject versions on $name", (ki
     const northwind = await db.prisma.orgNode.findFirstOrThrow({ where: { name: "Northwind Dental Group" }, select: { id: true, authzVersion: true } });
     expect(first.versions).toEqual([{ id: northwind.id, authz_version: northwind.authzVersion, tree_version: expect.any(Number), roles_version: expect.any(Number) }]);
 
-    // A client that counts raw queries: the loader's own version query is the only raw one.
+    // A client that counts raw queries (the loader's version check and its recompile's read are raw).
     let rawQueries = 0;
     const counted = new Proxy(db.prisma, { get: (t, p) => (p === "$queryRaw" ? (rawQueries++, (t as never as { $queryRaw: Function }).$queryRaw.bind(t)) : Reflect.get(t, p)) });
     const loader = new SubjectLoader(counted as typeof db.prisma);
     const subject = await loader.load(first.user.id, { versions: first.versions, delegations: first.delegations });
     expect(loader.stats.compiles).toBe(1);
+    rawQueries = 0;
     const second = (await checkSession(db.prisma, sid, policy)) as typeof first;
     const again = await loader.load(first.user.id, { versions: second.versions, delegations: second.delegations });
     expect(again).toBe(subject);

@@ -73,10 +73,7 @@ export async function openDatabase(url: string | undefined = process.env.DATABAS
 
   // jit=off: the app's queries are short; JIT compilation of where()'s OR-of-EXISTS filters cost
   // ~11 ms per query in the benchmark (bench/README.md) and saves nothing at this size.
-  // force_custom_plan: the prepared statements of lib/db/hot-read.ts are planned for their values
-  // each time (a generic plan made for a practice took 580 ms at the 50,000-person enterprise);
-  // Prisma's unnamed statements are planned that way anyway.
-  const pool = new pg.Pool({ connectionString: target.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), connectionTimeoutMillis: 5_000, options: "-c jit=off -c plan_cache_mode=force_custom_plan" });
+  const pool = new pg.Pool({ connectionString: target.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), connectionTimeoutMillis: 5_000, options: "-c jit=off" });
   // An idle connection closed by the server (restart, failover, pg_terminate_backend) is dropped
   // from the pool and replaced on the next query; unhandled, the event would crash the process.
   pool.on("error", (err) => console.error(`PostgreSQL connection lost (${target.label}): ${err.message}`));

@@ -4,29 +4,33 @@ import type { Prisma } from "./generated/client";
 import type { Db, Tx } from "./client";
 
 /**
- * The few read-only statements every request runs (the session check, the subject's version check, a
- * page of people) as named prepared statements on the pool, not through Prisma's `$queryRaw`.
+ * The few read-only statements every request or recompile runs (the session check, the subject's
+ * version check and grant rows, a page of people) straight on the pool, not through Prisma's
+ * `$queryRaw`, and, where the best plan doesn't depend on the values, as named prepared statements.
  * Measured on 2 cores (README, "Over HTTP and across instances"), the members page statement at 10
- * callers: through Prisma 311 µs of Node CPU per call and 1,030 calls/s (PostgreSQL parses every
- * unnamed statement again); unnamed on the pool 124 µs, 1,360/s; named 124 µs, 1,900/s. The pool
- * plans them for their values each time (`plan_cache_mode`, lib/db/client.ts): a kept generic plan
- * reached 3,970/s but took 580 ms for the enterprise where the custom plan takes 25.
+ * callers: through Prisma 311 µs of Node CPU per call and 1,030 calls/s; on the pool unnamed 124 µs
+ * and 1,360/s; named 124 µs and 3,970/s, as PostgreSQL then keeps a generic plan after five runs
+ * instead of planning each call. The loader's version check: 0.67 → 0.32 ms named.
+ *
+ * A generic plan is one plan for every value: fine for lookups by key (a session, a person's
+ * bindings), wrong where the values decide the plan. A page of people planned generically took
+ * 580 ms at the 50,000-person enterprise, 25 ms planned for it: such statements pass `prepare: false`.
  *
  * Only for the base client of a PostgreSQL server: inside a transaction (`tx`), or on PGlite, the
  * statement goes through Prisma as before, so it sees the transaction's own writes.
  */
-type HotReader = (sql: Prisma.Sql) => Promise<unknown[]>;
+type HotReader = (sql: Prisma.Sql, prepare: boolean) => Promise<unknown[]>;
 const readers = new WeakMap<object, HotReader>();
 
-/** Runs `sql` (read-only, no side effects) as a prepared statement on the pool where `db` allows it. */
-export function hotRead<T>(db: Db | Tx, sql: Prisma.Sql): Promise<T[]> {
+/** Runs `sql` (read-only, no side effects) on the pool where `db` allows it; prepared unless `prepare` is false. */
+export function hotRead<T>(db: Db | Tx, sql: Prisma.Sql, opts: { prepare?: boolean } = {}): Promise<T[]> {
   const reader = readers.get(db);
-  return reader ? (reader(sql) as Promise<T[]>) : db.$queryRaw<T[]>(sql);
+  return reader ? (reader(sql, opts.prepare ?? true) as Promise<T[]>) : db.$queryRaw<T[]>(sql);
 }
 
 /** Called by openDatabase for a PostgreSQL server's pool and the Prisma client on it. */
 export function registerHotReader(prisma: Db, pool: pg.Pool): void {
-  readers.set(prisma, (sql) => pool.query({ name: statementName(sql.text), text: sql.text, values: sql.values as unknown[], types }).then((r) => r.rows));
+  readers.set(prisma, (sql, prepare) => pool.query({ name: prepare ? statementName(sql.text) : undefined, text: sql.text, values: sql.values as unknown[], types }).then((r) => r.rows));
 }
 
 // Named by a hash of the text: a name always means the same text on every connection (pg refuses

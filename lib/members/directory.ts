@@ -171,7 +171,7 @@ interface PageRow {
 const iso = (t: string | null) => (t === null ? null : new Date(t).toISOString());
 
 /**
- * One page of a place's people in one statement (a prepared one: lib/db/hot-read.ts): the page with
+ * One page of a place's people in one statement (on the pool: lib/db/hot-read.ts): the page with
  * each person's roles in the tenant (their place's name, kind and depth, their role's name), their
  * suspension here, the tenant's verified domains as JSON, and the capped total.
  */
@@ -201,7 +201,7 @@ export async function listMembers(db: Db | Tx, nodeId: string, query: MemberList
         ) ORDER BY p.name, p.id), '[]'::json) FROM page p) AS rows,
         (SELECT coalesce(json_agg(d.domain), '[]'::json) FROM tenant_domains d WHERE d.tenant_id = ${root} AND d.verified_at IS NOT NULL) AS domains,
         -- Capped: COUNT over a LIMIT cap + 1 subquery, so an enterprise stops early and says "10,000+".
-        (SELECT count(*)::int FROM (SELECT 1 FROM users u WHERE ${filter} LIMIT ${cap + 1}::int) x) AS total`);
+        (SELECT count(*)::int FROM (SELECT 1 FROM users u WHERE ${filter} LIMIT ${cap + 1}::int) x) AS total`, { prepare: false }); // the plan depends on the place (a practice, the enterprise)
   const verified = new Set(page.domains);
   const rows: MemberRow[] = page.rows.map((raw) => {
     // Joined: an accepted role anywhere in the tenant; listed: the roles under the place.
