@@ -69,7 +69,12 @@ test("a provider opens a colleague's patient in an emergency; the Owner is alert
   await expect(item).toContainText("in force now");
   await item.getByTestId("review-justified").click();
   await expect(item.getByText("Write what you checked (at least 5 characters).")).toBeVisible();
+  await expect(item.getByTestId("review-note")).toHaveAttribute("aria-invalid", "true");
   await item.getByTestId("review-note").fill("Confirmed with the front desk and the ER transfer note.");
+  // The error was about the empty note: it goes once the note is edited.
+  await expect(item.getByText("Write what you checked (at least 5 characters).")).toHaveCount(0);
+  await expect(item.getByText("Some fields need attention.")).toHaveCount(0);
+  await expect(item.getByTestId("review-note")).not.toHaveAttribute("aria-invalid", "true");
   await expectAccessible(page);
   await shot(page, "break-glass-review");
   await item.getByTestId("review-justified").click();

@@ -213,20 +213,40 @@ export function DecisionCard(props: {
 }) {
   const uid = useId();
   const { note } = props;
+  // A note's error is about the note as it was sent: once it is edited the error (and the form's
+  // "fields need attention" that came with it) goes, until the next answer brings one.
+  const [editedPast, setEditedPast] = useState<string[] | undefined>();
+  const edited = note.error !== undefined && note.error === editedPast;
+  const noteError = edited ? undefined : note.error;
   return (
     <li className="rounded-lg border border-slate-200 bg-white p-4" data-testid={props.testId}>
       <p className="font-medium">{props.heading}</p>
       <p className="text-sm text-slate-600">{props.meta}</p>
       <p className="mt-1 text-sm">“{props.reason}”</p>
-      <FormError message={props.message} />
+      <FormError message={edited ? null : props.message} />
       <Notice message={props.notice} />
       <div className="mt-2 flex flex-wrap items-end gap-2">
         <div className="min-w-64 flex-1">
           <label htmlFor={`${uid}-note`} className="block text-sm font-medium text-slate-700">
             {note.label}
           </label>
-          <input id={`${uid}-note`} className={inputClass} value={note.value} onChange={(e) => note.onChange(e.target.value)} data-testid={note.testId} aria-invalid={note.error ? true : undefined} />
-          {note.error && <p className="mt-1 text-sm text-red-700">{note.error[0]}</p>}
+          <input
+            id={`${uid}-note`}
+            className={inputClass}
+            value={note.value}
+            onChange={(e) => {
+              note.onChange(e.target.value);
+              setEditedPast(note.error);
+            }}
+            data-testid={note.testId}
+            aria-invalid={noteError ? true : undefined}
+            aria-describedby={noteError ? `${uid}-note-error` : undefined}
+          />
+          {noteError && (
+            <p id={`${uid}-note-error`} className="mt-1 text-sm text-red-700">
+              {noteError[0]}
+            </p>
+          )}
         </div>
         <button type="button" className={buttonClass.primary} disabled={props.disabled} onClick={props.yes.onClick} data-testid={props.yes.testId}>
           {props.yes.label}
