@@ -36,8 +36,29 @@ describe.each(TEST_DATABASES)("hotRead on $name", (kind) => {
     }
   });
 
-  // PGlite has no pool: there hotRead is $queryRaw itself (the first test).
-  test.runIf(kind.name === "postgres")("PostgreSQL: a named statement by default, an unnamed one with prepare: false", async () => {
+  test("inside a transaction it reads the transaction's own uncommitted writes", async () => {
+    const rootId = randomUUID();
+    await db.prisma.$transaction(async (tx) => {
+      await tx.orgNode.create({ data: { id: rootId, rootId, kind: "PRACTICE", name: "Uncommitted Practice" } });
+      const seen = await hotRead<{ name: string }>(tx, Prisma.sql`SELECT name FROM org_nodes WHERE id = ${rootId}::uuid`);
+      expect(seen).toEqual([{ name: "Uncommitted Practice" }]);
+      throw new Error("roll back");
+    }).catch((err: Error) => expect(err.message).toBe("roll back"));
+    expect(await hotRead(db.prisma, Prisma.sql`SELECT name FROM org_nodes WHERE id = ${rootId}::uuid`)).toEqual([]);
+  });
+});
+
+// Only a server has a pool and named statements; on PGlite hotRead is $queryRaw itself (tests above).
+describe.each(TEST_DATABASES.filter((kind) => kind.url))("hotRead's statements on $name", (kind) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await db?.destroy();
+  });
+
+  test("PostgreSQL: a named statement by default, an unnamed one with prepare: false", async () => {
     for (let i = 0; i < 12; i++) {
       await hotRead(db.prisma, Prisma.sql`SELECT ${i}::int AS kept`);
       await hotRead(db.prisma, Prisma.sql`SELECT ${i}::int AS planned_each_time`, { prepare: false });
@@ -55,16 +76,5 @@ describe.each(TEST_DATABASES)("hotRead on $name", (kind) => {
     const statements = held.flat();
     expect(statements.some((s) => s.name.startsWith("ca_") && s.statement.includes("kept"))).toBe(true);
     expect(statements.some((s) => s.statement.includes("planned_each_time"))).toBe(false);
-  });
-
-  test("inside a transaction it reads the transaction's own uncommitted writes", async () => {
-    const rootId = randomUUID();
-    await db.prisma.$transaction(async (tx) => {
-      await tx.orgNode.create({ data: { id: rootId, rootId, kind: "PRACTICE", name: "Uncommitted Practice" } });
-      const seen = await hotRead<{ name: string }>(tx, Prisma.sql`SELECT name FROM org_nodes WHERE id = ${rootId}::uuid`);
-      expect(seen).toEqual([{ name: "Uncommitted Practice" }]);
-      throw new Error("roll back");
-    }).catch((err: Error) => expect(err.message).toBe("roll back"));
-    expect(await hotRead(db.prisma, Prisma.sql`SELECT name FROM org_nodes WHERE id = ${rootId}::uuid`)).toEqual([]);
   });
 });
